@@ -1,0 +1,331 @@
+"""The app factory: one Flask app serves one API family plus the ``/__revokit`` control plane.
+
+Families are served by separate apps (and ports) because their paths overlap: both Medusa
+versions have ``/store/products``. Nothing here is module-level state; everything an app needs
+hangs off ``app.extensions["revokit"]`` (a ``MockRuntime``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from faker import Faker
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from .. import fixtures as fixture_data
+from ..specs import load_spec, profile_for
+from .clock import Clock, isoformat_ms
+from .control import control_blueprint, control_error
+from .engine import (
+    BackendContext,
+    Call,
+    FamilyDefinition,
+    Operation,
+    SeedContext,
+    Settings,
+    check_handlers,
+    operations_of,
+    render,
+)
+from .errors import ApiError
+from .families import get_family
+from .hashing import DEFAULT_SCRYPT_N
+from .ids import IdFactory
+from .journal import MAX_BODY_CHARS, Journal
+from .store import InMemoryStore, StateStore
+from .validation import OpenAPIRequest, OpenAPIResponse, SpecValidator
+
+log = logging.getLogger("revokit.mock")
+
+CONTROL_PREFIX = "/__revokit"
+SEED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
+DEFAULT_JWT_SECRET = "revokit-mock-jwt-secret-not-for-production"
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    family: str = "app-keys"
+    profile: str = "contract"
+    seed: int = 20261123
+    validate_responses: bool = False
+    max_body_bytes: int = 1024 * 1024
+    control_token: str | None = None
+    jwt_secret: str = DEFAULT_JWT_SECRET
+    scrypt_n: int = DEFAULT_SCRYPT_N
+    journal_size: int = 500
+    frozen_at: datetime | None = None  # start with a frozen clock (tests); None follows real time
+
+
+class ResponseSpecViolation(AssertionError):
+    """The mock produced a response its own spec forbids: always a revokit bug."""
+
+
+class MockRuntime:
+    """Everything one mock app owns: the family's backend, its store, clock, journal and seed."""
+
+    def __init__(self, config: MockConfig, clock: Clock | None = None, store: StateStore | None = None):
+        self.config = config
+        self.family: FamilyDefinition = get_family(config.family)
+        self.profile = profile_for(config.family, config.profile)
+        self.clock = clock or Clock(config.frozen_at)
+        self.store = store or InMemoryStore(self.family.indexes)
+        self.journal = Journal(config.journal_size)
+        self.spec = load_spec(config.family)
+        self.operations = operations_of(self.spec)
+        check_handlers(self.family, self.operations)
+        self.validator = SpecValidator(self.spec)
+        settings = Settings(jwt_secret=config.jwt_secret, scrypt_n=config.scrypt_n)
+        self.backend = self.family.create_backend(
+            BackendContext(self.store, self.clock, self.profile, settings, IdFactory())
+        )
+        self.seed_info = self._seed()
+        self._seed_snapshot = self.store.snapshot()
+
+    def _seed(self) -> dict[str, Any]:
+        rng = random.Random(self.config.seed)
+        faker = Faker()
+        faker.seed_instance(self.config.seed)
+        context = SeedContext(
+            seed=self.config.seed,
+            fixture=fixture_data.load_fixture(self.config.family),
+            rng=rng,
+            faker=faker,
+            ids=IdFactory(rng),
+            epoch=SEED_EPOCH,
+        )
+        with self.store.transaction():
+            return self.family.seed(self.backend, context)
+
+    def reset(self) -> None:
+        with self.store.transaction():
+            self.store.restore(self._seed_snapshot)
+            reset_caches = getattr(self.backend, "reset_caches", None)
+            if reset_caches is not None:
+                reset_caches()
+        self.clock.reset()
+        self.journal.clear()
+
+    # -- the request pipeline -------------------------------------------------------------
+
+    def dispatch(self, op: Operation, path_params: dict[str, str]) -> Response:
+        errors = self.family.errors
+        raw = request.get_data(cache=True)
+        if len(raw) > self.config.max_body_bytes:
+            raise errors.body_too_large(self.config.max_body_bytes)
+        body: Any = None
+        body_sent = False
+        if raw.strip():
+            if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
+                try:
+                    body = json.loads(raw.decode("utf-8"))
+                except (UnicodeDecodeError, ValueError) as exc:
+                    raise errors.malformed_json(str(exc)) from None
+                body_sent = True
+            else:
+                refusal = errors.non_json_body(request.content_type or "", op.operation_id)
+                if refusal is not None:
+                    raise refusal
+        if not body_sent and op.has_body and self.family.missing_body is not None:
+            body = self.family.missing_body
+        call = Call(
+            operation=op,
+            path=dict(path_params),
+            query={},
+            raw_query=request.args,
+            headers=request.headers,
+            cookies=request.cookies,
+            body=body,
+            body_sent=body_sent,
+        )
+        call.principal = self.family.authenticate(self.backend, call)
+        oa_request = self._openapi_request(path_params, body if (body_sent or body is not None) else None)
+        validated = self.validator.validate_request(oa_request, op.template)
+        if validated.violations:
+            raise errors.validation_failed(validated.violations, op.operation_id)
+        call.query = validated.query
+        reply = self.family.handlers[op.operation_id](self.backend, call)
+        response = _to_response(reply)
+        for cookie in reply.cookies:
+            response.set_cookie(**cookie)
+        if self.config.validate_responses:
+            self.check_response(oa_request, response)
+        return response
+
+    def _openapi_request(self, path_params: dict[str, str], body: Any) -> OpenAPIRequest:
+        data = None if body is None else json.dumps(body).encode()
+        return OpenAPIRequest(
+            method=request.method,
+            path=request.path,
+            query=request.args,
+            headers=request.headers,
+            cookies=request.cookies,
+            path_params=path_params,
+            body=data,
+            content_type="application/json" if data is not None else (request.content_type or ""),
+        )
+
+    def check_response(self, oa_request: OpenAPIRequest, response: Response) -> None:
+        problems = self.validator.response_errors(
+            oa_request,
+            OpenAPIResponse(
+                response.status_code,
+                response.get_data(),
+                response.mimetype or "",
+                response.headers,
+            ),
+        )
+        if problems:
+            raise ResponseSpecViolation(
+                f"{request.method} {request.full_path} -> {response.status_code}: " + " | ".join(problems)
+            )
+
+    def error_response(self, error: ApiError) -> Response:
+        response = _to_response(error)
+        rule = request.url_rule
+        if self.config.validate_responses and rule is not None and rule.endpoint.startswith("family."):
+            try:
+                self.check_response(self._openapi_request(request.view_args or {}, None), response)
+            except ResponseSpecViolation as violation:
+                return self.spec_violation_response(violation)
+        return response
+
+    def spec_violation_response(self, violation: ResponseSpecViolation) -> Response:
+        if current_app.testing:
+            raise violation
+        log.error("response breaks the spec: %s", violation)
+        response = _to_response(self.family.errors.internal_error())
+        response.headers["X-Revokit-Spec-Violation"] = str(violation)[:1000].replace("\n", " ")
+        return response
+
+
+def _to_response(item: Any) -> Response:
+    data, status, headers, content_type = render(item)
+    response = Response(data, status=status)
+    response.headers.extend(headers)
+    if content_type is None:
+        del response.headers["Content-Type"]
+    else:
+        response.headers["Content-Type"] = content_type
+    return response
+
+
+def runtime() -> MockRuntime:
+    return current_app.extensions["revokit"]
+
+
+def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) -> Flask:
+    """Build the mock for ``config.family``; ``clock`` may be shared between several apps."""
+    config = config or MockConfig()
+    rt = MockRuntime(config, clock)
+    app = Flask(f"revokit.{config.family}")
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["revokit"] = rt
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    from flask import Blueprint
+
+    family_bp = Blueprint("family", __name__)
+    # Longest literal prefixes first, so /store/products/search-like literals win over {id}.
+    for op in rt.operations:
+        family_bp.add_url_rule(
+            op.rule,
+            endpoint=op.operation_id,
+            view_func=_view(op),
+            methods=[op.method],
+            provide_automatic_options=False,
+        )
+    app.register_blueprint(family_bp)
+    app.register_blueprint(control_blueprint(CONTROL_PREFIX))
+
+    @app.before_request
+    def _cors_preflight() -> Response | None:
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+            response = Response(status=204)
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+            requested = request.headers.get("Access-Control-Request-Headers")
+            if requested:
+                response.headers["Access-Control-Allow-Headers"] = requested
+            response.headers["Access-Control-Max-Age"] = "600"
+            return response
+        return None
+
+    @app.after_request
+    def _cors_and_journal(response: Response) -> Response:
+        origin = request.headers.get("Origin")
+        if origin:
+            # Echo the origin (not "*") so browsers allow credentials: cookies and Authorization.
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Credentials"] = "true"
+            response.headers["Access-Control-Expose-Headers"] = "Set-Cookie, Allow"
+            response.vary.add("Origin")
+        if not request.path.startswith(CONTROL_PREFIX) and request.method != "OPTIONS":
+            rt.journal.record(_journal_entry(rt, response))
+        return response
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError) -> Response:
+        return rt.error_response(error)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        if request.path.startswith(CONTROL_PREFIX):
+            return control_error(error.code or 500, error.name, error.description or "")
+        errors = rt.family.errors
+        if error.code == 404:
+            api_error = errors.route_not_found(request.method, request.path)
+        elif error.code == 405 and isinstance(error, MethodNotAllowed):
+            allowed = sorted(set(error.valid_methods or ()))
+            api_error = errors.method_not_allowed(request.method, request.path, allowed)
+            api_error.headers["Allow"] = ", ".join(allowed)
+        elif error.code == 413:
+            api_error = errors.body_too_large(config.max_body_bytes)
+        elif error.code is not None and 400 <= error.code < 500:
+            api_error = errors.bad_request(error.description or error.name)
+        else:
+            api_error = errors.internal_error()
+        return _to_response(api_error)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        if isinstance(error, ResponseSpecViolation):
+            return rt.spec_violation_response(error)
+        log.exception("unhandled error in the %s mock", config.family)
+        if request.path.startswith(CONTROL_PREFIX):
+            return control_error(500, "Internal Server Error", "unexpected error")
+        return _to_response(rt.family.errors.internal_error())
+
+    return app
+
+
+def _view(op: Operation):
+    def view(**path_params: str) -> Response:
+        return runtime().dispatch(op, path_params)
+
+    view.__name__ = op.operation_id
+    return view
+
+
+def _journal_entry(rt: MockRuntime, response: Response) -> dict[str, Any]:
+    raw = request.get_data(cache=True)
+    body: Any
+    try:
+        body = json.loads(raw) if raw else None
+    except (ValueError, UnicodeDecodeError):
+        body = raw[:MAX_BODY_CHARS].decode("utf-8", "replace")
+    return {
+        "at": isoformat_ms(rt.clock.now()),
+        "method": request.method,
+        "path": request.path,
+        "query": {k: v if len(v) > 1 else v[0] for k, v in request.args.lists()},
+        "headers": {k: v for k, v in request.headers.items()},
+        "body": body,
+        "status": response.status_code,
+        "operation_id": request.url_rule.endpoint.split(".", 1)[-1] if request.url_rule else None,
+    }

@@ -1,0 +1,75 @@
+"""The mock's notion of "now".
+
+Every timestamp the mock writes and every revoke rule it applies reads this clock, so tests can
+move time forward (``revoke_in`` expiry, token expiry) through the control plane instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Clock:
+    """A wall clock that can be frozen at an instant or shifted by an offset.
+
+    ``reset()`` returns it to how it was constructed, so a mock reset also resets time.
+    """
+
+    def __init__(self, frozen_at: datetime | None = None) -> None:
+        self._initial = frozen_at
+        self._lock = threading.Lock()
+        self._frozen_at = frozen_at
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        frozen = self._frozen_at
+        if frozen is not None:
+            return frozen
+        return utc_now() + self._offset
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+    def set(self, instant: datetime, *, frozen: bool = True) -> datetime:
+        """Jump to ``instant``; a frozen clock stays there, an unfrozen one keeps ticking from it."""
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=UTC)
+        with self._lock:
+            if frozen:
+                self._frozen_at = instant
+                self._offset = timedelta(0)
+            else:
+                self._frozen_at = None
+                self._offset = instant - utc_now()
+        return self.now()
+
+    def advance(self, seconds: float) -> datetime:
+        with self._lock:
+            delta = timedelta(seconds=seconds)
+            if self._frozen_at is not None:
+                self._frozen_at += delta
+            else:
+                self._offset += delta
+        return self.now()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._frozen_at = self._initial
+            self._offset = timedelta(0)
+
+
+def isoformat_ms(instant: datetime) -> str:
+    """ISO-8601 in UTC with milliseconds and a ``Z``, the way JavaScript's ``Date.toJSON`` writes it."""
+    instant = instant.astimezone(UTC)
+    return instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
+
+
+def parse_instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

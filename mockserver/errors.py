@@ -1,0 +1,73 @@
+"""The error type every family raises, and the hooks the engine calls to render its own failures.
+
+A family's ``exceptions`` module subclasses ``ApiError`` once per error its real system sends (so
+a domain model raises ``KeyNotFound(key_id)`` and never builds a body) and implements
+``FamilyErrors`` for the failures the engine detects before a handler runs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from .validation import Violation
+
+JSON = "application/json; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+
+
+class ApiError(Exception):
+    """An error answer: status, body (dict/list -> JSON, str -> text) and extra headers.
+
+    ``content_type=None`` sends no Content-Type at all (Medusa v1's passport 401 does that).
+    """
+
+    status: int = 500
+    content_type: str | None = JSON
+
+    def __init__(
+        self,
+        body: Any,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+        content_type: str | None | type[Ellipsis] = ...,
+    ) -> None:
+        super().__init__(body if isinstance(body, str) else repr(body))
+        self.body = body
+        if status is not None:
+            self.status = status
+        if content_type is not ...:
+            self.content_type = content_type  # type: ignore[assignment]
+        self.headers = dict(headers or {})
+
+
+class FamilyErrors(ABC):
+    """How a family answers the failures found before its handlers run."""
+
+    @abstractmethod
+    def validation_failed(self, violations: Sequence[Violation], operation_id: str) -> ApiError: ...
+
+    @abstractmethod
+    def malformed_json(self, detail: str) -> ApiError: ...
+
+    @abstractmethod
+    def body_too_large(self, limit: int) -> ApiError: ...
+
+    @abstractmethod
+    def route_not_found(self, method: str, path: str) -> ApiError: ...
+
+    @abstractmethod
+    def method_not_allowed(self, method: str, path: str, allowed: Sequence[str]) -> ApiError: ...
+
+    @abstractmethod
+    def bad_request(self, detail: str) -> ApiError:
+        """A request the HTTP layer could not even parse (bad headers, bad encoding)."""
+
+    @abstractmethod
+    def internal_error(self) -> ApiError: ...
+
+    def non_json_body(self, content_type: str, operation_id: str) -> ApiError | None:
+        """A body sent with a non-JSON content type. ``None`` means: treat it as no body at all
+        (what Express's JSON body parser does); the default refuses it as malformed."""
+        return self.malformed_json(f"unsupported content type {content_type or '(none)'}")

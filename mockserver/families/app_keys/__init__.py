@@ -1,0 +1,17 @@
+"""The per-application keys API (seed 004): bearer-JWT management, ``X-API-Key`` use."""
+
+from ...engine import FamilyDefinition
+from .exceptions import AppKeysErrors
+from .models import INDEXES, AppKeysBackend
+from .responses import HANDLERS, authenticate, issue_token
+
+FAMILY = FamilyDefinition(
+    name="app-keys",
+    errors=AppKeysErrors(),
+    handlers=HANDLERS,
+    create_backend=AppKeysBackend,
+    authenticate=authenticate,
+    seed=lambda backend, ctx: backend.seed(ctx),
+    indexes=INDEXES,
+    issue_token=issue_token,
+)

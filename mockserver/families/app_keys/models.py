@@ -1,0 +1,273 @@
+"""The per-application keys domain: users, their applications, and the applications' keys.
+
+Pure Python: no Flask, no HTTP. Errors are the family's exceptions, raised where a rule is broken.
+A revoked key keeps its record (with ``revoked_at``) so the state can be audited, but for the API
+it is gone: every look-up treats it as missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+import jwt
+
+from ...engine import BackendContext, SeedContext
+from ...hashing import hash_secret, verify_secret
+from .exceptions import Forbidden, NotFound, Unauthorized
+
+USERS = "users"
+APPLICATIONS = "applications"
+KEYS = "api_keys"
+INDEXES = {USERS: ["email"], APPLICATIONS: ["owner_id"], KEYS: ["application_id", "lookup"]}
+
+TOKEN_PREFIX = "ak_"
+JWT_AUDIENCE = "app-keys"
+JWT_ISSUER = "revokit"
+JWT_ALGORITHM = "HS256"
+_VERIFIED_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    email: str
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Application:
+    id: str
+    owner_id: str
+    name: str
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ApplicationKey:
+    id: str
+    application_id: str
+    name: str
+    lookup: str  # the token's first 11 characters: narrows the hash comparisons to one or two
+    redacted: str
+    salt: str
+    token_hash: str  # scrypt(token, salt); the plaintext is never stored
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+def redact(token: str) -> str:
+    return f"{token[:11]}...{token[-4:]}"
+
+
+def is_key_shaped(token: str) -> bool:
+    body = token[len(TOKEN_PREFIX) :]
+    return token.startswith(TOKEN_PREFIX) and len(body) == 64 and all(c in "0123456789abcdef" for c in body)
+
+
+@lru_cache(maxsize=256)
+def _seed_hash(token: str, salt: str, n: int) -> str:
+    # Seeding hashes the same deterministic tokens every time a mock starts; remember them.
+    return hash_secret(token, salt, n=n)
+
+
+class AppKeysBackend:
+    def __init__(self, ctx: BackendContext) -> None:
+        self.store = ctx.store
+        self.clock = ctx.clock
+        self.ids = ctx.ids
+        self.settings = ctx.settings
+        self.profile = ctx.profile
+        # sha256(token) -> key id for tokens whose scrypt hash already matched once. It only saves
+        # the expensive hash: the key's current state is still read on every request.
+        self._verified: dict[str, str] = {}
+        self._verified_lock = threading.Lock()
+
+    def reset_caches(self) -> None:
+        with self._verified_lock:
+            self._verified.clear()
+
+    # -- users and tokens -------------------------------------------------------------------
+
+    def user_by_email(self, email: str) -> User | None:
+        found = self.store.find(USERS, "email", email.lower())
+        return found[0] if found else None
+
+    def issue_token(self, user: User, ttl_seconds: int | None = None) -> str:
+        now = self.clock.now()
+        ttl = ttl_seconds if ttl_seconds is not None else self.settings.token_ttl_seconds
+        claims = {
+            "sub": user.id,
+            "email": user.email,
+            "aud": JWT_AUDIENCE,
+            "iss": JWT_ISSUER,
+            "iat": int(now.timestamp()),
+            "exp": int((now + timedelta(seconds=ttl)).timestamp()),
+        }
+        return jwt.encode(claims, self.settings.jwt_secret, algorithm=JWT_ALGORITHM)
+
+    def authenticate_user(self, token: str) -> User:
+        try:
+            claims = jwt.decode(
+                token,
+                self.settings.jwt_secret,
+                algorithms=[JWT_ALGORITHM],
+                audience=JWT_AUDIENCE,
+                issuer=JWT_ISSUER,
+                options={"require": ["exp", "sub", "aud", "iss"], "verify_exp": False},
+            )
+        except jwt.PyJWTError:
+            raise Unauthorized() from None
+        # Expiry is judged by the mock's clock, so tests can age a token without sleeping.
+        if not isinstance(claims.get("exp"), int) or claims["exp"] <= self.clock.now().timestamp():
+            raise Unauthorized()
+        user = self.store.get(USERS, str(claims["sub"]))
+        if user is None:
+            raise Unauthorized()
+        return user
+
+    # -- applications -----------------------------------------------------------------------
+
+    def list_applications(self, user: User, limit: int, offset: int) -> tuple[list[Application], int]:
+        apps = self.store.find(APPLICATIONS, "owner_id", user.id)
+        return apps[offset : offset + limit], len(apps)
+
+    def create_application(self, user: User, name: str, description: str | None) -> Application:
+        now = self.clock.now()
+        app = Application(self.ids.uuid4(), user.id, name, description, now, now)
+        self.store.put(APPLICATIONS, app)
+        return app
+
+    def get_application(self, user: User, application_id: str) -> Application:
+        app = self.store.get(APPLICATIONS, application_id)
+        if app is None:
+            raise NotFound()
+        if app.owner_id != user.id:
+            raise Forbidden()
+        return app
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def _live_keys(self, application_id: str) -> list[ApplicationKey]:
+        return [k for k in self.store.find(KEYS, "application_id", application_id) if not k.revoked]
+
+    def list_keys(
+        self, user: User, application_id: str, limit: int, offset: int
+    ) -> tuple[list[ApplicationKey], int]:
+        self.get_application(user, application_id)
+        keys = self._live_keys(application_id)
+        return keys[offset : offset + limit], len(keys)
+
+    def create_key(self, user: User, application_id: str, name: str) -> tuple[ApplicationKey, str]:
+        self.get_application(user, application_id)
+        token = TOKEN_PREFIX + self.ids.token_hex(32)
+        salt = self.ids.token_hex(16)
+        key = self._new_key(application_id, name, token, salt, hash_secret(token, salt, n=self.settings.scrypt_n))
+        self.store.put(KEYS, key)
+        return key, token
+
+    def _new_key(self, application_id: str, name: str, token: str, salt: str, token_hash: str) -> ApplicationKey:
+        now = self.clock.now()
+        return ApplicationKey(
+            id=self.ids.uuid4(),
+            application_id=application_id,
+            name=name,
+            lookup=token[:11],
+            redacted=redact(token),
+            salt=salt,
+            token_hash=token_hash,
+            created_at=now,
+        )
+
+    def get_key(self, user: User, application_id: str, key_id: str) -> ApplicationKey:
+        self.get_application(user, application_id)
+        key = self.store.get(KEYS, key_id)
+        if key is None or key.application_id != application_id or key.revoked:
+            raise NotFound()
+        return key
+
+    def revoke_key(self, user: User, application_id: str, key_id: str) -> ApplicationKey:
+        """Revoke one key; its siblings are untouched. A second revoke finds nothing (404)."""
+        with self.store.transaction():
+            key = self.get_key(user, application_id, key_id)
+            revoked = dataclasses.replace(key, revoked_at=self.clock.now())
+            self.store.put(KEYS, revoked)
+        return revoked
+
+    def authenticate_key(self, token: str) -> ApplicationKey:
+        if not is_key_shaped(token):
+            raise Unauthorized()
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        with self._verified_lock:
+            key_id = self._verified.get(digest)
+        if key_id is None:
+            for candidate in self.store.find(KEYS, "lookup", token[:11]):
+                if not candidate.revoked and verify_secret(
+                    token, candidate.salt, candidate.token_hash, n=self.settings.scrypt_n
+                ):
+                    key_id = candidate.id
+                    break
+            if key_id is None:
+                raise Unauthorized()
+            with self._verified_lock:
+                if len(self._verified) >= _VERIFIED_CACHE_SIZE:
+                    self._verified.clear()
+                self._verified[digest] = key_id
+        # Judge and touch the key in one transaction, so a revoke answered before this point
+        # is always seen, and a concurrent revoke is never overwritten by the last_used_at update.
+        with self.store.transaction():
+            key = self.store.get(KEYS, key_id)
+            if key is None or key.revoked:
+                raise Unauthorized()
+            used = dataclasses.replace(key, last_used_at=self.clock.now())
+            self.store.put(KEYS, used)
+        return used
+
+    # -- seed ---------------------------------------------------------------------------------
+
+    def seed(self, ctx: SeedContext) -> dict[str, Any]:
+        users_out: list[dict[str, Any]] = []
+        at = ctx.epoch
+        for spec in ctx.fixture.get("users", []):
+            user = User(ctx.ids.uuid4(), spec["email"].lower(), spec.get("name") or ctx.faker.name(), at)
+            self.store.put(USERS, user)
+            apps_out = []
+            for app_spec in spec.get("applications", []):
+                at += timedelta(minutes=7)
+                description = app_spec.get("description") or ctx.faker.catch_phrase()
+                app = Application(ctx.ids.uuid4(), user.id, app_spec["name"], description, at, at)
+                self.store.put(APPLICATIONS, app)
+                keys_out = []
+                for key_spec in app_spec.get("keys", []):
+                    at += timedelta(minutes=3)
+                    token = TOKEN_PREFIX + ctx.ids.token_hex(32)
+                    salt = ctx.ids.token_hex(16)
+                    key = dataclasses.replace(
+                        self._new_key(app.id, key_spec["name"], token, salt, _seed_hash(token, salt, self.settings.scrypt_n)),
+                        id=ctx.ids.uuid4(),
+                        created_at=at,
+                    )
+                    state = key_spec.get("state", "active")
+                    if state == "revoked":
+                        key = dataclasses.replace(key, revoked_at=at + timedelta(days=1))
+                    self.store.put(KEYS, key)
+                    keys_out.append({"id": key.id, "name": key.name, "state": state, "key": token})
+                apps_out.append({"id": app.id, "name": app.name, "keys": keys_out})
+            users_out.append(
+                {"id": user.id, "email": user.email, "name": user.name, "token": self.issue_token(user),
+                 "applications": apps_out}
+            )
+        return {"users": users_out}

@@ -1,0 +1,30 @@
+"""A bounded journal of the requests a mock served, for tests that assert what a client sent."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Any
+
+MAX_BODY_CHARS = 64 * 1024
+
+
+class Journal:
+    def __init__(self, size: int = 500) -> None:
+        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+        self._lock = threading.Lock()
+        self._sequence = 0
+
+    def record(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self._sequence += 1
+            self._entries.append({"seq": self._sequence, **entry})
+
+    def entries(self, limit: int | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            items = list(self._entries)
+        return items[-limit:] if limit else items
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
