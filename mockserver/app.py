@@ -120,7 +120,8 @@ class MockRuntime:
             raise errors.body_too_large(self.config.max_body_bytes)
         body: Any = None
         body_sent = False
-        if raw.strip():
+        # An operation without a request body ignores whatever body was sent, as real servers do.
+        if op.has_body and raw.strip():
             if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
                 try:
                     body = json.loads(raw.decode("utf-8"))
@@ -313,12 +314,16 @@ def _view(op: Operation):
 
 
 def _journal_entry(rt: MockRuntime, response: Response) -> dict[str, Any]:
-    raw = request.get_data(cache=True)
-    body: Any
+    body: Any = None
     try:
-        body = json.loads(raw) if raw else None
-    except (ValueError, UnicodeDecodeError):
-        body = raw[:MAX_BODY_CHARS].decode("utf-8", "replace")
+        raw = request.get_data(cache=True)
+    except HTTPException:  # e.g. over MAX_CONTENT_LENGTH: the body was never read
+        raw, body = b"", "<body not read>"
+    if raw:
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            body = raw[:MAX_BODY_CHARS].decode("utf-8", "replace")
     return {
         "at": isoformat_ms(rt.clock.now()),
         "method": request.method,

@@ -21,8 +21,6 @@ from typing import Any
 from faker import Faker
 from werkzeug.datastructures import Headers, MultiDict
 
-
-
 from ..specs import Profile
 from .clock import Clock
 from .errors import JSON, ApiError, FamilyErrors

@@ -31,7 +31,7 @@ class ApiError(Exception):
         body: Any,
         status: int | None = None,
         headers: dict[str, str] | None = None,
-        content_type: str | None | type[Ellipsis] = ...,
+        content_type: str | type[Ellipsis] | None = ...,
     ) -> None:
         super().__init__(body if isinstance(body, str) else repr(body))
         self.body = body

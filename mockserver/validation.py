@@ -23,9 +23,9 @@ from openapi_core.templating.paths.exceptions import PathError
 from openapi_core.validation.request.exceptions import (
     InvalidRequestBody,
     MissingRequestBody,
-    ParameterValidationError,
     MissingRequiredParameter,
     MissingRequiredRequestBody,
+    ParameterValidationError,
     SecurityValidationError,
 )
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue

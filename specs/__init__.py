@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +35,12 @@ def spec_path(name: str) -> Path:
         raise KeyError(f"unknown spec {name!r}; known: {', '.join(SPEC_FILES)}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def spec_text(name: str) -> str:
     return spec_path(name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parsed(name: str) -> dict[str, Any]:
     return yaml.safe_load(spec_text(name))
 
@@ -78,7 +78,7 @@ def profile_names() -> list[str]:
     return [CONTRACT_PROFILE, *sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_profile(name: str) -> Profile:
     if name == CONTRACT_PROFILE:
         return contract_profile()

@@ -63,8 +63,15 @@ class InternalError(AppKeysError):
     status = 500
 
 
-_TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "object": "an object",
-               "array": "an array", "boolean": "a boolean", "null": "null"}
+_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "object": "an object",
+    "array": "an array",
+    "boolean": "a boolean",
+    "null": "null",
+}
 
 
 def _expected_type(expected: Any) -> str:

@@ -175,11 +175,15 @@ class AppKeysBackend:
         self.get_application(user, application_id)
         token = TOKEN_PREFIX + self.ids.token_hex(32)
         salt = self.ids.token_hex(16)
-        key = self._new_key(application_id, name, token, salt, hash_secret(token, salt, n=self.settings.scrypt_n))
+        key = self._new_key(
+            application_id, name, token, salt, hash_secret(token, salt, n=self.settings.scrypt_n)
+        )
         self.store.put(KEYS, key)
         return key, token
 
-    def _new_key(self, application_id: str, name: str, token: str, salt: str, token_hash: str) -> ApplicationKey:
+    def _new_key(
+        self, application_id: str, name: str, token: str, salt: str, token_hash: str
+    ) -> ApplicationKey:
         now = self.clock.now()
         return ApplicationKey(
             id=self.ids.uuid4(),
@@ -256,7 +260,13 @@ class AppKeysBackend:
                     token = TOKEN_PREFIX + ctx.ids.token_hex(32)
                     salt = ctx.ids.token_hex(16)
                     key = dataclasses.replace(
-                        self._new_key(app.id, key_spec["name"], token, salt, _seed_hash(token, salt, self.settings.scrypt_n)),
+                        self._new_key(
+                            app.id,
+                            key_spec["name"],
+                            token,
+                            salt,
+                            _seed_hash(token, salt, self.settings.scrypt_n),
+                        ),
                         id=ctx.ids.uuid4(),
                         created_at=at,
                     )
@@ -267,7 +277,12 @@ class AppKeysBackend:
                     keys_out.append({"id": key.id, "name": key.name, "state": state, "key": token})
                 apps_out.append({"id": app.id, "name": app.name, "keys": keys_out})
             users_out.append(
-                {"id": user.id, "email": user.email, "name": user.name, "token": self.issue_token(user),
-                 "applications": apps_out}
+                {
+                    "id": user.id,
+                    "email": user.email,
+                    "name": user.name,
+                    "token": self.issue_token(user),
+                    "applications": apps_out,
+                }
             )
         return {"users": users_out}

@@ -65,7 +65,9 @@ def get_application(backend: AppKeysBackend, call: Call) -> Reply:
 
 
 def list_api_keys(backend: AppKeysBackend, call: Call) -> Reply:
-    keys, total = backend.list_keys(call.principal, call.path["id"], call.query["limit"], call.query["offset"])
+    keys, total = backend.list_keys(
+        call.principal, call.path["id"], call.query["limit"], call.query["offset"]
+    )
     return Reply(page([key_json(k) for k in keys], total, call))
 
 

@@ -1,0 +1,1 @@
+"""Conformance suites that check a real backend against the specs (`revokit check`)."""

@@ -1,0 +1,432 @@
+"""Every error body an xclade / Medusa 2.21.2 backend sends for the API-key routes.
+
+Medusa's error handler answers ``{type, message}`` (plus ``code`` when the thrower set one); its
+auth middleware answers a bare ``{message}``; body-parser failures come back as ``{message, type}``
+(that key order). Request validation is zod: ``Invalid request: <at most three issues>``, in the
+wording of ``@medusajs/framework``'s zod helpers, which ``XcladeErrors`` reproduces from the
+engine's ``Violation`` records.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from ....specs import load_spec
+from ...errors import ApiError, FamilyErrors
+from ...validation import MISSING, Violation
+
+FAMILY = "xclade-v2"
+EMAILPASS_OPERATION = "PostAuthUserEmailpass"
+UNAUTHORIZED_MESSAGE = "Unauthorized"
+SECRET_KEY_AS_BEARER_MESSAGE = (
+    "A secret API key was passed as a Bearer token. Secret API keys must be sent using HTTP Basic "
+    "authentication instead (Authorization: Basic <secret-api-key>)."
+)
+UNKNOWN_ERROR_MESSAGE = "An unknown error occurred."
+
+
+class MedusaError(ApiError):
+    """``{"type": ..., "message": ...}`` (and ``code`` when given), the error handler's shape."""
+
+    type = "unknown_error"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        body: dict[str, Any] = {"code": code} if code else {}
+        body.update({"type": self.type, "message": message})
+        super().__init__(body)
+
+
+class InvalidData(MedusaError):
+    status = 400
+    type = "invalid_data"
+
+
+class NotAllowed(MedusaError):
+    status = 400
+    type = "not_allowed"
+
+
+class NotFound(MedusaError):
+    status = 404
+    type = "not_found"
+
+
+class LoginFailed(MedusaError):
+    """A 401 from the auth provider (login), which goes through the error handler."""
+
+    status = 401
+    type = "unauthorized"
+
+
+class UnknownError(MedusaError):
+    status = 500
+    type = "unknown_error"
+
+    def __init__(self) -> None:
+        super().__init__(UNKNOWN_ERROR_MESSAGE, code="unknown_error")
+
+
+class Unauthorized(ApiError):
+    """The authentication middleware's own 401: ``{"message": ...}``, nothing else."""
+
+    status = 401
+
+    def __init__(self, message: str = UNAUTHORIZED_MESSAGE) -> None:
+        super().__init__({"message": message})
+
+
+class SecretKeyAsBearer(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__(SECRET_KEY_AS_BEARER_MESSAGE)
+
+
+class HttpError(ApiError):
+    """An http-errors failure (body-parser, routing): ``{"message": ..., "type": ...}``."""
+
+    def __init__(self, status: int, message: str, type_: str) -> None:
+        super().__init__({"message": message, "type": type_}, status=status)
+
+
+# -- domain errors, one class per message -------------------------------------------------------
+
+
+class ApiKeyNotFound(NotFound):
+    def __init__(self, key_id: str) -> None:
+        super().__init__(f"API Key with id: {key_id} was not found")
+
+
+class SalesChannelNotFound(NotFound):
+    def __init__(self, channel_id: str) -> None:
+        super().__init__(f"Sales channel with id: {channel_id} not found")
+
+
+class ProductNotFound(NotFound):
+    def __init__(self, product_id: str) -> None:
+        super().__init__(f"Product with id: {product_id} was not found")
+
+
+class SecretKeysAlreadyRevoked(InvalidData):
+    def __init__(self, count: int) -> None:
+        super().__init__(f"There are {count} secret keys that are already revoked.")
+
+
+class KeysNotRevoked(NotAllowed):
+    def __init__(self, key_ids: Sequence[str]) -> None:
+        super().__init__(f"Cannot delete api keys that are not revoked - {', '.join(key_ids)}")
+
+
+class SalesChannelsNeedPublishableKey(InvalidData):
+    def __init__(self) -> None:
+        super().__init__("Sales channels can only be associated with publishable API keys")
+
+
+class SalesChannelsMissing(InvalidData):
+    def __init__(self, channel_ids: Sequence[str]) -> None:
+        super().__init__(f"Sales channels with IDs {', '.join(channel_ids)} do not exist")
+
+
+class PublishableKeyRequired(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__(
+            "Publishable API key required in the request header: x-publishable-api-key. "
+            "You can manage your keys in settings in the dashboard."
+        )
+
+
+class PublishableKeyInvalid(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__("A valid publishable key is required to proceed with the request")
+
+
+class PublishableKeyWithoutSalesChannel(InvalidData):
+    def __init__(self) -> None:
+        super().__init__("Publishable key needs to have a sales channel configured")
+
+
+class InvalidEmailOrPassword(LoginFailed):
+    def __init__(self) -> None:
+        super().__init__("Invalid email or password")
+
+
+class CredentialNotString(LoginFailed):
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field.capitalize()} should be a string")
+
+
+class InvalidRequest(InvalidData):
+    """A zod validation failure."""
+
+    def __init__(self, parts: Sequence[str]) -> None:
+        super().__init__("Invalid request: " + "; ".join(parts))
+
+
+BODY_NOT_AN_OBJECT = "Field '' is required"
+
+
+def body_not_an_object() -> InvalidRequest:
+    """What zod says about a body that is not an object (a JSON array, or nothing parsed)."""
+    return InvalidRequest([BODY_NOT_AN_OBJECT])
+
+
+# -- zod wording --------------------------------------------------------------------------------
+
+
+def js_string(value: Any) -> str:
+    """``String(value)`` in JavaScript, which is how the zod helpers print a received value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _js_number(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return ",".join("" if v is None else js_string(v) for v in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    return str(value)
+
+
+def _js_number(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == int(value) and abs(value) < 1e21:
+        return str(int(value))
+    text = repr(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        sign = "-" if exponent.startswith("-") else "+"
+        text = f"{mantissa}e{sign}{int(exponent.lstrip('+-'))}"
+    return text
+
+
+_ZOD_TYPES = {"integer": "number", "number": "number", "string": "string", "boolean": "boolean",
+              "array": "array", "object": "object", "null": "null"}
+
+
+def _zod_type(expected: Any) -> str:
+    names = [n for n in (expected if isinstance(expected, list) else [expected]) if n != "null"] or ["null"]
+    return _ZOD_TYPES.get(str(names[0]), str(names[0]))
+
+
+def _path(field: str) -> str:
+    return ", ".join(part for part in field.split(".")) if field else ""
+
+
+@lru_cache(maxsize=1)
+def _field_positions() -> dict[str, dict[str, dict[str, int]]]:
+    """operationId -> location -> top-level field -> position, so issues come out in zod's order
+    (the order of the validator's shape, which the spec follows)."""
+    spec = load_spec(FAMILY)
+
+    def deref(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            target: Any = spec
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for item in spec.get("paths", {}).values():
+        shared = item.get("parameters", [])
+        for method, op in item.items():
+            if not isinstance(op, dict) or "operationId" not in op or method == "parameters":
+                continue
+            params = [deref(p) for p in [*shared, *op.get("parameters", [])]]
+            query = [p["name"] for p in params if p["in"] == "query"]
+            body_schema = (
+                deref(op.get("requestBody", {})).get("content", {}).get("application/json", {}).get("schema")
+            )
+            body = list(deref(body_schema).get("properties", {})) if body_schema else []
+            out[op["operationId"]] = {
+                "query": {name: i for i, name in enumerate(query)},
+                "body": {name: i for i, name in enumerate(body)},
+            }
+    return out
+
+
+def _issue(v: Violation) -> str | None:
+    """One zod issue in Medusa's words; ``None`` for an unrecognized-keys finding (merged later)."""
+    path = _path(v.field)
+    if v.kind in ("unknown", "additionalProperties", "unevaluatedProperties"):
+        return None
+    if v.kind in ("required", "missing") or (v.kind == "type" and not v.field):
+        return f"Field '{path}' is required"
+    if v.kind in ("type", "cast"):
+        return f"Expected type: '{_zod_type(v.expected or 'string')}' for field '{path}', got: '{js_string(v.value)}'"
+    if v.kind == "enum":
+        options = ", ".join(js_string(o) for o in (v.expected or ()))
+        return f"Expected: '{options}' for field '{path}', but got: '{js_string(v.value)}'"
+    if v.kind in ("minimum", "exclusiveMinimum", "minLength", "minItems"):
+        return f"Value for field '{path}' too small, expected at least: '{js_string(v.expected)}'"
+    if v.kind in ("maximum", "exclusiveMaximum", "maxLength", "maxItems"):
+        return f"Value for field '{path}' too big, expected at most: '{js_string(v.expected)}'"
+    if v.kind == "format":
+        return f"Expected type: 'date' for field '{path}', got: '{js_string(v.value)}'"
+    shown = "" if v.value is MISSING else f", got: '{js_string(v.value)}'"
+    return f"Invalid value for field '{path}'{shown}"
+
+
+def zod_message_parts(violations: Sequence[Violation], operation_id: str) -> list[str]:
+    """The issues zod would report, in its order, at most three.
+
+    Medusa validates the body before the query, and each failure stops the request, so only the
+    body's issues are reported when it has any. Unknown keys form one issue per object.
+    """
+    body = [v for v in violations if v.location == "body"]
+    chosen = body or list(violations)
+    positions = _field_positions().get(operation_id, {})
+    issues: list[tuple[int, int, str]] = []
+    unknown: dict[str, list[str]] = {}
+    for index, v in enumerate(chosen):
+        text = _issue(v)
+        if text is None:
+            names = v.names or ((v.field,) if v.kind == "unknown" else ())
+            bucket = unknown.setdefault("" if v.kind == "unknown" else v.field, [])
+            bucket.extend(n for n in names if n not in bucket)
+            continue
+        top = v.field.split(".", 1)[0]
+        rank = positions.get(v.location, {}).get(top, len(positions.get(v.location, {})))
+        issues.append((rank, index, text))
+    issues.sort()
+    parts = [text for _, _, text in issues]
+    parts.extend(f"Unrecognized fields: '{', '.join(names)}'" for names in unknown.values() if names)
+    return (parts or ["Invalid input"])[:3]
+
+
+# -- body-parser wording (Node 20's JSON.parse) --------------------------------------------------
+
+
+def _unexpected_token(text: str, pos: int) -> str:
+    token = text[pos]
+    if len(text) <= 40:
+        return f"Unexpected token '{token}', \"{text}\" is not valid JSON"
+    start, end = max(0, pos - 10), min(len(text), pos + 10)
+    lead = "..." if start > 0 else ""
+    tail = "..." if end < len(text) else ""
+    return f"Unexpected token '{token}', {lead}\"{text[start:end]}\"{tail} is not valid JSON"
+
+
+def _innermost_container(text: str, pos: int) -> str:
+    stack: list[str] = []
+    in_string = escaped = False
+    for ch in text[:pos]:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            stack.append(ch)
+        elif ch in "]}" and stack:
+            stack.pop()
+    return stack[-1] if stack else "{"
+
+
+def node_json_error(raw: bytes) -> str:
+    """The message body-parser (strict mode, Node 20's ``JSON.parse``) gives for a bad body."""
+    text = raw.decode("utf-8", "replace")
+    stripped = text.lstrip(" \t\r\n")
+    if stripped and stripped[0] not in "{[":
+        # Strict mode accepts only objects and arrays; it reports the first character.
+        lead = text[: len(text) - len(stripped)]
+        return f"Unexpected token '{stripped[0]}', \"{lead}{stripped[0]}\" is not valid JSON"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        pos, msg = exc.pos, exc.msg
+    else:
+        return "Unexpected end of JSON input"
+    at_end = not text[pos:].strip()
+    if msg.startswith("Unterminated string"):
+        return f"Unterminated string in JSON at position {len(text)}"
+    if at_end:
+        return "Unexpected end of JSON input"
+    if msg.startswith("Extra data"):
+        return f"Unexpected non-whitespace character after JSON at position {pos}"
+    if msg.startswith("Expecting property name"):
+        return f"Expected property name or '}}' in JSON at position {pos}"
+    if msg.startswith("Expecting ':'"):
+        return f"Expected ':' after property name in JSON at position {pos}"
+    if msg.startswith("Expecting ','"):
+        if _innermost_container(text, pos) == "[":
+            return f"Expected ',' or ']' after array element in JSON at position {pos}"
+        return f"Expected ',' or '}}' after property value in JSON at position {pos}"
+    if msg.startswith("Invalid control character"):
+        return f"Bad control character in string literal in JSON at position {pos}"
+    if msg.startswith("Invalid \\u"):
+        return f"Bad Unicode escape in JSON at position {pos}"
+    if msg.startswith("Invalid \\escape"):
+        return f"Bad escaped character in JSON at position {pos}"
+    return _unexpected_token(text, pos)
+
+
+def _raw_request_body() -> bytes | None:
+    # The engine hands malformed_json only Python's message; the Node wording needs the body.
+    try:
+        from flask import has_request_context, request
+    except ImportError:  # pragma: no cover - Flask is a dependency
+        return None
+    return request.get_data(cache=True) if has_request_context() else None
+
+
+class XcladeErrors(FamilyErrors):
+    def validation_failed(self, violations: Sequence[Violation], operation_id: str) -> ApiError:
+        body = [v for v in violations if v.location == "body"]
+        if len(body) == 1 and not body[0].field and body[0].kind == "type":
+            value = body[0].value
+            if value is not MISSING and not isinstance(value, list | dict):
+                # A bare JSON scalar never reaches a route: body-parser's strict mode refuses it.
+                return self.malformed_json_text(node_json_error(json.dumps(value).encode()))
+        if operation_id == EMAILPASS_OPERATION:
+            # The emailpass provider checks the credentials itself and answers 401, password first.
+            fields = {v.field.split(".", 1)[0] for v in body}
+            if "password" in fields or "" in fields or "email" not in fields:
+                return CredentialNotString("password")
+            return CredentialNotString("email")
+        return InvalidRequest(zod_message_parts(violations, operation_id))
+
+    def malformed_json_text(self, message: str) -> ApiError:
+        return HttpError(400, message, "invalid_data")
+
+    def malformed_json(self, detail: str) -> ApiError:
+        raw = _raw_request_body()
+        message = node_json_error(raw) if raw is not None else "Unexpected end of JSON input"
+        return self.malformed_json_text(message)
+
+    def non_json_body(self, content_type: str, operation_id: str) -> ApiError | None:
+        # Express's JSON parser skips other content types; the route then sees no body. Admin
+        # routes refuse that (after authentication) with zod's "Field '' is required"; see
+        # responses.reject_unparsed_body.
+        return None
+
+    def body_too_large(self, limit: int) -> ApiError:
+        return HttpError(413, "request entity too large", "unknown_error")
+
+    def route_not_found(self, method: str, path: str) -> ApiError:
+        return NotFound(f"Cannot {method} {path}")
+
+    def method_not_allowed(self, method: str, path: str, allowed: Sequence[str]) -> ApiError:
+        error = NotAllowed(f"Cannot {method} {path}")
+        error.status = 405
+        return error
+
+    def bad_request(self, detail: str) -> ApiError:
+        return HttpError(400, detail, "invalid_data")
+
+    def internal_error(self) -> ApiError:
+        return UnknownError()

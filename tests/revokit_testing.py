@@ -1,0 +1,70 @@
+"""Shared test helpers (importable from any test as `revokit_testing`): in-process and live mocks."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+import requests
+from flask import Flask
+from revokit.mockserver import MockConfig, create_app
+
+from revokit.cli import READY_LINE
+
+# Seeding hashes every seeded secret with scrypt; the tests use a cheap cost to stay fast.
+TEST_SCRYPT_N = 2**10
+
+
+def build_app(family: str, **overrides: object) -> Flask:
+    """An in-process mock with response validation on: a response that breaks the spec raises."""
+    config = MockConfig(family=family, validate_responses=True, scrypt_n=TEST_SCRYPT_N, **overrides)  # type: ignore[arg-type]
+    app = create_app(config)
+    app.testing = True
+    return app
+
+
+@dataclass
+class LiveMock:
+    process: subprocess.Popen
+    ports: dict[str, int]
+    banner: str
+
+    def url(self, family: str) -> str:
+        return f"http://127.0.0.1:{self.ports[family]}"
+
+
+_BANNER_PORT = re.compile(r"^== (\S+): http://127\.0\.0\.1:(\d+)", re.MULTILINE)
+
+
+def start_revokit_mock(*args: str, timeout: float = 30.0) -> LiveMock:
+    """Run the installed `revokit mock` console script on free ports and wait until it is ready."""
+    command = [os.path.join(os.path.dirname(sys.executable), "revokit"), "mock", *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:  # the process ended
+            break
+        lines.append(line)
+        if line.strip() == READY_LINE:
+            break
+    banner = "".join(lines)
+    ports = {family: int(port) for family, port in _BANNER_PORT.findall(banner)}
+    if not ports:
+        process.kill()
+        raise AssertionError(f"revokit mock did not start:\n{banner}")
+    for family, port in ports.items():
+        response = requests.get(f"http://127.0.0.1:{port}/__revokit/health", timeout=5)
+        assert response.status_code == 200, (family, response.text)
+    return LiveMock(process, ports, banner)
+
+
+def bearer(user: dict) -> dict[str, str]:
+    """Authorization header for a seeded app-keys user (as served by GET /__revokit/seed)."""
+    return {"Authorization": f"Bearer {user['token']}"}
