@@ -117,6 +117,13 @@ def _specs(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    # The contracts package owns its options; importing it pulls in Schemathesis, so only here.
+    from .contracts.cli import main as check_main
+
+    return check_main(args.check_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revokit", description=__doc__)
     parser.add_argument("--version", action="version", version=f"revokit {__version__}")
@@ -147,6 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="check every response against the spec (a violation answers 500 with X-Revokit-Spec-Violation)",
     )
     mock.set_defaults(run=_mock)
+
+    check = sub.add_parser(
+        "check",
+        help="run the conformance suites against a backend (see `revokit check --help`)",
+        add_help=False,
+    )
+    check.add_argument("check_args", nargs=argparse.REMAINDER)
+    check.set_defaults(run=_check)
 
     specs = sub.add_parser("specs", help="list the bundled specs, validate them, print their paths")
     specs.set_defaults(run=_specs)
