@@ -38,6 +38,7 @@ from .families import get_family
 from .hashing import DEFAULT_SCRYPT_N
 from .ids import IdFactory
 from .journal import MAX_BODY_CHARS, Journal
+from .sqlite_store import SQLiteStore
 from .store import InMemoryStore, StateStore
 from .validation import OpenAPIRequest, OpenAPIResponse, SpecValidator
 
@@ -60,6 +61,7 @@ class MockConfig:
     scrypt_n: int = DEFAULT_SCRYPT_N
     journal_size: int = 500
     frozen_at: datetime | None = None  # start with a frozen clock (tests); None follows real time
+    state_path: str | None = None  # keep the state in this SQLite file across restarts
 
 
 class ResponseSpecViolation(AssertionError):
@@ -74,24 +76,42 @@ class MockRuntime:
         self.family: FamilyDefinition = get_family(config.family)
         self.profile = profile_for(config.family, config.profile)
         self.clock = clock or Clock(config.frozen_at)
-        self.store = store or InMemoryStore(self.family.indexes)
         self.journal = Journal(config.journal_size)
         self.spec = load_spec(config.family)
         self.operations = operations_of(self.spec)
         check_handlers(self.family, self.operations)
         self.validator = SpecValidator(self.spec)
-        settings = Settings(jwt_secret=config.jwt_secret, scrypt_n=config.scrypt_n)
-        self.backend = self.family.create_backend(
-            BackendContext(self.store, self.clock, self.profile, settings, IdFactory())
-        )
-        self.seed_info = self._seed()
-        self._seed_snapshot = self.store.snapshot()
+        self.settings = Settings(jwt_secret=config.jwt_secret, scrypt_n=config.scrypt_n)
+        # The seed is always made in memory; a persistent store is filled from it only when it
+        # holds no state yet, and a reset restores it either way.
+        seed_store = InMemoryStore(self.family.indexes)
+        seed_backend = self._backend(seed_store)
+        with seed_store.transaction():
+            self.seed_info = self.family.seed(seed_backend, self._seed_context())
+        self._seed_snapshot = seed_store.snapshot()
+        if store is None and config.state_path:
+            store = SQLiteStore(
+                config.state_path, config.family, self.family.record_types, self.family.indexes
+            )
+        if store is None:
+            store = seed_store
+        elif not (isinstance(store, SQLiteStore) and store.has_state):
+            store.restore(self._seed_snapshot)
+            if isinstance(store, SQLiteStore):
+                store.mark_seeded()
+        self.store = store
+        self.backend = seed_backend if self.store is seed_store else self._backend(self.store)
 
-    def _seed(self) -> dict[str, Any]:
+    def _backend(self, store: StateStore) -> Any:
+        return self.family.create_backend(
+            BackendContext(store, self.clock, self.profile, self.settings, IdFactory())
+        )
+
+    def _seed_context(self) -> SeedContext:
         rng = random.Random(self.config.seed)
         faker = Faker()
         faker.seed_instance(self.config.seed)
-        context = SeedContext(
+        return SeedContext(
             seed=self.config.seed,
             fixture=fixture_data.load_fixture(self.config.family),
             rng=rng,
@@ -99,8 +119,6 @@ class MockRuntime:
             ids=IdFactory(rng),
             epoch=SEED_EPOCH,
         )
-        with self.store.transaction():
-            return self.family.seed(self.backend, context)
 
     def reset(self) -> None:
         with self.store.transaction():

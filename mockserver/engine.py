@@ -109,6 +109,8 @@ class FamilyDefinition:
     authenticate: Callable[[Any, Call], Any]  # returns the principal or raises the family's 401
     seed: Callable[[Any, SeedContext], dict[str, Any]]  # fills the store, returns banner facts
     indexes: IndexSpec = field(default_factory=dict)
+    # kind -> record dataclass: what a persistent store needs to read records back.
+    record_types: Mapping[str, type] = field(default_factory=dict)
     # What a handler sees when no body was sent: Express-based systems parse that as {}.
     missing_body: Any = None
     # POST /__revokit/tokens: a signed token for a seeded user, without a login flow.

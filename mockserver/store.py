@@ -88,11 +88,42 @@ class InMemoryStore(StateStore):
         self._records: dict[str, dict[str, Any]] = {}
         # kind -> field -> value -> {record_id: None} (an ordered set)
         self._index: dict[str, dict[str, dict[Any, dict[str, None]]]] = {}
+        self._depth = 0
+        # (kind, id, previous record or None) for every change inside the outermost transaction,
+        # so a transaction that raises leaves the state exactly as it found it.
+        self._undo: list[tuple[str, str, Any]] = []
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self._lock:
-            yield
+            self._depth += 1
+            if self._depth == 1:
+                self._undo.clear()
+                self._begin()
+            try:
+                yield
+            except BaseException:
+                if self._depth == 1:
+                    self._rollback()
+                raise
+            else:
+                if self._depth == 1:
+                    self._commit()
+            finally:
+                self._depth -= 1
+
+    def _begin(self) -> None:
+        """Hook for persistent stores: the outermost transaction starts."""
+
+    def _commit(self) -> None:
+        """Hook for persistent stores: the outermost transaction succeeded."""
+
+    def _rollback(self) -> None:
+        for kind, record_id, previous in reversed(self._undo):
+            self._raw_delete(kind, record_id)
+            if previous is not None:
+                self._raw_put(kind, previous)
+        self._undo.clear()
 
     def kinds(self) -> list[str]:
         return list(self._records)
@@ -101,21 +132,31 @@ class InMemoryStore(StateStore):
         return self._records.get(kind, {}).get(record_id)
 
     def put(self, kind: str, record: Record) -> None:
-        with self._lock:
-            table = self._records.setdefault(kind, {})
-            old = table.get(record.id)
-            if old is not None:
-                self._unindex(kind, old)
-            table[record.id] = record
-            self._add_index(kind, record)
+        with self.transaction():
+            self._undo.append((kind, record.id, self._records.get(kind, {}).get(record.id)))
+            self._raw_put(kind, record)
 
     def delete(self, kind: str, record_id: str) -> bool:
-        with self._lock:
-            old = self._records.get(kind, {}).pop(record_id, None)
+        with self.transaction():
+            old = self._records.get(kind, {}).get(record_id)
             if old is None:
                 return False
-            self._unindex(kind, old)
+            self._undo.append((kind, record_id, old))
+            self._raw_delete(kind, record_id)
             return True
+
+    def _raw_put(self, kind: str, record: Record) -> None:
+        table = self._records.setdefault(kind, {})
+        old = table.get(record.id)
+        if old is not None:
+            self._unindex(kind, old)
+        table[record.id] = record
+        self._add_index(kind, record)
+
+    def _raw_delete(self, kind: str, record_id: str) -> None:
+        old = self._records.get(kind, {}).pop(record_id, None)
+        if old is not None:
+            self._unindex(kind, old)
 
     def all(self, kind: str) -> list[Any]:
         with self._lock:
@@ -143,7 +184,8 @@ class InMemoryStore(StateStore):
 
     def restore(self, snapshot: object) -> None:
         records, index = snapshot  # type: ignore[misc]
-        with self._lock:
+        with self.transaction():
+            self._undo.clear()  # a restore is not undone record by record
             self._records = {kind: dict(table) for kind, table in records.items()}
             self._index = {
                 kind: {f: {v: dict(ids) for v, ids in values.items()} for f, values in fields.items()}

@@ -65,6 +65,7 @@ def _mock(args: argparse.Namespace) -> int:
             seed=args.seed,
             control_token=args.control_token,
             validate_responses=args.validate_responses,
+            state_path=args.state,
         )
         app = create_app(config, clock=clock)
         port = args.port + offset if args.port else 0
@@ -146,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     mock.add_argument("--seed", type=int, default=20261123, help="seed of the generated data")
     mock.add_argument(
         "--control-token", default=None, help="required to bind off loopback: guards /__revokit"
+    )
+    mock.add_argument(
+        "--state",
+        metavar="FILE",
+        default=None,
+        help="keep the state in this SQLite file, so a restart loses nothing (default: in memory)",
     )
     mock.add_argument("--threads", type=int, default=8, help="worker threads per family")
     mock.add_argument(

@@ -2,7 +2,7 @@
 
 from ...engine import FamilyDefinition
 from .exceptions import AppKeysErrors
-from .models import INDEXES, AppKeysBackend
+from .models import APPLICATIONS, INDEXES, KEYS, USERS, AppKeysBackend, Application, ApplicationKey, User
 from .responses import HANDLERS, authenticate, issue_token
 
 FAMILY = FamilyDefinition(
@@ -13,5 +13,6 @@ FAMILY = FamilyDefinition(
     authenticate=authenticate,
     seed=lambda backend, ctx: backend.seed(ctx),
     indexes=INDEXES,
+    record_types={USERS: User, APPLICATIONS: Application, KEYS: ApplicationKey},
     issue_token=issue_token,
 )
