@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from faker import Faker
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import fixtures as fixture_data
@@ -56,6 +56,7 @@ class MockConfig:
     seed: int = 20261123
     validate_responses: bool = False
     max_body_bytes: int = 1024 * 1024
+    max_header_bytes: int = 32 * 1024
     control_token: str | None = None
     jwt_secret: str = DEFAULT_JWT_SECRET
     scrypt_n: int = DEFAULT_SCRYPT_N
@@ -142,9 +143,10 @@ class MockRuntime:
         if op.has_body and raw.strip():
             if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
                 try:
-                    body = json.loads(raw.decode("utf-8"))
-                except (UnicodeDecodeError, ValueError) as exc:
+                    body = parse_json(raw)
+                except ValueError as exc:
                     raise errors.malformed_json(str(exc)) from None
+                g.revokit_body = body
                 body_sent = True
             else:
                 refusal = errors.non_json_body(request.content_type or "", op.operation_id)
@@ -223,6 +225,39 @@ class MockRuntime:
         return response
 
 
+MAX_JSON_DEPTH = 64
+
+
+def parse_json(raw: bytes) -> Any:
+    """Strict UTF-8 JSON, refused (``ValueError``) when malformed or nested deeper than
+    ``MAX_JSON_DEPTH``: deep nesting would otherwise exhaust the recursion of every later step."""
+    depth = deepest = 0
+    in_string = escaped = False
+    # Fewer brackets than the limit cannot nest deeper than it: skip the byte scan (the usual case).
+    scan = raw if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH else b""
+    for byte in scan:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _to_response(item: Any) -> Response:
     data, status, headers, content_type = render(item)
     response = Response(data, status=status)
@@ -262,6 +297,12 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         )
     app.register_blueprint(family_bp)
     app.register_blueprint(control_blueprint(CONTROL_PREFIX))
+
+    @app.before_request
+    def _header_limit() -> None:
+        size = sum(len(k) + len(v) + 4 for k, v in request.headers.items())
+        if size > config.max_header_bytes and not request.path.startswith(CONTROL_PREFIX):
+            raise rt.family.errors.bad_request(f"request headers exceed {config.max_header_bytes} bytes")
 
     @app.before_request
     def _cors_preflight() -> Response | None:
@@ -332,15 +373,14 @@ def _view(op: Operation):
 
 
 def _journal_entry(rt: MockRuntime, response: Response) -> dict[str, Any]:
-    body: Any = None
-    try:
-        raw = request.get_data(cache=True)
-    except HTTPException:  # e.g. over MAX_CONTENT_LENGTH: the body was never read
-        raw, body = b"", "<body not read>"
-    if raw:
+    body: Any = g.get("revokit_body")
+    if body is None:
         try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            raw = request.get_data(cache=True)
+        except HTTPException:  # e.g. over MAX_CONTENT_LENGTH: the body was never read
+            raw, body = b"", "<body not read>"
+        if raw:
+            # Not parsed by the pipeline (refused before, or not JSON): keep it as text.
             body = raw[:MAX_BODY_CHARS].decode("utf-8", "replace")
     return {
         "at": isoformat_ms(rt.clock.now()),

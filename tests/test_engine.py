@@ -138,3 +138,19 @@ def test_app_factory_has_no_shared_state():
     assert created.status_code == 201
     listed = second.test_client().get("/api/v1/applications", headers=bearer(alice)).get_json()
     assert "only here" not in [a["name"] for a in listed["data"]]
+
+
+def test_deep_nesting_and_huge_headers_are_refused_in_shape(client, alice):
+    for body in ("[" * 2000 + "]" * 2000, '{"name":' + "[" * 100 + "]" * 100 + "}"):
+        response = client.post(
+            "/api/v1/applications", headers=bearer(alice), data=body, content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert response.get_json()["details"] == [{"field": "body", "message": "must be well-formed JSON"}]
+    brackets_in_a_string = {"name": "[" * 90}  # more than the depth limit, inside a string
+    assert (
+        client.post("/api/v1/applications", headers=bearer(alice), json=brackets_in_a_string).status_code
+        == 201
+    )
+    huge = client.get("/api/v1/applications", headers={**bearer(alice), "X-Big": "x" * 100_000})
+    assert huge.status_code == 400 and huge.get_json()["code"] == 400
