@@ -6,6 +6,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
+
 from revokit_testing import LiveMock, start_revokit_mock
 
 

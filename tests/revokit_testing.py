@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import requests
 from flask import Flask
-from revokit.mockserver import MockConfig, create_app
 
 from revokit.cli import READY_LINE
+from revokit.mockserver import MockConfig, create_app
 
 # Seeding hashes every seeded secret with scrypt; the tests use a cheap cost to stay fast.
 TEST_SCRYPT_N = 2**10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import yaml
+
 from revokit.specs import SPEC_FILES, spec_text
 from revokit_testing import bearer, build_app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from revokit.mockserver import MockConfig, create_app
 from revokit.mockserver.engine import FamilyDefinition, check_handlers, operations_of
 from revokit.mockserver.families import get_family

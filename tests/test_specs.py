@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
 from revokit.specs import SPEC_FILES, load_profile, load_spec, profile_names, validate_spec
 
 ROOT = Path(__file__).resolve().parent.parent

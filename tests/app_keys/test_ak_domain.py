@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from faker import Faker
+
 from revokit.fixtures import load_fixture
 from revokit.mockserver.clock import Clock
 from revokit.mockserver.engine import BackendContext, SeedContext, Settings

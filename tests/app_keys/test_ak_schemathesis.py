@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hypothesis
 import schemathesis
+
 from revokit_testing import build_app
 
 app = build_app("app-keys")
