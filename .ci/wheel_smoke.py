@@ -7,7 +7,7 @@ import sys
 import urllib.request
 
 revokit = sys.argv[1]
-process = subprocess.Popen([revokit, "mock", "app-keys", "--port", "0"], stdout=subprocess.PIPE, text=True)
+process = subprocess.Popen([revokit, "mock", "--port", "0"], stdout=subprocess.PIPE, text=True)
 try:
     banner = []
     for line in process.stdout:
@@ -26,7 +26,15 @@ try:
     assert answer["total"] == 2, answer
     spec = urllib.request.urlopen(f"{base}/__revokit/specs/app-keys.yaml", timeout=10).read()
     assert b"openapi: 3.1.0" in spec
-    print(f"wheel smoke: GET /api/v1/applications -> {answer['total']} applications; spec served")
+    for family, family_port in re.findall(r"^== (\S+): http://127\.0\.0\.1:(\d+)", text, re.MULTILINE):
+        health = json.load(
+            urllib.request.urlopen(f"http://127.0.0.1:{family_port}/__revokit/health", timeout=10)
+        )
+        assert health["family"] == family, health
+    assert text.count("\n== ") == 3, text
+    print(
+        f"wheel smoke: 3 families up; GET /api/v1/applications -> {answer['total']} applications; spec served"
+    )
 finally:
     process.terminate()
     process.wait(timeout=10)

@@ -219,4 +219,11 @@ def _schema_violations(location: str, prefix: str, cause: BaseException | None, 
             out.append(Violation(location, dotted, kind, err.message, err.instance, None, extras))
             continue
         out.append(Violation(location, dotted, kind, err.message, err.instance, err.validator_value))
-    return out
+    # jsonschema reports a missing property once per `required` error; name each field once.
+    seen: set[tuple[str, str, str]] = set()
+    unique = []
+    for v in out:
+        if (v.location, v.field, v.kind) not in seen or v.kind != "required":
+            seen.add((v.location, v.field, v.kind))
+            unique.append(v)
+    return unique

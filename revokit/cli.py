@@ -176,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["check"]:
+        # `check` owns all its options (they may come before FAMILY), so hand them over unparsed.
+        from .contracts.cli import main as check_main
+
+        return check_main(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.run(args))
 

@@ -127,7 +127,7 @@ class AppKeysBackend:
                 algorithms=[JWT_ALGORITHM],
                 audience=JWT_AUDIENCE,
                 issuer=JWT_ISSUER,
-                options={"require": ["exp", "sub", "aud", "iss"], "verify_exp": False},
+                options={"require": ["exp", "sub", "aud", "iss"], "verify_exp": False, "verify_iat": False},
             )
         except jwt.PyJWTError:
             raise Unauthorized() from None

@@ -1,1 +1,18 @@
-"""Placeholder: this family is being built."""
+"""Medusa 1.20 (seeds 000, 003): publishable API keys, admin auth, sales channels, store scoping."""
+
+from ...engine import FamilyDefinition
+from .exceptions import MedusaV1Errors
+from .models import INDEXES, MedusaV1Backend
+from .responses import HANDLERS, authenticate, issue_token
+
+FAMILY = FamilyDefinition(
+    name="medusa-v1",
+    errors=MedusaV1Errors(),
+    handlers=HANDLERS,
+    create_backend=MedusaV1Backend,
+    authenticate=authenticate,
+    seed=lambda backend, ctx: backend.seed(ctx),
+    indexes=INDEXES,
+    missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
+    issue_token=issue_token,
+)

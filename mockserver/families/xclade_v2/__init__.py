@@ -1,1 +1,19 @@
-"""Placeholder: this family is being built."""
+"""xclade / Medusa v2 (2.21.2): admin auth, secret and publishable API keys, sales channels, store."""
+
+from ...engine import FamilyDefinition
+from .exceptions import XcladeErrors
+from .models import INDEXES, XcladeBackend
+from .responses import HANDLERS, authenticate, issue_token
+
+FAMILY = FamilyDefinition(
+    name="xclade-v2",
+    errors=XcladeErrors(),
+    handlers=HANDLERS,
+    create_backend=XcladeBackend,
+    authenticate=authenticate,
+    seed=lambda backend, ctx: backend.seed(ctx),
+    indexes=INDEXES,
+    # Express parses a request without a body as {} (the SDK's revoke sends none).
+    missing_body={},
+    issue_token=issue_token,
+)

@@ -18,6 +18,7 @@ from typing import Any
 from ....specs import load_spec
 from ...errors import ApiError, FamilyErrors
 from ...validation import MISSING, Violation
+from .jsonerrors import body_parser_error
 
 FAMILY = "xclade-v2"
 EMAILPASS_OPERATION = "PostAuthUserEmailpass"
@@ -209,8 +210,15 @@ def _js_number(value: float) -> str:
     return text
 
 
-_ZOD_TYPES = {"integer": "number", "number": "number", "string": "string", "boolean": "boolean",
-              "array": "array", "object": "object", "null": "null"}
+_ZOD_TYPES = {
+    "integer": "number",
+    "number": "number",
+    "string": "string",
+    "boolean": "boolean",
+    "array": "array",
+    "object": "object",
+    "null": "null",
+}
 
 
 def _zod_type(expected: Any) -> str:
@@ -255,10 +263,13 @@ def _field_positions() -> dict[str, dict[str, dict[str, int]]]:
     return out
 
 
+_UNRECOGNIZED = ("unknown", "additionalProperties", "unevaluatedProperties")
+
+
 def _issue(v: Violation) -> str | None:
     """One zod issue in Medusa's words; ``None`` for an unrecognized-keys finding (merged later)."""
     path = _path(v.field)
-    if v.kind in ("unknown", "additionalProperties", "unevaluatedProperties"):
+    if v.kind in _UNRECOGNIZED:
         return None
     if v.kind in ("required", "missing") or (v.kind == "type" and not v.field):
         return f"Field '{path}' is required"
@@ -284,7 +295,14 @@ def zod_message_parts(violations: Sequence[Violation], operation_id: str) -> lis
     body's issues are reported when it has any. Unknown keys form one issue per object.
     """
     body = [v for v in violations if v.location == "body"]
-    chosen = body or list(violations)
+    # zod reports one issue per field; jsonschema may report several (type and enum, or the same
+    # missing property once per "required" error). Keep one, the enum one when there is one.
+    per_field: dict[tuple[str, str, bool], Violation] = {}
+    for v in body or violations:
+        slot = (v.location, v.field, v.kind in _UNRECOGNIZED)
+        if slot not in per_field or (v.kind == "enum" and per_field[slot].kind != "enum"):
+            per_field[slot] = v
+    chosen = list(per_field.values())
     positions = _field_positions().get(operation_id, {})
     issues: list[tuple[int, int, str]] = []
     unknown: dict[str, list[str]] = {}
@@ -304,79 +322,12 @@ def zod_message_parts(violations: Sequence[Violation], operation_id: str) -> lis
     return (parts or ["Invalid input"])[:3]
 
 
-# -- body-parser wording (Node 20's JSON.parse) --------------------------------------------------
-
-
-def _unexpected_token(text: str, pos: int) -> str:
-    token = text[pos]
-    if len(text) <= 40:
-        return f"Unexpected token '{token}', \"{text}\" is not valid JSON"
-    start, end = max(0, pos - 10), min(len(text), pos + 10)
-    lead = "..." if start > 0 else ""
-    tail = "..." if end < len(text) else ""
-    return f"Unexpected token '{token}', {lead}\"{text[start:end]}\"{tail} is not valid JSON"
-
-
-def _innermost_container(text: str, pos: int) -> str:
-    stack: list[str] = []
-    in_string = escaped = False
-    for ch in text[:pos]:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            stack.append(ch)
-        elif ch in "]}" and stack:
-            stack.pop()
-    return stack[-1] if stack else "{"
-
-
-def node_json_error(raw: bytes) -> str:
-    """The message body-parser (strict mode, Node 20's ``JSON.parse``) gives for a bad body."""
-    text = raw.decode("utf-8", "replace")
-    stripped = text.lstrip(" \t\r\n")
-    if stripped and stripped[0] not in "{[":
-        # Strict mode accepts only objects and arrays; it reports the first character.
-        lead = text[: len(text) - len(stripped)]
-        return f"Unexpected token '{stripped[0]}', \"{lead}{stripped[0]}\" is not valid JSON"
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        pos, msg = exc.pos, exc.msg
-    else:
-        return "Unexpected end of JSON input"
-    at_end = not text[pos:].strip()
-    if msg.startswith("Unterminated string"):
-        return f"Unterminated string in JSON at position {len(text)}"
-    if at_end:
-        return "Unexpected end of JSON input"
-    if msg.startswith("Extra data"):
-        return f"Unexpected non-whitespace character after JSON at position {pos}"
-    if msg.startswith("Expecting property name"):
-        return f"Expected property name or '}}' in JSON at position {pos}"
-    if msg.startswith("Expecting ':'"):
-        return f"Expected ':' after property name in JSON at position {pos}"
-    if msg.startswith("Expecting ','"):
-        if _innermost_container(text, pos) == "[":
-            return f"Expected ',' or ']' after array element in JSON at position {pos}"
-        return f"Expected ',' or '}}' after property value in JSON at position {pos}"
-    if msg.startswith("Invalid control character"):
-        return f"Bad control character in string literal in JSON at position {pos}"
-    if msg.startswith("Invalid \\u"):
-        return f"Bad Unicode escape in JSON at position {pos}"
-    if msg.startswith("Invalid \\escape"):
-        return f"Bad escaped character in JSON at position {pos}"
-    return _unexpected_token(text, pos)
+# -- body-parser wording -------------------------------------------------------------------------
 
 
 def _raw_request_body() -> bytes | None:
-    # The engine hands malformed_json only Python's message; the Node wording needs the body.
+    # The engine hands malformed_json only Python's message; Node's wording needs the body itself.
+    # (Engine wish: pass the raw body to FamilyErrors.malformed_json.)
     try:
         from flask import has_request_context, request
     except ImportError:  # pragma: no cover - Flask is a dependency
@@ -391,7 +342,8 @@ class XcladeErrors(FamilyErrors):
             value = body[0].value
             if value is not MISSING and not isinstance(value, list | dict):
                 # A bare JSON scalar never reaches a route: body-parser's strict mode refuses it.
-                return self.malformed_json_text(node_json_error(json.dumps(value).encode()))
+                raw = _raw_request_body() or json.dumps(value).encode()
+                return self.malformed_json_text(body_parser_error(raw))
         if operation_id == EMAILPASS_OPERATION:
             # The emailpass provider checks the credentials itself and answers 401, password first.
             fields = {v.field.split(".", 1)[0] for v in body}
@@ -405,7 +357,7 @@ class XcladeErrors(FamilyErrors):
 
     def malformed_json(self, detail: str) -> ApiError:
         raw = _raw_request_body()
-        message = node_json_error(raw) if raw is not None else "Unexpected end of JSON input"
+        message = body_parser_error(raw) if raw is not None else "Unexpected end of JSON input"
         return self.malformed_json_text(message)
 
     def non_json_body(self, content_type: str, operation_id: str) -> ApiError | None:

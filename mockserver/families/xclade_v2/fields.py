@@ -33,7 +33,7 @@ def _dedupe(items: Sequence[str]) -> list[str]:
 def parse_fields(raw: str | None, defaults: Sequence[str]) -> list[str]:
     """The selected field paths, in order.
 
-    * no ``fields`` -> the defaults;
+    * no ``fields`` -> the defaults; an empty ``fields`` -> nothing but ``id``;
     * an entry without a modifier anywhere -> the listed fields replace the defaults;
     * otherwise ``+f`` (or `` f``: a URL ``+`` decodes to a space) adds ``f``, ``-f`` removes ``f``
       and every ``f.*`` sub-field, ``*rel`` / ``rel.*`` selects every field of a relation;
@@ -42,7 +42,7 @@ def parse_fields(raw: str | None, defaults: Sequence[str]) -> list[str]:
     if raw is None:
         return list(defaults)
     entries = [e for e in raw.split(",") if e.strip()]
-    if any(not _has_modifier(e) for e in entries):
+    if not entries or any(not _has_modifier(e) for e in entries):
         selected = _dedupe([_bare(e) for e in entries])
     else:
         selected = list(defaults)

@@ -1,0 +1,621 @@
+"""The ``app-keys`` conformance suite: per-application keys, bearer-JWT management, ``X-API-Key`` use.
+
+Login is the bearer JWT given with ``--token`` (the API has no login route). Setup creates one
+application and the keys each scenario needs, through the API; teardown revokes every key the run
+created (applications cannot be deleted through this API).
+
+The contract (``specs/app-keys.yaml``): revoking a key takes effect at once (the next request that
+presents it answers 401) and touches no sibling; a revoked key is gone (reading or revoking it
+again answers 404, it is never listed); the plaintext is shown only in the creating response; every
+error answers ``{error, message, code}`` (+ ``details`` on 400) with the spec's exact words.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from revokit.specs import load_spec
+
+from .http import Client, Exchange, OperationIndex
+from .scenarios import ScenarioContext, ScenarioRegistry
+from .schemathesis_run import Created
+from .suite import Credentials, FamilySuite, SetupFailed, UsageError
+
+SPEC = load_spec("app-keys")
+OPERATIONS = OperationIndex(SPEC)
+
+APPS = "/api/v1/applications"
+KEY_INFO = "/api/v1/key-info"
+
+OP_LIST_APPS = "GET /api/v1/applications"
+OP_CREATE_APP = "POST /api/v1/applications"
+OP_GET_APP = "GET /api/v1/applications/{id}"
+OP_LIST_KEYS = "GET /api/v1/applications/{id}/api-keys"
+OP_CREATE_KEY = "POST /api/v1/applications/{id}/api-keys"
+OP_GET_KEY = "GET /api/v1/applications/{id}/api-keys/{keyId}"
+OP_REVOKE_KEY = "DELETE /api/v1/applications/{id}/api-keys/{keyId}"
+OP_KEY_INFO = "GET /api/v1/key-info"
+MANAGEMENT = "management routes"
+
+
+def _error_example(response: str) -> dict[str, Any]:
+    """The exact error body the spec documents for a shared response (its ``example``)."""
+    media = SPEC["components"]["responses"][response]["content"]["application/json"]
+    return dict(media["example"])
+
+
+UNAUTHORIZED = _error_example("Unauthorized")
+FORBIDDEN = _error_example("Forbidden")
+NOT_FOUND = _error_example("NotFound")
+_VALIDATION = SPEC["components"]["schemas"]["ValidationError"]["properties"]
+BAD_REQUEST = {name: _VALIDATION[name]["const"] for name in ("error", "message", "code")}
+
+KEY_PATTERN = re.compile(SPEC["components"]["schemas"]["CreatedApiKey"]["properties"]["key"]["pattern"])
+REDACTED_PATTERN = re.compile(SPEC["components"]["schemas"]["ApiKey"]["properties"]["redacted"]["pattern"])
+
+scenario = ScenarioRegistry()
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _user(ctx: ScenarioContext) -> dict[str, str]:
+    return _bearer(ctx.state["token"])
+
+
+def _keys_path(app_id: str, key_id: str = "") -> str:
+    return f"{APPS}/{app_id}/api-keys" + (f"/{key_id}" if key_id else "")
+
+
+def _make_key(ctx: ScenarioContext, name: str) -> dict[str, Any]:
+    """Create a key in the run's application (a precondition: a refusal fails the scenario)."""
+    exchange = ctx.client.post(_keys_path(ctx.state["app_id"]), json_body={"name": name}, headers=_user(ctx))
+    return ctx.expect(exchange, 201, shape=_created_key_problem, why="creating a key")
+
+
+def _created_key_problem(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return "the created key is not a JSON object"
+    for name in ("id", "application_id", "key"):
+        if not isinstance(body.get(name), str):
+            return f"the created key has no string `{name}`"
+    return None
+
+
+def _use(ctx: ScenarioContext, key: str) -> Exchange:
+    return ctx.client.get(KEY_INFO, headers={"X-API-Key": key})
+
+
+def _revoke(
+    ctx: ScenarioContext, key: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> Exchange:
+    return ctx.client.delete(_keys_path(key["application_id"], key["id"]), headers=headers or _user(ctx))
+
+
+def _revoke_ok(ctx: ScenarioContext, key: Mapping[str, Any]) -> None:
+    ctx.expect(_revoke(ctx, key), 200, {}, why="revoking the key")
+
+
+def _listed_ids(ctx: ScenarioContext, app_id: str) -> tuple[Exchange, list[str]]:
+    exchange = ctx.client.get(_keys_path(app_id), headers=_user(ctx), params={"limit": 100})
+    body = ctx.expect(exchange, 200, shape=_list_problem, why="listing the keys")
+    return exchange, [item.get("id") for item in body["data"] if isinstance(item, dict)]
+
+
+def _list_problem(body: Any) -> str | None:
+    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        return "the list has no `data` array"
+    return None
+
+
+def _named(field: str):
+    """A shape check for a 400: the spec's exact words, and `details` naming ``field``."""
+
+    def problem(body: Any) -> str | None:
+        if not isinstance(body, dict):
+            return "the error body is not a JSON object"
+        for name, value in BAD_REQUEST.items():
+            if body.get(name) != value:
+                return f"`{name}` is {json.dumps(body.get(name))}, the contract says {json.dumps(value)}"
+        extra = set(body) - {"error", "message", "code", "details"}
+        if extra:
+            return f"the error body has properties the contract does not allow: {', '.join(sorted(extra))}"
+        details = body.get("details")
+        if not isinstance(details, list) or not details:
+            return "`details` must be a non-empty list naming each invalid field"
+        for item in details:
+            if (
+                not isinstance(item, dict)
+                or set(item) != {"field", "message"}
+                or not all(isinstance(v, str) for v in item.values())
+            ):
+                return (
+                    f"every `details` item must be exactly {{field, message}} strings, got {json.dumps(item)}"
+                )
+        fields = [item["field"] for item in details]
+        if not any(f == field or f.endswith(f".{field}") for f in fields):
+            return f"`details` does not name the invalid field `{field}` (it names {', '.join(fields)})"
+        return None
+
+    return problem
+
+
+def _shape_400(field: str) -> str:
+    return json.dumps({**BAD_REQUEST, "details": [{"field": field, "message": "..."}, "..."]})
+
+
+def _fixed_uuid(ctx: ScenarioContext, salt: str) -> str:
+    """An id no backend has: fixed by the seed, so a rerun sends the same request."""
+    rng = random.Random(f"{ctx.state['seed']}:{salt}")
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _management_calls(ctx: ScenarioContext, victim: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    """Every management operation once: (method, path, json body or None)."""
+    app_id = ctx.state["app_id"]
+    return [
+        ("GET", APPS, None),
+        ("POST", APPS, {"name": "must be refused"}),
+        ("GET", f"{APPS}/{app_id}", None),
+        ("GET", _keys_path(app_id), None),
+        ("POST", _keys_path(app_id), {"name": "must be refused"}),
+        ("GET", _keys_path(app_id, victim["id"]), None),
+        ("DELETE", _keys_path(app_id, victim["id"]), None),
+    ]
+
+
+def _call(ctx: ScenarioContext, method: str, path: str, body: Any, headers: Mapping[str, str]) -> Exchange:
+    if body is None:
+        return ctx.client.request(method, path, headers=headers)
+    return ctx.client.request(method, path, headers=headers, json_body=body)
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def wrong_credentials(token: str, key: str) -> list[tuple[str, dict[str, str]]]:
+    """Credentials a management route must refuse, each with what it is."""
+    variants: list[tuple[str, dict[str, str]]] = [
+        ("a garbled bearer token", _bearer("not-a-jwt")),
+        ("the token under the Basic scheme", {"Authorization": f"Basic {token}"}),
+        ("an application key instead of a user token", {"X-API-Key": key}),
+        ("an application key as the bearer token", _bearer(key)),
+    ]
+    parts = token.split(".")
+    if len(parts) == 3:
+        header, payload, signature = parts
+        flipped = ("B" if signature[:1] == "A" else "A") + signature[1:]
+        variants.append(("the token with a tampered signature", _bearer(f"{header}.{payload}.{flipped}")))
+        unsigned = _b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+        variants.append(("the token's claims unsigned (alg none)", _bearer(f"{unsigned}.{payload}.")))
+    return variants
+
+
+# -- the scenarios, in the order they run -------------------------------------------------------
+
+
+@scenario(
+    "new_key_authenticates",
+    OP_KEY_INFO,
+    "a key works on GET /api/v1/key-info from its creation, describing itself and its application",
+)
+def new_key_authenticates(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "revokit: new key")
+
+    def describes_key(body: Any) -> str | None:
+        if not isinstance(body, dict):
+            return "the body is not a JSON object"
+        if body.get("key_id") != key["id"]:
+            return f"`key_id` is {json.dumps(body.get('key_id'))}, not the key's id {key['id']}"
+        if body.get("application_id") != key["application_id"]:
+            return (
+                f"`application_id` is {json.dumps(body.get('application_id'))}, not {key['application_id']}"
+            )
+        return None
+
+    ctx.expect(
+        _use(ctx, key["key"]),
+        200,
+        shape=describes_key,
+        shape_text=json.dumps({"key_id": key["id"], "application_id": key["application_id"], "...": "..."}),
+        why="using a new key",
+    )
+
+
+@scenario(
+    "revoked_key_refused",
+    OP_KEY_INFO,
+    "the very next request that presents a revoked key is refused with the exact 401 body",
+)
+def revoked_key_refused(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "revokit: to revoke")
+    ctx.expect(_use(ctx, key["key"]), 200, why="using the key before the revoke")
+    _revoke_ok(ctx, key)
+    ctx.expect(_use(ctx, key["key"]), 401, UNAUTHORIZED, why="using the key right after its revoke")
+
+
+@scenario(
+    "sibling_key_keeps_working",
+    OP_KEY_INFO,
+    "revoking one key leaves every other key of the application working, readable and listed",
+)
+def sibling_key_keeps_working(ctx: ScenarioContext) -> None:
+    revoked = _make_key(ctx, "revokit: revoked sibling")
+    sibling = _make_key(ctx, "revokit: surviving sibling")
+    for key in (revoked, sibling):
+        ctx.expect(_use(ctx, key["key"]), 200, why="using both keys before the revoke")
+    _revoke_ok(ctx, revoked)
+
+    def is_sibling(body: Any) -> str | None:
+        if not isinstance(body, dict) or body.get("key_id") != sibling["id"]:
+            return f"the answer does not describe the sibling key {sibling['id']}"
+        return None
+
+    ctx.expect(_use(ctx, sibling["key"]), 200, shape=is_sibling, why="using the sibling after the revoke")
+    ctx.expect(
+        ctx.client.get(_keys_path(sibling["application_id"], sibling["id"]), headers=_user(ctx)),
+        200,
+        why="reading the sibling after the revoke",
+    )
+    exchange, ids = _listed_ids(ctx, sibling["application_id"])
+    if sibling["id"] not in ids:
+        ctx.fail(
+            "the sibling is missing from the application's key list after another key was revoked",
+            exchange,
+            expected_status="200",
+            expected_body=f'{{"data": [... {{"id": "{sibling["id"]}", ...}} ...], ...}}',
+        )
+
+
+@scenario(
+    "revoke_again_not_found",
+    OP_REVOKE_KEY,
+    "revoking a revoked key answers 404 with the exact body (the key no longer exists)",
+)
+def revoke_again_not_found(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "revokit: revoke twice")
+    _revoke_ok(ctx, key)
+    ctx.expect(_revoke(ctx, key), 404, NOT_FOUND, why="revoking the key a second time")
+
+
+@scenario(
+    "revoked_key_reads_not_found",
+    OP_GET_KEY,
+    "reading a revoked key answers 404 with the exact body",
+)
+def revoked_key_reads_not_found(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "revokit: read after revoke")
+    _revoke_ok(ctx, key)
+    exchange = ctx.client.get(_keys_path(key["application_id"], key["id"]), headers=_user(ctx))
+    ctx.expect(exchange, 404, NOT_FOUND, why="reading the revoked key")
+
+
+@scenario(
+    "revoked_key_not_listed",
+    OP_LIST_KEYS,
+    "a revoked key is never listed among the application's keys",
+)
+def revoked_key_not_listed(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "revokit: list after revoke")
+    _, before = _listed_ids(ctx, key["application_id"])
+    if key["id"] not in before:
+        ctx.fail(
+            "a new key is missing from its application's key list",
+            ctx.client.history[-1],
+            expected_status="200",
+            expected_body=f'{{"data": [... {{"id": "{key["id"]}", ...}} ...], ...}}',
+        )
+    _revoke_ok(ctx, key)
+    exchange, after = _listed_ids(ctx, key["application_id"])
+    if key["id"] in after:
+        ctx.fail(
+            "the revoked key is still listed",
+            exchange,
+            expected_status="200",
+            expected_body=f"a list without the revoked key {key['id']}",
+        )
+
+
+@scenario(
+    "secret_shown_once",
+    OP_CREATE_KEY,
+    "the key's plaintext is in the creating response only; reads, lists and key use never show it",
+)
+def secret_shown_once(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "revokit: shown once")
+    created = ctx.client.history[-1]
+    plaintext = key["key"]
+    if not KEY_PATTERN.match(plaintext):
+        ctx.fail(
+            "the created key's plaintext does not have the documented form",
+            created,
+            expected_status="201",
+            expected_body=f'{{"key": "<matching {KEY_PATTERN.pattern}>", ...}}',
+        )
+    redacted = key.get("redacted")
+    if not isinstance(redacted, str) or not REDACTED_PATTERN.match(redacted):
+        ctx.fail(
+            "`redacted` does not have the documented form",
+            created,
+            expected_status="201",
+            expected_body=f'{{"redacted": "<matching {REDACTED_PATTERN.pattern}>", ...}}',
+        )
+    head, _, tail = redacted.partition("...")
+    if not (plaintext.startswith(head) and plaintext.endswith(tail)):
+        ctx.fail(
+            "`redacted` is not the key's first characters and its last four",
+            created,
+            expected_status="201",
+            expected_body=f'{{"redacted": "{plaintext[:11]}...{plaintext[-4:]}", ...}}',
+        )
+
+    def hides_plaintext(body: Any) -> str | None:
+        if isinstance(body, dict) and "key" in body:
+            return "the response has a `key` property: the plaintext must only be shown at creation"
+        if plaintext in json.dumps(body):
+            return "the response contains the key's plaintext"
+        return None
+
+    app_id = key["application_id"]
+    for exchange, what in (
+        (ctx.client.get(_keys_path(app_id, key["id"]), headers=_user(ctx)), "reading the key"),
+        (ctx.client.get(_keys_path(app_id), headers=_user(ctx), params={"limit": 100}), "listing the keys"),
+        (_use(ctx, plaintext), "using the key"),
+    ):
+        ctx.expect(exchange, 200, shape=hides_plaintext, shape_text="a body without the plaintext", why=what)
+
+
+@scenario(
+    "error_body_400",
+    OP_GET_APP,
+    "an invalid request answers 400 with the exact words and `details` naming each invalid field",
+)
+def error_body_400(ctx: ScenarioContext) -> None:
+    app_id = ctx.state["app_id"]
+    cases = [
+        (
+            "id",
+            lambda: ctx.client.get(f"{APPS}/not-a-uuid", headers=_user(ctx)),
+            "a path id that is not a uuid",
+        ),
+        ("name", lambda: ctx.client.post(APPS, json_body={}, headers=_user(ctx)), "a body without `name`"),
+        (
+            "unexpected",
+            lambda: ctx.client.post(
+                _keys_path(app_id), json_body={"name": "x", "unexpected": True}, headers=_user(ctx)
+            ),
+            "a body with an undocumented property",
+        ),
+        ("limit", lambda: ctx.client.get(APPS, headers=_user(ctx), params={"limit": 0}), "limit=0"),
+    ]
+    for field, send, what in cases:
+        ctx.expect(send(), 400, shape=_named(field), shape_text=_shape_400(field), why=what)
+
+
+@scenario(
+    "error_body_401",
+    OP_LIST_APPS,
+    "a request without credentials answers 401 with the exact body",
+)
+def error_body_401(ctx: ScenarioContext) -> None:
+    ctx.expect(ctx.client.get(APPS), 401, UNAUTHORIZED, why="listing applications without a token")
+
+
+@scenario(
+    "error_body_403",
+    OP_GET_APP,
+    "another user's application answers 403 with the exact body",
+)
+def error_body_403(ctx: ScenarioContext) -> None:
+    other = ctx.state.get("other_token")
+    if not other:
+        ctx.skip("needs a second user's token (--other-token)")
+    exchange = ctx.client.get(f"{APPS}/{ctx.state['app_id']}", headers=_bearer(other))
+    ctx.expect(exchange, 403, FORBIDDEN, why="reading another user's application")
+
+
+@scenario(
+    "error_body_404",
+    OP_GET_APP,
+    "an unknown application or key answers 404 with the exact body",
+)
+def error_body_404(ctx: ScenarioContext) -> None:
+    unknown_app = _fixed_uuid(ctx, "application")
+    unknown_key = _fixed_uuid(ctx, "key")
+    app_id = ctx.state["app_id"]
+    for path, what in (
+        (f"{APPS}/{unknown_app}", "reading an unknown application"),
+        (_keys_path(unknown_app), "listing the keys of an unknown application"),
+        (_keys_path(app_id, unknown_key), "reading an unknown key"),
+    ):
+        ctx.expect(ctx.client.get(path, headers=_user(ctx)), 404, NOT_FOUND, why=what)
+    ctx.expect(
+        ctx.client.delete(_keys_path(app_id, unknown_key), headers=_user(ctx)),
+        404,
+        NOT_FOUND,
+        why="revoking an unknown key",
+    )
+
+
+@scenario(
+    "other_users_keys_refused",
+    OP_REVOKE_KEY,
+    "another user can neither read, list, create nor revoke an application's keys (403), "
+    "and the key keeps working",
+)
+def other_users_keys_refused(ctx: ScenarioContext) -> None:
+    other = ctx.state.get("other_token")
+    if not other:
+        ctx.skip("needs a second user's token (--other-token)")
+    key = _make_key(ctx, "revokit: other user's target")
+    app_id = key["application_id"]
+    for method, path, body, what in (
+        ("GET", _keys_path(app_id), None, "listing"),
+        ("POST", _keys_path(app_id), {"name": "intruder"}, "creating a key"),
+        ("GET", _keys_path(app_id, key["id"]), None, "reading the key"),
+        ("DELETE", _keys_path(app_id, key["id"]), None, "revoking the key"),
+    ):
+        exchange = _call(ctx, method, path, body, _bearer(other))
+        ctx.expect(exchange, 403, FORBIDDEN, why=f"another user {what}")
+    ctx.expect(_use(ctx, key["key"]), 200, why="using the key after another user tried to revoke it")
+
+
+@scenario(
+    "admin_routes_refuse_missing_credentials",
+    MANAGEMENT,
+    "every management route answers 401 with the exact body when no token is sent",
+)
+def admin_routes_refuse_missing_credentials(ctx: ScenarioContext) -> None:
+    victim = _make_key(ctx, "revokit: missing credentials target")
+    for method, path, body in _management_calls(ctx, victim):
+        ctx.expect(_call(ctx, method, path, body, {}), 401, UNAUTHORIZED, why="no credentials")
+    ctx.expect(_use(ctx, victim["key"]), 200, why="using the key after unauthenticated revoke attempts")
+
+
+@scenario(
+    "admin_routes_refuse_wrong_credentials",
+    MANAGEMENT,
+    "every management route answers 401 with the exact body to a garbled, tampered, unsigned or "
+    "misplaced credential",
+)
+def admin_routes_refuse_wrong_credentials(ctx: ScenarioContext) -> None:
+    victim = _make_key(ctx, "revokit: wrong credentials target")
+    for what, headers in wrong_credentials(ctx.state["token"], victim["key"]):
+        for method, path, body in _management_calls(ctx, victim):
+            ctx.expect(_call(ctx, method, path, body, headers), 401, UNAUTHORIZED, why=what)
+    ctx.expect(
+        _use(ctx, victim["key"]), 200, why="using the key after revoke attempts with wrong credentials"
+    )
+
+
+@scenario(
+    "key_use_refuses_bad_keys",
+    OP_KEY_INFO,
+    "GET /api/v1/key-info answers 401 with the exact body to a missing, garbled or unknown key "
+    "and to a user token",
+)
+def key_use_refuses_bad_keys(ctx: ScenarioContext) -> None:
+    unknown = "ak_" + random.Random(f"{ctx.state['seed']}:unknown-key").randbytes(32).hex()
+    for what, headers in (
+        ("no key", {}),
+        ("a garbled key", {"X-API-Key": "not-a-key"}),
+        ("a well-formed key that was never issued", {"X-API-Key": unknown}),
+        ("a user's token instead of a key", _user(ctx)),
+    ):
+        ctx.expect(ctx.client.get(KEY_INFO, headers=headers), 401, UNAUTHORIZED, why=what)
+
+
+# -- the suite ----------------------------------------------------------------------------------
+
+
+def _jwt_subject(token: str) -> str | None:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return None
+    subject = claims.get("sub") if isinstance(claims, dict) else None
+    return str(subject) if subject is not None else None
+
+
+class AppKeysSuite(FamilySuite):
+    family = "app-keys"
+    spec_name = "app-keys"
+    scenarios = scenario
+
+    def validate_credentials(self, credentials: Credentials) -> None:
+        if not credentials.token:
+            raise UsageError(
+                "app-keys needs --token: a user's bearer JWT (the API has no login route; "
+                "against `revokit mock` get one from POST /__revokit/tokens)"
+            )
+        if credentials.email or credentials.password:
+            raise UsageError("app-keys logs in with --token only; --email/--password do not apply")
+        subject = _jwt_subject(credentials.token)
+        if (
+            credentials.other_token
+            and subject is not None
+            and _jwt_subject(credentials.other_token) == subject
+        ):
+            raise UsageError("--other-token must belong to another user than --token")
+
+    def prepare(self, client: Client, credentials: Credentials, seed: int) -> dict[str, Any]:
+        token = credentials.token or ""
+        listed = client.get(APPS, headers=_bearer(token))
+        if listed.status in (401, 403):
+            raise UsageError(f"the backend refused --token: {listed.status} {listed.content[:200]!r}")
+        if listed.status != 200:
+            raise SetupFailed("listing applications with --token did not answer 200", listed, "200")
+        if credentials.other_token:
+            other = client.get(APPS, headers=_bearer(credentials.other_token))
+            if other.status in (401, 403):
+                raise UsageError(f"the backend refused --other-token: {other.status}")
+
+        created = client.post(
+            APPS,
+            json_body={"name": "revokit check", "description": f"made by revokit check (seed {seed})"},
+            headers=_bearer(token),
+        )
+        app = created.json
+        if created.status != 201 or not isinstance(app, dict) or not isinstance(app.get("id"), str):
+            raise SetupFailed("creating the run's application did not answer 201 with an id", created, "201")
+        anchor = client.post(
+            _keys_path(app["id"]),
+            json_body={"name": "revokit check: generated requests"},
+            headers=_bearer(token),
+        )
+        key = anchor.json
+        if anchor.status != 201 or not isinstance(key, dict) or not isinstance(key.get("key"), str):
+            raise SetupFailed("creating a key did not answer 201 with the key", anchor, "201")
+        return {
+            "token": token,
+            "other_token": credentials.other_token,
+            "seed": seed,
+            "app_id": app["id"],
+            "anchor": key,
+        }
+
+    def schemathesis_headers(self, state: Mapping[str, Any]) -> dict[str, str]:
+        # The key-use route takes X-API-Key; management routes ignore it.
+        return {**_bearer(state["token"]), "X-API-Key": state["anchor"]["key"]}
+
+    def teardown(self, client: Client, state: Mapping[str, Any], created: Sequence[Created]) -> list[str]:
+        # Every key any request of the run created, including ones a defective backend should
+        # have refused to create (an unauthenticated or foreign create answered 201).
+        bodies = [e.json for e in client.history if e.operation == OP_CREATE_KEY and e.status == 201]
+        bodies += [item.body for item in created if item.operation == OP_CREATE_KEY]
+        keys = []
+        for body in bodies:
+            if isinstance(body, dict):
+                app_id, key_id = body.get("application_id"), body.get("id")
+                if isinstance(app_id, str) and isinstance(key_id, str):
+                    keys.append((app_id, key_id))
+        failed = 0
+        for app_id, key_id in dict.fromkeys(keys):
+            exchange = client.delete(_keys_path(app_id, key_id), headers=_bearer(state["token"]))
+            if exchange.status not in (200, 404):
+                failed += 1
+        apps = 1 + sum(1 for item in created if item.operation == OP_CREATE_APP)
+        notes = [
+            f"teardown revoked the keys this run created; {apps} application(s) it created remain "
+            "(the API cannot delete applications)"
+        ]
+        if failed:
+            notes.append(f"teardown could not revoke {failed} key(s)")
+        return notes
+
+
+SUITE = AppKeysSuite()

@@ -1,0 +1,313 @@
+"""What a run found: one :class:`CheckResult` per check (and operation), the text report, JUnit XML.
+
+A result is ``passed``, ``failed``, ``allowed`` (failed, but an allow-list entry or the selected
+profile expects it) or ``skipped`` (could not run, e.g. it needs a second identity). A failure
+carries the request that shows it as a ``curl`` line, the expected and the actual status and body,
+and the requests that led up to it.
+"""
+
+from __future__ import annotations
+
+import enum
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .http import show_body
+
+
+class Outcome(enum.StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ALLOWED = "allowed"
+    SKIPPED = "skipped"
+
+
+class Source(enum.StrEnum):
+    """Which suite a check belongs to."""
+
+    SETUP = "setup"
+    SCENARIOS = "scenarios"
+    SCHEMATHESIS = "schemathesis"
+
+
+#: Exit codes of ``revokit check``.
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+@dataclass
+class CheckResult:
+    name: str
+    operation: str
+    outcome: Outcome
+    source: Source
+    description: str = ""
+    message: str = ""  # why it failed (or was skipped), one or a few lines
+    curl: str | None = None  # the request that shows the failure
+    steps: list[str] = field(default_factory=list)  # curl lines of the requests that led up to it
+    expected_status: str | None = None
+    expected_body: str | None = None
+    actual_status: str | None = None
+    actual_body: Any = None
+    runs: int = 1  # how many times the check ran (Schemathesis: over all generated cases)
+    other_failures: int = 0  # further distinct failures of the same check on the same operation
+    allow_reason: str | None = None
+    duration: float = 0.0  # seconds (scenarios; Schemathesis checks share their cases' time)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.name, self.operation)
+
+    @property
+    def is_problem(self) -> bool:
+        return self.outcome in (Outcome.FAILED, Outcome.ALLOWED)
+
+
+@dataclass
+class StaleAllowance:
+    """An allow-list entry (or profile deviation) that matched no failure: the list can shrink."""
+
+    check: str
+    operation: str | None
+    reason: str
+    origin: str  # the allow file, or ``profile NAME``
+
+
+@dataclass
+class Report:
+    family: str
+    base_url: str
+    seed: int
+    max_examples: int
+    profile: str
+    phases: list[str]
+    results: list[CheckResult] = field(default_factory=list)
+    stale: list[StaleAllowance] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    secret_variables: list[str] = field(default_factory=list)
+    duration: float = 0.0
+    schemathesis_requests: int = 0
+
+    def add(self, result: CheckResult) -> CheckResult:
+        self.results.append(result)
+        return result
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    @property
+    def failed(self) -> list[CheckResult]:
+        return [r for r in self.results if r.outcome == Outcome.FAILED]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FAILED if self.failed else EXIT_OK
+
+    def by_source(self, source: Source) -> list[CheckResult]:
+        return [r for r in self.results if r.source == source]
+
+
+# -- text ---------------------------------------------------------------------------------------
+
+_MARK = {Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.ALLOWED: "ALLOW", Outcome.SKIPPED: "SKIP"}
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line if line else line for line in text.splitlines())
+
+
+def render_failure(result: CheckResult, number: int | None = None) -> str:
+    head = f"{number}) " if number is not None else ""
+    lines = [f"{head}{result.name} — {result.operation}"]
+    if result.description:
+        lines.append(f"   contract: {result.description}")
+    if result.allow_reason:
+        lines.append(f"   allowed: {result.allow_reason}")
+    if result.message:
+        lines.append(_indent(result.message.strip(), "   "))
+    if result.steps:
+        lines.append("   requests that led up to it:")
+        lines += [f"     {step}" for step in result.steps]
+    if result.curl:
+        lines.append("   request:")
+        lines.append(f"     {result.curl}")
+    if result.expected_status is not None or result.expected_body is not None:
+        expected = " ".join(x for x in (result.expected_status, result.expected_body) if x)
+        lines.append(f"   expected: {expected}")
+    if result.actual_status is not None:
+        lines.append(f"   actual:   {result.actual_status} {show_body(result.actual_body)}")
+    if result.other_failures:
+        lines.append(
+            f"   (+{result.other_failures} more distinct failure(s) of this check on this operation)"
+        )
+    return "\n".join(lines)
+
+
+def render_text(report: Report) -> str:
+    out: list[str] = []
+    out.append(f"revokit check {report.family} against {report.base_url}")
+    out.append(
+        f"seed {report.seed} · max examples {report.max_examples} · profile {report.profile} · "
+        f"phases {','.join(report.phases)}"
+    )
+    if report.secret_variables:
+        names = ", ".join(f"${v}" for v in report.secret_variables)
+        out.append(f"curl lines read your credentials from {names}: export them to run the lines as shown")
+    for note in report.notes:
+        out.append(f"note: {note}")
+
+    setup = report.by_source(Source.SETUP)
+    scenarios = report.by_source(Source.SCENARIOS)
+    fuzz = report.by_source(Source.SCHEMATHESIS)
+
+    if setup:
+        out.append("\nSetup")
+        for r in setup:
+            out.append(f"  {_MARK[r.outcome]:5} {r.name:40} {r.operation}")
+    if scenarios:
+        out.append("\nScenarios (the revoke contract, in order)")
+        for r in scenarios:
+            extra = f"  ({r.message.splitlines()[0]})" if r.outcome == Outcome.SKIPPED and r.message else ""
+            out.append(f"  {_MARK[r.outcome]:5} {r.name:40} {r.operation}{extra}")
+    if fuzz:
+        out.append(f"\nSchemathesis ({report.schemathesis_requests} requests)")
+        grouped: dict[str, list[CheckResult]] = defaultdict(list)
+        for r in fuzz:
+            grouped[r.name].append(r)
+        for name, results in grouped.items():
+            problems = [r for r in results if r.outcome != Outcome.PASSED]
+            if not problems:
+                runs = sum(r.runs for r in results)
+                out.append(f"  PASS  {name:40} {len(results)} operation(s), {runs} run(s)")
+            for r in problems:
+                out.append(f"  {_MARK[r.outcome]:5} {name:40} {r.operation}")
+
+    failed = report.failed
+    if failed:
+        out.append("\nFailures")
+        for number, r in enumerate(failed, 1):
+            out.append(render_failure(r, number))
+            out.append("")
+    allowed = [r for r in report.results if r.outcome == Outcome.ALLOWED]
+    if allowed:
+        out.append("\nAllowed failures (expected deviations)")
+        for r in allowed:
+            out.append(f"  {r.name} — {r.operation}: {r.allow_reason}")
+            if r.message:
+                out.append(f"    {r.message.strip().splitlines()[0]}")
+    if report.stale:
+        out.append("\nAllow-list entries that no longer fail (remove them)")
+        for s in report.stale:
+            op = s.operation or "any operation"
+            out.append(f"  {s.check} — {op} ({s.origin}): {s.reason}")
+
+    verdict = "FAILED" if failed else "PASSED"
+    counts = (
+        f"{report.count(Outcome.FAILED)} failed, {report.count(Outcome.PASSED)} passed, "
+        f"{report.count(Outcome.ALLOWED)} allowed, {report.count(Outcome.SKIPPED)} skipped"
+    )
+    stale = f", {len(report.stale)} stale allow-list entries" if report.stale else ""
+    out.append(f"\nResult: {verdict} — {counts}{stale} ({report.duration:.1f} s)")
+    return "\n".join(out) + "\n"
+
+
+# -- JUnit XML ----------------------------------------------------------------------------------
+
+
+def _testcase_name(result: CheckResult) -> str:
+    if result.source == Source.SCHEMATHESIS:
+        return f"{result.name}[{result.operation}]"
+    return result.name
+
+
+def _details(result: CheckResult) -> str:
+    return render_failure(result)
+
+
+def junit_xml(report: Report) -> ET.ElementTree:
+    root = ET.Element("testsuites", name=f"revokit check {report.family}")
+    total = {"tests": 0, "failures": 0, "skipped": 0}
+    suites: list[tuple[str, list[CheckResult]]] = [
+        (source.value, report.by_source(source)) for source in Source if report.by_source(source)
+    ]
+    for suite_name, results in suites:
+        suite = ET.SubElement(root, "testsuite", name=f"{report.family}.{suite_name}")
+        counts = {"tests": 0, "failures": 0, "skipped": 0}
+        for r in results:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"revokit.{report.family}.{suite_name}",
+                name=_testcase_name(r),
+                time=f"{r.duration:.3f}",
+            )
+            counts["tests"] += 1
+            if r.outcome == Outcome.FAILED:
+                counts["failures"] += 1
+                first = r.message.strip().splitlines()[0] if r.message.strip() else r.name
+                failure = ET.SubElement(case, "failure", message=first, type=r.name)
+                failure.text = _details(r)
+            elif r.outcome == Outcome.ALLOWED:
+                counts["skipped"] += 1
+                skipped = ET.SubElement(case, "skipped", message=f"allowed failure: {r.allow_reason}")
+                skipped.text = _details(r)
+            elif r.outcome == Outcome.SKIPPED:
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=r.message or "skipped")
+        if suite_name == Source.SCHEMATHESIS.value:
+            suite.set("requests", str(report.schemathesis_requests))
+        for k, v in counts.items():
+            suite.set(k, str(v))
+            total[k] += v
+        suite.set("errors", "0")
+        suite.set("time", f"{sum(r.duration for r in results):.3f}")
+    if report.stale:
+        suite = ET.SubElement(root, "testsuite", name=f"{report.family}.allow-list")
+        for s in report.stale:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"revokit.{report.family}.allow-list",
+                name=f"{s.check}[{s.operation or '*'}]",
+                time="0",
+            )
+            ET.SubElement(
+                case, "skipped", message=f"stale allow-list entry ({s.origin}): no longer fails; remove it"
+            )
+        suite.set("tests", str(len(report.stale)))
+        suite.set("failures", "0")
+        suite.set("errors", "0")
+        suite.set("skipped", str(len(report.stale)))
+        total["tests"] += len(report.stale)
+        total["skipped"] += len(report.stale)
+    for k, v in total.items():
+        root.set(k, str(v))
+    root.set("errors", "0")
+    root.set("time", f"{report.duration:.3f}")
+    properties = ET.Element("properties")
+    for name, value in (
+        ("base_url", report.base_url),
+        ("seed", str(report.seed)),
+        ("max_examples", str(report.max_examples)),
+        ("profile", report.profile),
+        ("phases", ",".join(report.phases)),
+    ):
+        ET.SubElement(properties, "property", name=name, value=value)
+    for suite in root.findall("testsuite"):
+        suite.insert(0, _copy(properties))
+    ET.indent(root)
+    return ET.ElementTree(root)
+
+
+def _copy(element: ET.Element) -> ET.Element:
+    return ET.fromstring(ET.tostring(element))
+
+
+def write_junit(report: Report, path: str | Path) -> None:
+    tree = junit_xml(report)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    tree.write(path, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,166 @@
+"""One ``revokit check`` run: probe, log in and set up, scenarios, Schemathesis, teardown, verdict.
+
+:func:`run_check` is the API the CLI (and a pytest run) uses; it raises :class:`UsageError` for
+anything that keeps the run from starting (exit code 2) and otherwise returns the :class:`Report`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from revokit.specs import load_profile, load_spec
+
+from .allow import Allowance, AllowFileError, apply_allowances, load_allow_file
+from .http import Client, OperationIndex, Secrets, probe
+from .report import CheckResult, Outcome, Report, Source
+from .scenarios import run_scenarios
+from .schemathesis_run import PHASES as SCHEMATHESIS_PHASES
+from .schemathesis_run import run_schemathesis
+from .suite import Credentials, FamilySuite, SetupFailed, UsageError, get_suite
+
+SCENARIOS_PHASE = "scenarios"
+ALL_PHASES = (SCENARIOS_PHASE, *SCHEMATHESIS_PHASES)
+DEFAULT_SEED = 0
+DEFAULT_MAX_EXAMPLES = 100
+CONTRACT_PROFILE = "contract"
+
+
+@dataclass
+class CheckOptions:
+    family: str
+    base_url: str
+    credentials: Credentials = field(default_factory=Credentials)
+    seed: int = DEFAULT_SEED
+    max_examples: int = DEFAULT_MAX_EXAMPLES
+    phases: Sequence[str] = ALL_PHASES
+    allow_files: Sequence[str | Path] = ()
+    profile: str = CONTRACT_PROFILE
+    request_timeout: float = 15.0
+
+
+def profile_allowances(suite: FamilySuite, name: str) -> tuple[list[Allowance], list[str]]:
+    """The failures a behaviour profile expects for this family, and notes about the profile."""
+    try:
+        profile = load_profile(name)
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
+    if profile.family not in (None, suite.family):
+        raise UsageError(f"profile {name} describes {profile.family}, not {suite.family}")
+    allowances: list[Allowance] = []
+    notes: list[str] = []
+    for flag, description in profile.deviations.items():
+        expected = suite.profile_deviations.get(flag)
+        if expected is None:
+            notes.append(f"profile {name}: deviation {flag} names no check of this suite")
+            continue
+        for check, operation in expected:
+            allowances.append(Allowance(check, operation, f"{flag}: {description}", f"profile {name}"))
+    return allowances, notes
+
+
+def run_check(options: CheckOptions, progress: Callable[[str], None] | None = None) -> Report:
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    suite = get_suite(options.family)
+    unknown = [p for p in options.phases if p not in ALL_PHASES]
+    if unknown or not options.phases:
+        raise UsageError(
+            f"unknown phase(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_PHASES)}"
+        )
+    if options.max_examples < 1:
+        raise UsageError("--max-examples must be at least 1")
+    suite.validate_credentials(options.credentials)
+    allowances, notes = profile_allowances(suite, options.profile)
+    for path in options.allow_files:
+        try:
+            allowances += load_allow_file(path)
+        except AllowFileError as exc:
+            raise UsageError(str(exc)) from None
+
+    unreachable = probe(options.base_url)
+    if unreachable:
+        raise UsageError(f"cannot reach {options.base_url}: {unreachable}")
+
+    secrets = Secrets(suite.secret_variables(options.credentials))
+    phases = [p for p in ALL_PHASES if p in options.phases]
+    report = Report(
+        family=options.family,
+        base_url=options.base_url,
+        seed=options.seed,
+        max_examples=options.max_examples,
+        profile=options.profile,
+        phases=phases,
+        notes=notes,
+        secret_variables=secrets.variables(),
+    )
+    spec = load_spec(suite.spec_name)
+    client = Client(options.base_url, operations=OperationIndex(spec), timeout=options.request_timeout)
+    state = None
+    created = []
+    try:
+        say("setup: logging in and creating what the checks need")
+        try:
+            state = suite.prepare(client, options.credentials, options.seed)
+        except SetupFailed as exc:
+            report.add(_setup_failure(exc, secrets))
+        else:
+            report.add(
+                CheckResult(
+                    "setup",
+                    "(login and setup)",
+                    Outcome.PASSED,
+                    Source.SETUP,
+                    description="log in and create what the checks need through the API",
+                )
+            )
+            if SCENARIOS_PHASE in phases:
+                for result in run_scenarios(list(suite.scenarios), client, secrets, state, say):
+                    report.add(result)
+            st_phases = [p for p in phases if p in SCHEMATHESIS_PHASES]
+            if st_phases:
+                say(f"schemathesis: {', '.join(st_phases)} (max examples {options.max_examples})")
+                run = run_schemathesis(
+                    spec,
+                    options.base_url,
+                    headers=suite.schemathesis_headers(state),
+                    seed=options.seed,
+                    max_examples=options.max_examples,
+                    phases=st_phases,
+                    secrets=secrets,
+                    request_timeout=options.request_timeout,
+                    progress=say,
+                )
+                report.results += run.results
+                report.schemathesis_requests = run.requests
+                created = run.created
+    finally:
+        if state is not None:
+            say("teardown")
+            report.notes += suite.teardown(client, state, created)
+        client.close()
+
+    report.stale = apply_allowances(report.results, allowances)
+    report.duration = time.perf_counter() - started
+    return report
+
+
+def _setup_failure(exc: SetupFailed, secrets: Secrets) -> CheckResult:
+    result = CheckResult(
+        "setup",
+        "(login and setup)",
+        Outcome.FAILED,
+        Source.SETUP,
+        description="log in and create what the checks need through the API",
+        message=secrets.mask(exc.message) + "\nno other check could run",
+        expected_status=exc.expected_status,
+        expected_body=exc.expected_body,
+    )
+    if exc.exchange is not None:
+        result.operation = exc.exchange.operation or result.operation
+        result.curl = exc.exchange.curl(secrets)
+        result.actual_status = str(exc.exchange.status) if exc.exchange.status is not None else "no answer"
+        result.actual_body = exc.exchange.json
+    return result

@@ -1,0 +1,94 @@
+"""What a family's conformance suite provides, and where each family's suite lives."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .http import Client, Exchange
+from .scenarios import ScenarioRegistry
+from .schemathesis_run import Created
+
+#: family -> "module:attribute" of its suite; a family missing here has no suite yet.
+SUITES: dict[str, str] = {
+    "app-keys": "revokit.contracts.app_keys:SUITE",
+}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What ``revokit check`` was given to log in with."""
+
+    token: str | None = None  # a ready bearer token
+    other_token: str | None = None  # a second identity's token, for the checks that need two
+    email: str | None = None
+    password: str | None = None
+
+
+class UsageError(Exception):
+    """The run cannot start with what it was given (exit code 2)."""
+
+
+class SetupFailed(Exception):
+    """The backend refused to create what the checks need: reported as the failed check ``setup``."""
+
+    def __init__(
+        self,
+        message: str,
+        exchange: Exchange | None = None,
+        expected_status: str | None = None,
+        expected_body: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exchange = exchange
+        self.expected_status = expected_status
+        self.expected_body = expected_body
+
+
+class FamilySuite:
+    """Base class of a family's suite; subclasses fill in the hooks below."""
+
+    family: str = ""
+    spec_name: str = ""
+    scenarios: ScenarioRegistry
+    #: behaviour-profile flag -> the (check, operation or None) failures that deviation causes
+    profile_deviations: Mapping[str, Sequence[tuple[str, str | None]]] = {}
+
+    def validate_credentials(self, credentials: Credentials) -> None:
+        """Raise :class:`UsageError` when the credentials cannot work for this family."""
+
+    def secret_variables(self, credentials: Credentials) -> dict[str, str | None]:
+        """Environment variable -> secret value: rendered output shows ``$VAR`` instead."""
+        return {
+            "REVOKIT_TOKEN": credentials.token,
+            "REVOKIT_OTHER_TOKEN": credentials.other_token,
+            "REVOKIT_PASSWORD": credentials.password,
+        }
+
+    def prepare(self, client: Client, credentials: Credentials, seed: int) -> dict[str, Any]:
+        """Log in and create what the checks need; return the state the scenarios see.
+
+        Raise :class:`UsageError` when the credentials are refused, :class:`SetupFailed` when
+        the backend refuses to create what is needed.
+        """
+        raise NotImplementedError
+
+    def schemathesis_headers(self, state: Mapping[str, Any]) -> dict[str, str]:
+        """Headers every generated request carries (the credentials)."""
+        raise NotImplementedError
+
+    def teardown(self, client: Client, state: Mapping[str, Any], created: Sequence[Created]) -> list[str]:
+        """Undo what the run made where the API allows it; return notes for the report."""
+        return []
+
+
+def get_suite(family: str) -> FamilySuite:
+    try:
+        target = SUITES[family]
+    except KeyError:
+        raise UsageError(f"the {family} conformance suite is not available yet") from None
+    module_name, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)

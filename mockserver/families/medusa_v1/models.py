@@ -1,0 +1,765 @@
+"""The Medusa 1.20 domain revokit mocks: admin users and their credentials, publishable API keys,
+sales channels, products, carts, and how a publishable key scopes the store.
+
+Pure Python: no Flask, no HTTP. Rules are the ones the 1.20 services apply (see
+``shared/reference/medusa-v1.md``); where the ``medusa-1.20`` profile departs from the contract,
+the code asks ``self.profile.enabled(flag)``. Errors are the family's exceptions.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote, unquote
+
+import jwt
+
+from ...engine import BackendContext, SeedContext
+from ...hashing import hash_secret, verify_secret
+from .exceptions import (
+    AlreadyRevoked,
+    DefaultChannelUndeletable,
+    DisabledSalesChannel,
+    ForeignKeyMissing,
+    IncorrectCredentials,
+    InvalidPublishableKey,
+    JwtSecretMissing,
+    KeyNotFound,
+    MultipleChannels,
+    NullValue,
+    ProductNotFound,
+    SalesChannelNotFound,
+    channel_out_of_scope,
+    product_out_of_scope,
+)
+
+USERS = "users"
+SESSIONS = "sessions"
+STORE = "store"
+CHANNELS = "sales_channels"
+KEYS = "publishable_api_keys"
+KEY_LINKS = "publishable_api_key_sales_channels"
+PRODUCTS = "products"
+CARTS = "carts"
+INDEXES = {USERS: ["email", "api_token"], KEY_LINKS: ["key_id"], PRODUCTS: ["sales_channel_ids"]}
+
+STORE_ID = "store"
+SESSION_COOKIE = "connect.sid"
+SESSION_TTL = timedelta(hours=10)  # express-session maxAge in loaders/express.ts
+JWT_ALGORITHM = "HS256"
+JWT_TTL = timedelta(hours=24)
+
+# medusa-1.20 profile flags read by the domain (descriptions in specs/profiles/medusa-1.20.yaml)
+FLAG_STORE_ACCEPTS_INVALID_KEYS = "store_accepts_invalid_keys"
+FLAG_UNKNOWN_KEY_CHANNELS_EMPTY = "unknown_key_sales_channels_empty"
+
+UNSET: Any = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
+
+
+def millis(instant: datetime) -> datetime:
+    """Timestamps are kept to the millisecond, like the JavaScript Dates clients see."""
+    return instant.replace(microsecond=instant.microsecond // 1000 * 1000)
+
+
+# -- records ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    email: str
+    first_name: str | None
+    last_name: str | None
+    role: str
+    api_token: str | None
+    password_salt: str
+    password_hash: str  # scrypt(password, salt); never rendered
+    created_at: datetime
+    updated_at: datetime
+    metadata: dict[str, Any] | None = None
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str  # the express-session id inside the signed connect.sid cookie
+    user_id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    id: str
+    default_sales_channel_id: str
+
+
+@dataclass(frozen=True)
+class SalesChannel:
+    id: str
+    name: str
+    description: str | None
+    is_disabled: bool
+    created_at: datetime
+    updated_at: datetime
+    metadata: dict[str, Any] | None = None
+    deleted_at: datetime | None = None  # soft delete
+
+
+@dataclass(frozen=True)
+class PublishableApiKey:
+    id: str  # pk_<ULID>: also the value a storefront sends in x-publishable-api-key
+    title: str
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    revoked_by: str | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True)
+class KeyChannelLink:
+    """A row of publishable_api_key_sales_channel: no foreign keys, so either side may be gone."""
+
+    id: str  # pksc_<ULID>
+    key_id: str
+    sales_channel_id: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    title: str
+    handle: str | None
+    status: str
+    description: str | None
+    sales_channel_ids: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Cart:
+    id: str
+    sales_channel_id: str | None
+    region_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AdminPrincipal:
+    """``req.user``: ``{userId}`` for a session or JWT, the full user for an API token."""
+
+    user_id: str
+    via: str  # session | jwt | api_token
+    session_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StoreScope:
+    """``req.publishableApiKeyScopes``: the key's linked channel ids (dangling ones included)."""
+
+    key_id: str | None
+    sales_channel_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    count: int
+
+
+# -- query helpers ---------------------------------------------------------------------------------
+
+
+def ilike(needle: str) -> Callable[[str | None], bool]:
+    """``ILIKE '%needle%'`` with Postgres's wildcards (``%``, ``_``) and backslash escapes."""
+    pattern = f"%{needle}%"
+    parts: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            parts.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        parts.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
+        i += 1
+    compiled = re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+    return lambda text: text is not None and compiled.fullmatch(text) is not None
+
+
+_COMPARATORS: dict[str, Callable[[datetime, datetime], bool]] = {
+    "lt": lambda a, b: a < b,
+    "gt": lambda a, b: a > b,
+    "lte": lambda a, b: a <= b,
+    "gte": lambda a, b: a >= b,
+}
+
+
+def matches_dates(record: Any, filters: dict[str, dict[str, datetime]]) -> bool:
+    for column, bounds in filters.items():
+        value = getattr(record, column)
+        for op, bound in bounds.items():
+            if value is None or not _COMPARATORS[op](value, bound):
+                return False  # SQL: a comparison with NULL is never true
+    return True
+
+
+def order_records(records: list[Any], column: str, descending: bool) -> list[Any]:
+    """ORDER BY column [DESC]: Postgres puts NULLs last ascending and first descending."""
+    present = [r for r in records if getattr(r, column) is not None]
+    missing = [r for r in records if getattr(r, column) is None]
+    present.sort(key=lambda r: getattr(r, column), reverse=descending)
+    return missing + present if descending else present + missing
+
+
+def paginate(records: list[Any], limit: int, offset: int) -> list[Any]:
+    """TypeORM's skip/take: ``take: 0`` means no limit (Medusa 1.20 echoes ``limit: 0``)."""
+    window = records[offset:]
+    return window if limit == 0 else window[:limit]
+
+
+# -- the backend -----------------------------------------------------------------------------------
+
+
+class MedusaV1Backend:
+    def __init__(self, ctx: BackendContext) -> None:
+        self.store = ctx.store
+        self.clock = ctx.clock
+        self.ids = ctx.ids
+        self.settings = ctx.settings
+        self.profile = ctx.profile
+
+    def now(self) -> datetime:
+        return millis(self.clock.now())
+
+    # -- admin users and credentials --------------------------------------------------------
+
+    def user(self, user_id: str) -> User | None:
+        return self.store.get(USERS, user_id)
+
+    def user_by_email(self, email: str) -> User | None:
+        found = self.store.find(USERS, "email", email.lower())
+        return next((u for u in found if u.deleted_at is None), None)
+
+    def user_by_api_token(self, token: str) -> User | None:
+        if not token:
+            return None
+        found = self.store.find(USERS, "api_token", token)
+        return next((u for u in found if u.deleted_at is None), None)
+
+    def login(self, email: str, password: str) -> User:
+        """``AuthService.authenticate``: the email is matched lower-cased, the password by scrypt."""
+        user = self.user_by_email(email)
+        if user is None or not verify_secret(
+            password, user.password_salt, user.password_hash, n=self.settings.scrypt_n
+        ):
+            raise IncorrectCredentials()
+        return user
+
+    # sessions: express-session ids in a cookie signed like cookie-signature does it
+
+    def _sign(self, session_id: str) -> str:
+        mac = hmac.new(self.settings.jwt_secret.encode(), session_id.encode(), hashlib.sha256).digest()
+        return base64.b64encode(mac).decode().rstrip("=")
+
+    def open_session(self, user: User) -> tuple[Session, str]:
+        """A new session for ``user`` and the ``connect.sid`` cookie value that names it."""
+        session_id = base64.urlsafe_b64encode(bytes.fromhex(self.ids.token_hex(24))).decode().rstrip("=")
+        session = Session(session_id, user.id, self.now() + SESSION_TTL)
+        self.store.put(SESSIONS, session)
+        return session, quote(f"s:{session_id}.{self._sign(session_id)}", safe="")
+
+    def session_from_cookie(self, cookie: str | None) -> Session | None:
+        if not cookie:
+            return None
+        value = unquote(cookie)
+        if not value.startswith("s:") or "." not in value:
+            return None
+        session_id, _, signature = value[2:].rpartition(".")
+        if not hmac.compare_digest(signature, self._sign(session_id)):
+            return None
+        with self.store.transaction():
+            session = self.store.get(SESSIONS, session_id)
+            if session is None:
+                return None
+            now = self.now()
+            if session.expires_at <= now:
+                self.store.delete(SESSIONS, session_id)
+                return None
+            # resave: true + the default rolling cookie: every use starts a new maxAge window
+            touched = dataclasses.replace(session, expires_at=now + SESSION_TTL)
+            self.store.put(SESSIONS, touched)
+        return touched
+
+    def close_session(self, session_id: str | None) -> None:
+        if session_id:
+            self.store.delete(SESSIONS, session_id)
+
+    # JWTs: jwt.sign({user_id, domain: "admin"}, jwt_secret, {expiresIn: "24h"})
+
+    def issue_jwt(self, user: User) -> str:
+        if not self.settings.jwt_secret:
+            raise JwtSecretMissing()
+        now = self.clock.now()
+        claims = {
+            "user_id": user.id,
+            "domain": "admin",
+            "iat": int(now.timestamp()),
+            "exp": int((now + JWT_TTL).timestamp()),
+        }
+        return jwt.encode(claims, self.settings.jwt_secret, algorithm=JWT_ALGORITHM)
+
+    def jwt_user_id(self, token: str) -> str | None:
+        """passport-jwt's admin-bearer strategy: signature, expiry (by the mock's clock) and domain.
+
+        Like 1.20 it does not look the user up: a well-signed token of a removed user still passes.
+        """
+        if not self.settings.jwt_secret:
+            return None
+        try:
+            claims = jwt.decode(
+                token, self.settings.jwt_secret, algorithms=[JWT_ALGORITHM], options={"verify_exp": False}
+            )
+        except jwt.PyJWTError:
+            return None
+        exp = claims.get("exp")
+        if exp is not None and (not isinstance(exp, int | float) or exp <= self.clock.now().timestamp()):
+            return None
+        user_id = claims.get("user_id")
+        if claims.get("domain") != "admin" or not isinstance(user_id, str) or not user_id:
+            return None
+        return user_id
+
+    def authenticate_admin(
+        self, session_cookie: str | None, authorization: str | None, api_token: str | None
+    ) -> AdminPrincipal | None:
+        """``passport.authenticate(["admin-session", "admin-bearer", "admin-api-token"])``:
+        the strategies in order, the first that succeeds wins."""
+        session = self.session_from_cookie(session_cookie)
+        if session is not None:
+            return AdminPrincipal(session.user_id, "session", session.id)
+        if authorization:
+            parts = authorization.split()
+            if len(parts) == 2 and parts[0].lower() == "bearer":
+                user_id = self.jwt_user_id(parts[1])
+                if user_id is not None:
+                    return AdminPrincipal(user_id, "jwt")
+        if api_token:
+            user = self.user_by_api_token(api_token)
+            if user is not None:
+                return AdminPrincipal(user.id, "api_token")
+        return None
+
+    # -- publishable API keys ---------------------------------------------------------------
+
+    def create_key(self, title: str, created_by: str | None) -> PublishableApiKey:
+        now = self.now()
+        key = PublishableApiKey(self.ids.prefixed_ulid("pk", now), title, created_by, now, now)
+        self.store.put(KEYS, key)
+        return key
+
+    def get_key(self, key_id: str) -> PublishableApiKey:
+        key = self.store.get(KEYS, key_id)
+        if key is None:
+            raise KeyNotFound(key_id)
+        return key
+
+    def list_keys(
+        self,
+        *,
+        limit: int,
+        offset: int,
+        q: str | None = None,
+        order: str | None = None,
+        dates: dict[str, dict[str, datetime]] | None = None,
+    ) -> Page:
+        keys: list[PublishableApiKey] = self.store.all(KEYS)
+        if q:
+            match = ilike(q)
+            keys = [k for k in keys if match(k.title)]
+        if dates:
+            keys = [k for k in keys if matches_dates(k, dates)]
+        column, descending = ("created_at", True) if not order else (order.lstrip("-"), order.startswith("-"))
+        keys = order_records(keys, column, descending)
+        return Page(paginate(keys, limit, offset), len(keys))
+
+    def update_key(self, key_id: str, title: Any = UNSET) -> PublishableApiKey:
+        with self.store.transaction():
+            key = self.get_key(key_id)
+            if title is UNSET or title == key.title:
+                return key
+            if title is None:
+                raise NullValue("title", "publishable_api_key")
+            updated = dataclasses.replace(key, title=title, updated_at=self.now())
+            self.store.put(KEYS, updated)
+        return updated
+
+    def delete_key(self, key_id: str) -> None:
+        """A hard delete; like 1.20 the key's channel links stay in the link table."""
+        with self.store.transaction():
+            self.get_key(key_id)
+            self.store.delete(KEYS, key_id)
+
+    def revoke_key(self, key_id: str, revoked_by: str) -> PublishableApiKey:
+        with self.store.transaction():
+            key = self.get_key(key_id)
+            if key.revoked:
+                raise AlreadyRevoked()
+            now = self.now()
+            revoked = dataclasses.replace(key, revoked_at=now, revoked_by=revoked_by, updated_at=now)
+            self.store.put(KEYS, revoked)
+        return revoked
+
+    def _links(self, key_id: str) -> list[KeyChannelLink]:
+        return self.store.find(KEY_LINKS, "key_id", key_id)
+
+    def add_key_channels(self, key_id: str, channel_ids: Sequence[str]) -> PublishableApiKey:
+        """INSERT ... ON CONFLICT DO NOTHING: duplicates skipped, channel ids never checked.
+
+        1.20 inserts first and reads the key afterwards, inside one transaction; an unknown key
+        therefore answers 404 and leaves no rows behind.
+        """
+        with self.store.transaction():
+            key = self.get_key(key_id)
+            linked = {link.sales_channel_id for link in self._links(key_id)}
+            now = self.now()
+            for channel_id in channel_ids:
+                if channel_id in linked:
+                    continue
+                linked.add(channel_id)
+                self.store.put(
+                    KEY_LINKS, KeyChannelLink(self.ids.prefixed_ulid("pksc", now), key_id, channel_id, now)
+                )
+        return key
+
+    def remove_key_channels(self, key_id: str, channel_ids: Sequence[str]) -> PublishableApiKey:
+        with self.store.transaction():
+            key = self.get_key(key_id)
+            doomed = set(channel_ids)
+            for link in self._links(key_id):
+                if link.sales_channel_id in doomed:
+                    self.store.delete(KEY_LINKS, link.id)
+        return key
+
+    def key_channels(self, key_id: str, q: str | None = None) -> list[SalesChannel]:
+        """The raw join of links and channels: no ORDER BY, soft-deleted channels included,
+        dangling links dropped. 1.20 never looks the key up; the contract answers 404."""
+        with self.store.transaction():
+            if not self.profile.enabled(FLAG_UNKNOWN_KEY_CHANNELS_EMPTY):
+                self.get_key(key_id)
+            channels = [self.store.get(CHANNELS, link.sales_channel_id) for link in self._links(key_id)]
+        found = [c for c in channels if c is not None]
+        if q:
+            match = ilike(q)
+            found = [c for c in found if match(c.description) or match(c.name)]
+        return found
+
+    # -- store scoping ---------------------------------------------------------------------
+
+    def store_scope(self, key_id: str | None) -> StoreScope:
+        """``extendRequestParams``: the key's links, looked up by id.
+
+        1.20 never checks that the key exists or is live; the contract refuses both.
+        """
+        if not key_id:
+            return StoreScope(None)
+        with self.store.transaction():
+            if not self.profile.enabled(FLAG_STORE_ACCEPTS_INVALID_KEYS):
+                key = self.store.get(KEYS, key_id)
+                if key is None or key.revoked:
+                    raise InvalidPublishableKey()
+            channel_ids = tuple(link.sales_channel_id for link in self._links(key_id))
+        return StoreScope(key_id, channel_ids)
+
+    @staticmethod
+    def check_channel_param(scope: StoreScope, requested: str | Sequence[str] | None) -> None:
+        """``validateSalesChannelParam``: every requested channel must be one of the key's."""
+        if scope.key_id is None or not requested or not scope.sales_channel_ids:
+            return
+        wanted = [requested] if isinstance(requested, str) else list(requested)
+        if not all(channel_id in scope.sales_channel_ids for channel_id in wanted):
+            raise channel_out_of_scope(requested)
+
+    def list_store_products(
+        self,
+        scope: StoreScope,
+        *,
+        limit: int,
+        offset: int,
+        q: str | None,
+        channel_ids: str | Sequence[str] | None,
+    ) -> Page:
+        """``channel_ids`` as qs read it: a lone value is a string, repeated values a list."""
+        self.check_channel_param(scope, channel_ids)
+        requested = [channel_ids] if isinstance(channel_ids, str) else list(channel_ids or ())
+        wanted = requested or list(scope.sales_channel_ids)
+        products: list[Product] = [p for p in self.store.all(PRODUCTS) if p.status == "published"]
+        if wanted:
+            allowed = set(wanted)
+            products = [p for p in products if allowed.intersection(p.sales_channel_ids)]
+        if q:
+            match = ilike(q)
+            products = [p for p in products if match(p.description) or match(p.title)]
+        products = order_records(products, "created_at", True)
+        return Page(paginate(products, limit, offset), len(products))
+
+    def get_store_product(self, scope: StoreScope, product_id: str) -> Product:
+        product = self.store.get(PRODUCTS, product_id)
+        if product is None or product.deleted_at is not None or product.status != "published":
+            raise ProductNotFound(product_id)
+        if scope.sales_channel_ids and not set(scope.sales_channel_ids).intersection(
+            product.sales_channel_ids
+        ):
+            raise product_out_of_scope(product_id)
+        return product
+
+    def create_cart(self, scope: StoreScope, sales_channel_id: str | None, region_id: str | None) -> Cart:
+        """``POST /store/carts``: an explicit channel wins, else the key's only channel, else the
+        store's default; a key with several channels and no explicit one is an error."""
+        self.check_channel_param(scope, sales_channel_id)
+        if not sales_channel_id and scope.sales_channel_ids:
+            if len(scope.sales_channel_ids) > 1:
+                raise MultipleChannels()
+            sales_channel_id = scope.sales_channel_ids[0]
+        with self.store.transaction():
+            if sales_channel_id:
+                channel = self.get_channel(sales_channel_id)
+            else:
+                channel = self.get_channel(self.default_channel_id())
+            if channel.is_disabled:
+                raise DisabledSalesChannel(channel.name)
+            now = self.now()
+            cart = Cart(self.ids.prefixed_ulid("cart", now), channel.id, region_id, now, now)
+            self.store.put(CARTS, cart)
+        return cart
+
+    # -- sales channels -----------------------------------------------------------------------
+
+    def default_channel_id(self) -> str:
+        settings: StoreSettings = self.store.get(STORE, STORE_ID)
+        return settings.default_sales_channel_id
+
+    def get_channel(self, channel_id: str) -> SalesChannel:
+        channel = self.store.get(CHANNELS, channel_id)
+        if channel is None or channel.deleted_at is not None:
+            raise SalesChannelNotFound(channel_id)
+        return channel
+
+    def list_channels(self, *, limit: int, offset: int, q: str | None = None) -> Page:
+        channels = [c for c in self.store.all(CHANNELS) if c.deleted_at is None]
+        if q:
+            match = ilike(q)
+            channels = [c for c in channels if match(c.name) or match(c.description)]
+        channels = order_records(channels, "created_at", True)
+        return Page(paginate(channels, limit, offset), len(channels))
+
+    def create_channel(
+        self, name: str, description: str | None = None, is_disabled: Any = False
+    ) -> SalesChannel:
+        if is_disabled is None:
+            raise NullValue("is_disabled", "sales_channel")
+        now = self.now()
+        channel = SalesChannel(
+            self.ids.prefixed_ulid("sc", now), name, description, bool(is_disabled), now, now
+        )
+        self.store.put(CHANNELS, channel)
+        return channel
+
+    def update_channel(self, channel_id: str, changes: dict[str, Any]) -> SalesChannel:
+        with self.store.transaction():
+            channel = self.get_channel(channel_id)
+            for column in ("name", "is_disabled"):
+                if column in changes and changes[column] is None:
+                    raise NullValue(column, "sales_channel")
+            fields = {k: v for k, v in changes.items() if k in ("name", "description", "is_disabled")}
+            if all(getattr(channel, k) == v for k, v in fields.items()):
+                return channel
+            updated = dataclasses.replace(channel, **fields, updated_at=self.now())
+            self.store.put(CHANNELS, updated)
+        return updated
+
+    def delete_channel(self, channel_id: str) -> None:
+        with self.store.transaction():
+            channel = self.get_channel(channel_id)
+            if channel.id == self.default_channel_id():
+                raise DefaultChannelUndeletable()
+            now = self.now()
+            self.store.put(CHANNELS, dataclasses.replace(channel, deleted_at=now, updated_at=now))
+
+    def add_channel_products(self, channel_id: str, product_ids: Sequence[str]) -> SalesChannel:
+        with self.store.transaction():
+            channel = self.get_channel(channel_id)
+            products = []
+            for product_id in product_ids:
+                product = self.store.get(PRODUCTS, product_id)
+                if product is None:
+                    # the product_sales_channel foreign key, as formatException words a 23503
+                    raise ForeignKeyMissing("product", "product_id", product_id)
+                products.append(product)
+            for product in products:
+                current = self.store.get(PRODUCTS, product.id)
+                if channel_id not in current.sales_channel_ids:
+                    self.store.put(
+                        PRODUCTS,
+                        dataclasses.replace(
+                            current, sales_channel_ids=(*current.sales_channel_ids, channel_id)
+                        ),
+                    )
+        return channel
+
+    def remove_channel_products(self, channel_id: str, product_ids: Sequence[str]) -> SalesChannel:
+        with self.store.transaction():
+            channel = self.get_channel(channel_id)
+            for product_id in dict.fromkeys(product_ids):
+                product = self.store.get(PRODUCTS, product_id)
+                if product is not None and channel_id in product.sales_channel_ids:
+                    remaining = tuple(c for c in product.sales_channel_ids if c != channel_id)
+                    self.store.put(PRODUCTS, dataclasses.replace(product, sales_channel_ids=remaining))
+        return channel
+
+    def channel_names(self, channel_ids: Iterable[str]) -> list[SalesChannel]:
+        channels = [self.store.get(CHANNELS, c) for c in channel_ids]
+        return [c for c in channels if c is not None and c.deleted_at is None]
+
+    # -- seed ---------------------------------------------------------------------------------
+
+    def seed(self, ctx: SeedContext) -> dict[str, Any]:
+        fixture = ctx.fixture
+        at = ctx.epoch
+        step = timedelta(minutes=5)
+
+        admin_spec = fixture["admin"]
+        salt = ctx.ids.token_hex(16)
+        admin = User(
+            id=ctx.ids.prefixed_ulid("usr", at),
+            email=admin_spec["email"].lower(),
+            first_name=admin_spec.get("first_name"),
+            last_name=admin_spec.get("last_name"),
+            role=admin_spec.get("role", "admin"),
+            api_token=admin_spec.get("api_token") or ctx.ids.token_hex(24),
+            password_salt=salt,
+            password_hash=_seed_hash(admin_spec["password"], salt, self.settings.scrypt_n),
+            created_at=at,
+            updated_at=at,
+        )
+        self.store.put(USERS, admin)
+
+        channels: dict[str, SalesChannel] = {}
+        channels_out = []
+        default_ref = None
+        for spec in fixture.get("sales_channels", []):
+            at += step
+            channel = SalesChannel(
+                id=ctx.ids.prefixed_ulid("sc", at),
+                name=spec["name"],
+                description=spec.get("description"),
+                is_disabled=bool(spec.get("is_disabled", False)),
+                created_at=at,
+                updated_at=at,
+            )
+            self.store.put(CHANNELS, channel)
+            channels[spec["ref"]] = channel
+            if spec.get("default"):
+                default_ref = spec["ref"]
+            channels_out.append(
+                {
+                    "ref": spec["ref"],
+                    "id": channel.id,
+                    "name": channel.name,
+                    "default": bool(spec.get("default")),
+                }
+            )
+        if default_ref is None:
+            raise ValueError("fixtures/medusa-v1.yaml: one sales channel must be the default")
+        self.store.put(STORE, StoreSettings(STORE_ID, channels[default_ref].id))
+
+        products_out = []
+        for spec in fixture.get("products", []):
+            at += step
+            channel_ids = tuple(channels[ref].id for ref in spec.get("sales_channels", []))
+            product = Product(
+                id=ctx.ids.prefixed_ulid("prod", at),
+                title=spec["title"],
+                handle=spec.get("handle") or _handle(spec["title"]),
+                status=spec.get("status", "published"),
+                description=spec.get("description") or ctx.faker.sentence(nb_words=10),
+                sales_channel_ids=channel_ids,
+                created_at=at,
+                updated_at=at,
+            )
+            self.store.put(PRODUCTS, product)
+            products_out.append(
+                {
+                    "id": product.id,
+                    "title": product.title,
+                    "handle": product.handle,
+                    "sales_channel_ids": list(channel_ids),
+                }
+            )
+
+        keys_out = []
+        for spec in fixture.get("publishable_api_keys", []):
+            at += step
+            key = PublishableApiKey(ctx.ids.prefixed_ulid("pk", at), spec["title"], admin.id, at, at)
+            for ref in spec.get("sales_channels", []):
+                link_id = ctx.ids.prefixed_ulid("pksc", at)
+                self.store.put(KEY_LINKS, KeyChannelLink(link_id, key.id, channels[ref].id, at))
+            state = spec.get("state", "active")
+            if state == "revoked":
+                revoked_at = at + timedelta(days=1)
+                key = dataclasses.replace(
+                    key, revoked_at=revoked_at, revoked_by=admin.id, updated_at=revoked_at
+                )
+            self.store.put(KEYS, key)
+            keys_out.append(
+                {
+                    "ref": spec["ref"],
+                    "id": key.id,
+                    "title": key.title,
+                    "state": state,
+                    "sales_channel_ids": [channels[ref].id for ref in spec.get("sales_channels", [])],
+                }
+            )
+
+        return {
+            "admin": {
+                "id": admin.id,
+                "email": admin.email,
+                "password": admin_spec["password"],
+                "api_token": admin.api_token,
+            },
+            "default_sales_channel_id": channels[default_ref].id,
+            "sales_channels": channels_out,
+            "products": products_out,
+            "publishable_api_keys": keys_out,
+        }
+
+
+_SEED_HASHES: dict[tuple[str, str, int], str] = {}
+
+
+def _seed_hash(password: str, salt: str, n: int) -> str:
+    # Every mock start (and every test app) hashes the same seeded password; remember it.
+    key = (password, salt, n)
+    if key not in _SEED_HASHES:
+        _SEED_HASHES[key] = hash_secret(password, salt, n=n)
+    return _SEED_HASHES[key]
+
+
+def _handle(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")

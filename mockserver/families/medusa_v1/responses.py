@@ -1,0 +1,375 @@
+"""HTTP glue for Medusa 1.20: ``authenticate``, one handler per spec operationId, JSON renderers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...clock import isoformat_ms
+from ...engine import Call, Reply
+from ...errors import TEXT
+from .dto import as_datetime, check_request, qs_parse, remember
+from .exceptions import FLAG_NO_CONTENT_TYPE_401, BadRequestText, Unauthorized, strict_json_error
+from .models import (
+    SESSION_COOKIE,
+    SESSION_TTL,
+    UNSET,
+    AdminPrincipal,
+    Cart,
+    MedusaV1Backend,
+    Product,
+    PublishableApiKey,
+    SalesChannel,
+    StoreScope,
+    User,
+)
+
+PUBLISHABLE_KEY_HEADER = "x-publishable-api-key"
+API_TOKEN_HEADER = "x-medusa-access-token"
+
+
+def _ts(value: Any) -> str | None:
+    return isoformat_ms(value) if value is not None else None
+
+
+# -- renderers ---------------------------------------------------------------------------------
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": user.role,
+        "api_token": user.api_token,
+        "metadata": user.metadata,
+        "created_at": _ts(user.created_at),
+        "updated_at": _ts(user.updated_at),
+        "deleted_at": _ts(user.deleted_at),
+    }
+
+
+def key_json(key: PublishableApiKey, fields: list[str] | None = None) -> dict[str, Any]:
+    full = {
+        "id": key.id,
+        "created_at": _ts(key.created_at),
+        "updated_at": _ts(key.updated_at),
+        "created_by": key.created_by,
+        "revoked_by": key.revoked_by,
+        "revoked_at": _ts(key.revoked_at),
+        "title": key.title,
+    }
+    if not fields:
+        return full
+    selected = {*fields, "id", "created_at"}  # getQueryConfig always adds these two
+    return {column: value for column, value in full.items() if column in selected}
+
+
+def channel_json(channel: SalesChannel) -> dict[str, Any]:
+    return {
+        "id": channel.id,
+        "created_at": _ts(channel.created_at),
+        "updated_at": _ts(channel.updated_at),
+        "deleted_at": _ts(channel.deleted_at),
+        "name": channel.name,
+        "description": channel.description,
+        "is_disabled": channel.is_disabled,
+        "metadata": channel.metadata,
+    }
+
+
+def product_json(backend: MedusaV1Backend, product: Product) -> dict[str, Any]:
+    return {
+        "id": product.id,
+        "title": product.title,
+        "handle": product.handle,
+        "status": product.status,
+        "description": product.description,
+        "created_at": _ts(product.created_at),
+        "updated_at": _ts(product.updated_at),
+        "deleted_at": _ts(product.deleted_at),
+        "sales_channels": [
+            {"id": c.id, "name": c.name} for c in backend.channel_names(product.sales_channel_ids)
+        ],
+    }
+
+
+def cart_json(cart: Cart) -> dict[str, Any]:
+    return {
+        "id": cart.id,
+        "sales_channel_id": cart.sales_channel_id,
+        "region_id": cart.region_id,
+        "items": [],
+        "created_at": _ts(cart.created_at),
+        "updated_at": _ts(cart.updated_at),
+    }
+
+
+def _key_reply(key: PublishableApiKey) -> Reply:
+    return Reply({"publishable_api_key": key_json(key)})
+
+
+def _channel_reply(channel: SalesChannel) -> Reply:
+    return Reply({"sales_channel": channel_json(channel)})
+
+
+def _page_bounds(call: Call) -> tuple[int, int]:
+    return int(call.query["limit"]), int(call.query["offset"])
+
+
+def _ids(items: Any) -> list[str]:
+    return [item["id"] for item in items]
+
+
+# -- authentication ----------------------------------------------------------------------------
+
+
+def authenticate(backend: MedusaV1Backend, call: Call) -> Any:
+    """Admin routes: session cookie, then Bearer JWT, then API token (passport's order).
+    Store routes: the publishable key's scope. Auth routes: nobody yet."""
+    remember(backend, call)
+    if call.body_sent and not isinstance(call.body, dict | list):
+        raise strict_json_error(backend.profile)
+    if call.operation.is_public:
+        if call.operation.template.startswith("/store/"):
+            return backend.store_scope(call.headers.get(PUBLISHABLE_KEY_HEADER) or None)
+        return None
+    principal = backend.authenticate_admin(
+        call.cookies.get(SESSION_COOKIE),
+        call.headers.get("Authorization"),
+        call.headers.get(API_TOKEN_HEADER),
+    )
+    if principal is None:
+        raise Unauthorized(with_content_type=not backend.profile.enabled(FLAG_NO_CONTENT_TYPE_401))
+    return principal
+
+
+# -- auth --------------------------------------------------------------------------------------
+
+
+def post_auth(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    user = backend.login(call.body["email"], call.body["password"])
+    _, cookie = backend.open_session(user)
+    session_cookie = {
+        "key": SESSION_COOKIE,
+        "value": cookie,
+        "path": "/",
+        "httponly": True,
+        "max_age": int(SESSION_TTL.total_seconds()),
+    }
+    return Reply({"user": user_json(user)}, cookies=[session_cookie])
+
+
+def get_auth(backend: MedusaV1Backend, call: Call) -> Reply:
+    principal: AdminPrincipal = call.principal
+    user = backend.user(principal.user_id)
+    if user is None or user.deleted_at is not None:
+        raise BadRequestText()
+    return Reply({"user": user_json(user)})
+
+
+def delete_auth(backend: MedusaV1Backend, call: Call) -> Reply:
+    principal: AdminPrincipal = call.principal
+    backend.close_session(principal.session_id)
+    return Reply("OK", content_type=TEXT)
+
+
+def post_token(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    user = backend.login(call.body["email"], call.body["password"])
+    return Reply({"access_token": backend.issue_jwt(user)})
+
+
+# -- publishable API keys ------------------------------------------------------------------------
+
+
+def list_keys(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    query = call.query
+    limit, offset = _page_bounds(call)
+    dates: dict[str, dict[str, Any]] = {}
+    for column in ("created_at", "updated_at", "revoked_at"):
+        bounds = query.get(column)
+        if isinstance(bounds, dict):
+            parsed = {op: as_datetime(value) for op, value in bounds.items()}
+            dates[column] = {op: value for op, value in parsed.items() if value is not None}
+    page = backend.list_keys(
+        limit=limit, offset=offset, q=query.get("q") or None, order=query.get("order") or None, dates=dates
+    )
+    fields = [f for f in (query.get("fields") or "").split(",") if f]
+    return Reply(
+        {
+            "publishable_api_keys": [key_json(k, fields) for k in page.items],
+            "count": page.count,
+            "limit": limit,
+            "offset": offset,
+        }
+    )
+
+
+def create_key(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    principal: AdminPrincipal = call.principal
+    return _key_reply(backend.create_key(call.body["title"], principal.user_id))
+
+
+def get_key(backend: MedusaV1Backend, call: Call) -> Reply:
+    return _key_reply(backend.get_key(call.path["id"]))
+
+
+def update_key(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    return _key_reply(backend.update_key(call.path["id"], call.body.get("title", UNSET)))
+
+
+def delete_key(backend: MedusaV1Backend, call: Call) -> Reply:
+    key_id = call.path["id"]
+    backend.delete_key(key_id)
+    return Reply({"id": key_id, "object": "publishable_api_key", "deleted": True})
+
+
+def revoke_key(backend: MedusaV1Backend, call: Call) -> Reply:
+    principal: AdminPrincipal = call.principal
+    return _key_reply(backend.revoke_key(call.path["id"], principal.user_id))
+
+
+def list_key_channels(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    channels = backend.key_channels(call.path["id"], call.query.get("q") or None)
+    return Reply({"sales_channels": [channel_json(c) for c in channels]})
+
+
+def add_key_channels(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    return _key_reply(backend.add_key_channels(call.path["id"], _ids(call.body["sales_channel_ids"])))
+
+
+def remove_key_channels(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    return _key_reply(backend.remove_key_channels(call.path["id"], _ids(call.body["sales_channel_ids"])))
+
+
+# -- sales channels ------------------------------------------------------------------------------
+
+
+def list_channels(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    limit, offset = _page_bounds(call)
+    page = backend.list_channels(limit=limit, offset=offset, q=call.query.get("q") or None)
+    return Reply(
+        {
+            "sales_channels": [channel_json(c) for c in page.items],
+            "count": page.count,
+            "offset": offset,
+            "limit": limit,
+        }
+    )
+
+
+def create_channel(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    body = call.body
+    channel = backend.create_channel(body["name"], body.get("description"), body.get("is_disabled", False))
+    return _channel_reply(channel)
+
+
+def get_channel(backend: MedusaV1Backend, call: Call) -> Reply:
+    return _channel_reply(backend.get_channel(call.path["id"]))
+
+
+def update_channel(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    return _channel_reply(backend.update_channel(call.path["id"], dict(call.body)))
+
+
+def delete_channel(backend: MedusaV1Backend, call: Call) -> Reply:
+    channel_id = call.path["id"]
+    backend.delete_channel(channel_id)
+    return Reply({"id": channel_id, "object": "sales-channel", "deleted": True})
+
+
+def add_channel_products(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    return _channel_reply(backend.add_channel_products(call.path["id"], _ids(call.body["product_ids"])))
+
+
+def remove_channel_products(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    return _channel_reply(backend.remove_channel_products(call.path["id"], _ids(call.body["product_ids"])))
+
+
+# -- store ---------------------------------------------------------------------------------------
+
+
+def list_products(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    scope: StoreScope = call.principal
+    limit, offset = _page_bounds(call)
+    requested = qs_parse(call.raw_query.items(multi=True)).get("sales_channel_id")
+    page = backend.list_store_products(
+        scope, limit=limit, offset=offset, q=call.query.get("q") or None, channel_ids=requested or None
+    )
+    return Reply(
+        {
+            "products": [product_json(backend, p) for p in page.items],
+            "count": page.count,
+            "offset": offset,
+            "limit": limit,
+        }
+    )
+
+
+def get_product(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    product = backend.get_store_product(call.principal, call.path["id"])
+    return Reply({"product": product_json(backend, product)})
+
+
+def create_cart(backend: MedusaV1Backend, call: Call) -> Reply:
+    check_request(backend, call)
+    body = call.body if isinstance(call.body, dict) else {}
+    cart = backend.create_cart(
+        call.principal, body.get("sales_channel_id") or None, body.get("region_id") or None
+    )
+    return Reply({"cart": cart_json(cart)})
+
+
+HANDLERS = {
+    "PostAuth": post_auth,
+    "GetAuth": get_auth,
+    "DeleteAuth": delete_auth,
+    "PostToken": post_token,
+    "GetPublishableApiKeys": list_keys,
+    "PostPublishableApiKeys": create_key,
+    "GetPublishableApiKeysPublishableApiKey": get_key,
+    "PostPublishableApiKysPublishableApiKey": update_key,
+    "DeletePublishableApiKeysPublishableApiKey": delete_key,
+    "PostPublishableApiKeysPublishableApiKeyRevoke": revoke_key,
+    "GetPublishableApiKeySalesChannels": list_key_channels,
+    "PostPublishableApiKeySalesChannelsChannelsBatch": add_key_channels,
+    "DeletePublishableApiKeySalesChannelsChannelsBatch": remove_key_channels,
+    "GetSalesChannels": list_channels,
+    "PostSalesChannels": create_channel,
+    "GetSalesChannelsSalesChannel": get_channel,
+    "PostSalesChannelsSalesChannel": update_channel,
+    "DeleteSalesChannelsSalesChannel": delete_channel,
+    "PostSalesChannelsChannelProductsBatch": add_channel_products,
+    "DeleteSalesChannelProductsBatch": remove_channel_products,
+    "GetProducts": list_products,
+    "GetProductsProduct": get_product,
+    "PostCart": create_cart,
+}
+
+
+def issue_token(backend: MedusaV1Backend, email: str) -> dict[str, Any] | None:
+    """POST /__revokit/tokens: an admin JWT (and the API token) for a seeded user."""
+    user = backend.user_by_email(email)
+    if user is None:
+        return None
+    return {
+        "token": backend.issue_jwt(user),
+        "api_token": user.api_token,
+        "user_id": user.id,
+        "email": user.email,
+    }

@@ -1,0 +1,770 @@
+"""The xclade / Medusa v2 domain: admin users and sessions, API keys, sales channels, products.
+
+Pure Python: no Flask, no HTTP. The rules are those of ``@medusajs/api-key@2.21.2`` and the
+admin routes around it (see ``shared/reference/medusa-v2.md``):
+
+* secret keys (``sk_`` + 64 hex) are stored only as ``scrypt(token, salt)``; publishable keys
+  (``pk_`` + 64 hex) are public and stored as they are;
+* a revocation takes effect at ``revoked_at``, which may lie in the future (``revoke_in``); until
+  then the key works everywhere;
+* a secret key whose revocation is in effect cannot be revoked again; any other key can, and the
+  new time and revoker replace the old ones;
+* only keys whose revocation is in effect can be deleted, and deletion is for good;
+* only publishable keys have sales channels, and a store request sees the products of its key's
+  channels.
+
+Deviations of the ``medusa-2.21`` profile from the documented contract are checked here with
+``profile.enabled(flag)``; the flags are listed in ``specs/profiles/medusa-2.21.yaml``.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import hmac
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote, unquote
+
+import jwt
+
+from ...clock import isoformat_ms
+from ...engine import BackendContext, SeedContext
+from ...hashing import hash_secret, verify_secret
+from .exceptions import (
+    ApiKeyNotFound,
+    InvalidEmailOrPassword,
+    KeysNotRevoked,
+    ProductNotFound,
+    PublishableKeyInvalid,
+    PublishableKeyRequired,
+    PublishableKeyWithoutSalesChannel,
+    SalesChannelNotFound,
+    SalesChannelsMissing,
+    SalesChannelsNeedPublishableKey,
+    SecretKeysAlreadyRevoked,
+    UnknownError,
+)
+
+USERS = "users"
+SESSIONS = "sessions"
+SALES_CHANNELS = "sales_channels"
+PRODUCTS = "products"
+API_KEYS = "api_keys"
+INDEXES = {
+    USERS: ["email"],
+    API_KEYS: ["redacted", "token", "sales_channel_ids"],
+    PRODUCTS: ["sales_channel_ids"],
+}
+
+SECRET = "secret"
+PUBLISHABLE = "publishable"
+KEY_TYPES = (PUBLISHABLE, SECRET)
+_TOKEN_PREFIX = {SECRET: "sk_", PUBLISHABLE: "pk_"}
+
+JWT_ALGORITHM = "HS256"
+SESSION_COOKIE = "connect.sid"
+SESSION_TTL = timedelta(hours=10)
+LATEST_INSTANT = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+_VERIFIED_CACHE_SIZE = 4096
+
+# Behaviour-profile flags (specs/profiles/medusa-2.21.yaml).
+FLAG_UPDATE_UNKNOWN = "update_unknown_key_returns_empty"
+FLAG_REVOKE_UNKNOWN = "revoke_unknown_key_returns_empty"
+FLAG_DELETE_UNKNOWN = "delete_unknown_key_reports_deleted"
+FLAG_SALES_CHANNELS_UNKNOWN = "sales_channels_unknown_key_fails"
+
+# Fields a list may be ordered by (the table's columns); anything else fails like Postgres does.
+API_KEY_COLUMNS = (
+    "id", "title", "token", "salt", "redacted", "type", "last_used_at", "created_by",
+    "created_at", "updated_at", "revoked_by", "revoked_at", "deleted_at",
+)  # fmt: skip
+SALES_CHANNEL_COLUMNS = (
+    "id", "name", "description", "is_disabled", "metadata", "created_at", "updated_at", "deleted_at",
+)  # fmt: skip
+PRODUCT_COLUMNS = ("id", "title", "handle", "status", "description", "created_at", "updated_at")
+
+
+# -- records ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    email: str
+    first_name: str | None
+    last_name: str | None
+    auth_identity_id: str
+    password_salt: str
+    password_hash: str  # scrypt(password, salt); the password itself is never stored
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    auth_context: dict[str, Any]  # the decoded JWT the session was opened with
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made an admin call: a user (JWT or session) or a secret key."""
+
+    actor_id: str
+    actor_type: str  # user | api-key
+    auth_context: dict[str, Any] | None = None
+    session_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SalesChannel:
+    id: str
+    name: str
+    description: str | None
+    is_disabled: bool
+    metadata: dict[str, Any] | None
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    title: str
+    handle: str
+    status: str  # draft | proposed | published | rejected
+    description: str | None
+    sales_channel_ids: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: str
+    title: str
+    type: str  # publishable | secret
+    token: str  # the full pk_ token, or scrypt(sk_ token, salt) for secret keys
+    salt: str  # "" for publishable keys
+    redacted: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    last_used_at: datetime | None = None  # never written by 2.21.2
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+    deleted_at: datetime | None = None
+    sales_channel_ids: tuple[str, ...] = ()
+
+    def revoked_by_time(self, now: datetime) -> bool:
+        """The revocation has taken effect (a future ``revoked_at`` has not)."""
+        return self.revoked_at is not None and self.revoked_at <= now
+
+
+def redact(token: str) -> str:
+    return f"{token[:6]}***{token[-3:]}"
+
+
+@lru_cache(maxsize=256)
+def _seed_hash(secret: str, salt: str, n: int) -> str:
+    # A mock start hashes the same deterministic seed secrets every time; remember them.
+    return hash_secret(secret, salt, n=n)
+
+
+# -- list helpers -------------------------------------------------------------------------------
+
+
+DateFilter = Mapping[str, datetime]
+DATE_OPERATORS: dict[str, Callable[[datetime, datetime], bool]] = {
+    "$eq": lambda a, b: a == b,
+    "$ne": lambda a, b: a != b,
+    "$gt": lambda a, b: a > b,
+    "$gte": lambda a, b: a >= b,
+    "$lt": lambda a, b: a < b,
+    "$lte": lambda a, b: a <= b,
+}
+
+
+def matches_date(value: datetime | None, condition: DateFilter | None) -> bool:
+    """SQL semantics: a NULL column matches no comparison; ``{"$null": ...}`` tests for NULL."""
+    if condition is None:
+        return True
+    if "$null" in condition:
+        return value is None
+    if value is None:
+        return False
+    return all(DATE_OPERATORS[op](value, bound) for op, bound in condition.items())
+
+
+def contains(text: str | None, needle: str) -> bool:
+    return text is not None and needle.lower() in text.lower()
+
+
+def parse_order(order: str | None, columns: Sequence[str]) -> list[tuple[str, bool]]:
+    """``title`` / ``-created_at`` (comma-separated for several) -> [(field, descending)]."""
+    if not order:
+        return []
+    out: list[tuple[str, bool]] = []
+    for part in order.split(","):
+        part = part.strip()
+        descending = part.startswith("-")
+        name = part.lstrip("-+ ")
+        if name not in columns:
+            raise UnknownError()  # Postgres: column does not exist -> 500
+        out.append((name, descending))
+    return out
+
+
+def sort_records(records: list[Any], order: list[tuple[str, bool]]) -> list[Any]:
+    """Default order is ``id`` ascending; NULLs sort last ascending and first descending."""
+    items = sorted(records, key=lambda r: r.id)
+    for name, descending in reversed(order):
+        items.sort(key=lambda r, n=name: _sort_key(getattr(r, n)), reverse=descending)
+    return items
+
+
+def _sort_key(value: Any) -> tuple[bool, Any]:
+    if value is None:
+        return (True, 0)
+    if isinstance(value, dict):
+        return (False, repr(sorted(value.items())))
+    return (False, value)
+
+
+def page(records: list[Any], offset: int, limit: int) -> list[Any]:
+    return records[offset : offset + limit]
+
+
+# -- the backend --------------------------------------------------------------------------------
+
+
+class XcladeBackend:
+    def __init__(self, ctx: BackendContext) -> None:
+        self.store = ctx.store
+        self.clock = ctx.clock
+        self.ids = ctx.ids
+        self.settings = ctx.settings
+        self.profile = ctx.profile
+        # sha256(secret token) -> key id for tokens whose scrypt hash matched once. It saves only
+        # the hash: the key's current state (revoked? deleted?) is read on every request.
+        self._verified: dict[str, str] = {}
+        self._verified_lock = threading.Lock()
+
+    def reset_caches(self) -> None:
+        with self._verified_lock:
+            self._verified.clear()
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # -- users, JWTs and sessions -----------------------------------------------------------------
+
+    def user_by_email(self, email: str) -> User | None:
+        found = self.store.find(USERS, "email", email)
+        return found[0] if found else None
+
+    def login(self, email: str, password: str) -> str:
+        """``POST /auth/user/emailpass``: a JWT for the user, or 401 for any mismatch."""
+        user = self.user_by_email(email)
+        if user is None or not verify_secret(
+            password, user.password_salt, user.password_hash, n=self.settings.scrypt_n
+        ):
+            raise InvalidEmailOrPassword()
+        return self.issue_jwt(user)
+
+    def auth_context_for(self, user: User) -> dict[str, Any]:
+        return {
+            "actor_id": user.id,
+            "actor_type": "user",
+            "auth_identity_id": user.auth_identity_id,
+            "auth_provider": "emailpass",
+            "mfa_enabled": False,
+            "mfa_challenge_completed_at": None,
+            "app_metadata": {"user_id": user.id},
+            "user_metadata": {},
+        }
+
+    def issue_jwt(self, user: User) -> str:
+        return self.sign(self.auth_context_for(user))
+
+    def sign(self, auth_context: Mapping[str, Any]) -> str:
+        """A fresh HS256 JWT for an auth context, valid ``token_ttl_seconds`` from the mock's now."""
+        now = int(self.now().timestamp())
+        claims = {k: v for k, v in auth_context.items() if k not in ("iat", "exp")}
+        claims.update(iat=now, exp=now + self.settings.token_ttl_seconds)
+        return jwt.encode(claims, self.settings.jwt_secret, algorithm=JWT_ALGORITHM)
+
+    def decode_jwt(self, token: str) -> dict[str, Any] | None:
+        """The payload of a JWT this mock signed and that has not expired by the mock's clock."""
+        try:
+            claims = jwt.decode(
+                token,
+                self.settings.jwt_secret,
+                algorithms=[JWT_ALGORITHM],
+                options={"require": ["exp"], "verify_exp": False, "verify_iat": False, "verify_nbf": False},
+            )
+        except jwt.PyJWTError:
+            return None
+        exp = claims.get("exp")
+        if isinstance(exp, bool) or not isinstance(exp, int | float) or exp <= self.now().timestamp():
+            return None
+        if not isinstance(claims.get("actor_id"), str) or not isinstance(claims.get("actor_type"), str):
+            return None
+        return claims
+
+    def refresh_jwt(self, auth_context: Mapping[str, Any]) -> str:
+        return self.sign(auth_context)
+
+    def _cookie_signature(self, sid: str) -> str:
+        digest = hmac.new(self.settings.jwt_secret.encode(), sid.encode(), hashlib.sha256).digest()
+        return base64.b64encode(digest).decode().rstrip("=")
+
+    def open_session(self, auth_context: Mapping[str, Any]) -> tuple[Session, str]:
+        """A server-side session and its ``connect.sid`` cookie value (express-session format)."""
+        now = self.now()
+        sid = base64.urlsafe_b64encode(bytes.fromhex(self.ids.token_hex(24))).decode().rstrip("=")
+        session = Session(sid, dict(auth_context), now, now + SESSION_TTL)
+        self.store.put(SESSIONS, session)
+        return session, quote(f"s:{sid}.{self._cookie_signature(sid)}", safe="")
+
+    def session_from_cookie(self, cookie: str | None) -> Session | None:
+        if not cookie:
+            return None
+        value = unquote(cookie)
+        if not value.startswith("s:") or "." not in value:
+            return None
+        sid, _, signature = value[2:].rpartition(".")
+        if not hmac.compare_digest(signature, self._cookie_signature(sid)):
+            return None
+        session = self.store.get(SESSIONS, sid)
+        if session is None or session.expires_at <= self.now():
+            return None
+        return session
+
+    def close_session(self, session_id: str) -> None:
+        self.store.delete(SESSIONS, session_id)
+
+    # -- secret keys as credentials ---------------------------------------------------------------
+
+    def authenticate_secret_key(self, token: str) -> ApiKey | None:
+        """The secret key behind ``token`` if it exists and its revocation is not in effect."""
+        if not token.startswith("sk_"):
+            return None
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        with self._verified_lock:
+            key_id = self._verified.get(digest)
+        if key_id is None:
+            now = self.now()
+            for candidate in self.store.find(API_KEYS, "redacted", redact(token)):
+                if (
+                    candidate.type == SECRET
+                    and not candidate.revoked_by_time(now)
+                    and verify_secret(token, candidate.salt, candidate.token, n=self.settings.scrypt_n)
+                ):
+                    key_id = candidate.id
+                    break
+            if key_id is None:
+                return None
+            with self._verified_lock:
+                if len(self._verified) >= _VERIFIED_CACHE_SIZE:
+                    self._verified.clear()
+                self._verified[digest] = key_id
+        key = self.store.get(API_KEYS, key_id)
+        if key is None or key.type != SECRET or key.revoked_by_time(self.now()):
+            return None
+        return key
+
+    # -- API keys ----------------------------------------------------------------------------------
+
+    def list_api_keys(
+        self,
+        *,
+        q: str | None = None,
+        ids: Sequence[str] = (),
+        titles: Sequence[str] = (),
+        tokens: Sequence[str] = (),
+        key_type: str | None = None,
+        created_at: DateFilter | None = None,
+        updated_at: DateFilter | None = None,
+        revoked_at: DateFilter | None = None,
+        order: str | None = None,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> tuple[list[ApiKey], int]:
+        sort = parse_order(order, API_KEY_COLUMNS)
+        keys = [
+            k
+            for k in self.store.all(API_KEYS)
+            if (not q or contains(k.title, q) or contains(k.redacted, q))
+            and (not ids or k.id in ids)
+            and (not titles or k.title in titles)
+            and (not tokens or k.token in tokens)
+            and (key_type is None or k.type == key_type)
+            and matches_date(k.created_at, created_at)
+            and matches_date(k.updated_at, updated_at)
+            and matches_date(k.revoked_at, revoked_at)
+        ]
+        keys = sort_records(keys, sort)
+        return page(keys, offset, limit), len(keys)
+
+    def create_api_key(self, title: str, key_type: str, created_by: str) -> tuple[ApiKey, str]:
+        """A new key and its plain token (the only time a secret's plain token exists)."""
+        token = _TOKEN_PREFIX[key_type] + self.ids.token_hex(32)
+        now = self.now()
+        if key_type == SECRET:
+            salt = self.ids.token_hex(16)
+            stored = hash_secret(token, salt, n=self.settings.scrypt_n)
+        else:
+            salt, stored = "", token
+        key = ApiKey(
+            id=self.ids.prefixed_ulid("apk", now),
+            title=title,
+            type=key_type,
+            token=stored,
+            salt=salt,
+            redacted=redact(token),
+            created_by=created_by,
+            created_at=now,
+            updated_at=now,
+        )
+        self.store.put(API_KEYS, key)
+        return key, token
+
+    def get_api_key(self, key_id: str) -> ApiKey:
+        key = self.store.get(API_KEYS, key_id)
+        if key is None:
+            raise ApiKeyNotFound(key_id)
+        return key
+
+    def _missing_key(self, key_id: str, flag: str) -> None:
+        """An id that names no key: the contract says 404; 2.21.2 answers per ``flag``."""
+        if not self.profile.enabled(flag):
+            raise ApiKeyNotFound(key_id)
+
+    def update_api_key(self, key_id: str, title: str) -> ApiKey | None:
+        """Rename a key (revoked ones too). ``None``: no such key, and the profile says 200 ``{}``."""
+        with self.store.transaction():
+            key = self.store.get(API_KEYS, key_id)
+            if key is None:
+                self._missing_key(key_id, FLAG_UPDATE_UNKNOWN)
+                return None
+            updated = dataclasses.replace(key, title=title, updated_at=self.now())
+            self.store.put(API_KEYS, updated)
+        return updated
+
+    def revoke_api_key(self, key_id: str, revoke_in: float | None, revoked_by: str) -> ApiKey | None:
+        """Revoke now, or ``revoke_in`` seconds from now (whole seconds, like ``Date.setSeconds``).
+
+        A secret key whose revocation is already in effect is refused; a publishable key, or a
+        secret key whose revocation is still ahead, gets the new time and revoker.
+        ``None``: no such key, and the profile says 200 ``{}``.
+        """
+        with self.store.transaction():
+            key = self.store.get(API_KEYS, key_id)
+            if key is None:
+                self._missing_key(key_id, FLAG_REVOKE_UNKNOWN)
+                return None
+            now = self.now()
+            if key.type == SECRET and key.revoked_by_time(now):
+                raise SecretKeysAlreadyRevoked(1)
+            revoked_at = now
+            if revoke_in is not None and revoke_in > 0:
+                seconds = int(revoke_in)
+                limit = (LATEST_INSTANT - now).total_seconds()
+                revoked_at = LATEST_INSTANT if seconds >= limit else now + timedelta(seconds=seconds)
+            updated = dataclasses.replace(key, revoked_at=revoked_at, revoked_by=revoked_by, updated_at=now)
+            self.store.put(API_KEYS, updated)
+        return updated
+
+    def delete_api_key(self, key_id: str) -> None:
+        """Delete a key whose revocation is in effect, with its sales-channel links."""
+        with self.store.transaction():
+            key = self.store.get(API_KEYS, key_id)
+            if key is None:
+                self._missing_key(key_id, FLAG_DELETE_UNKNOWN)
+                return
+            if not key.revoked_by_time(self.now()):
+                raise KeysNotRevoked([key.id])
+            self.store.delete(API_KEYS, key.id)
+
+    def link_sales_channels(self, key_id: str, add: Sequence[str], remove: Sequence[str]) -> ApiKey:
+        """Unlink ``remove`` then link ``add`` (every id of which must exist) on a publishable key.
+
+        Revoked publishable keys are not refused. Unknown ids in ``remove`` are ignored.
+        """
+        with self.store.transaction():
+            key = self.store.get(API_KEYS, key_id)
+            if key is None:
+                if self.profile.enabled(FLAG_SALES_CHANNELS_UNKNOWN):
+                    raise UnknownError()  # 2.21.2 reads .type of an undefined key: a TypeError
+                raise ApiKeyNotFound(key_id)
+            if key.type != PUBLISHABLE:
+                raise SalesChannelsNeedPublishableKey()
+            wanted = list(dict.fromkeys(add))
+            missing = [cid for cid in wanted if self.store.get(SALES_CHANNELS, cid) is None]
+            if missing:
+                raise SalesChannelsMissing(missing)
+            linked = [cid for cid in key.sales_channel_ids if cid not in set(remove)]
+            linked.extend(cid for cid in wanted if cid not in linked)
+            updated = dataclasses.replace(key, sales_channel_ids=tuple(linked))
+            self.store.put(API_KEYS, updated)
+        return updated
+
+    def sales_channels_of(self, key: ApiKey) -> list[SalesChannel]:
+        channels = (self.store.get(SALES_CHANNELS, cid) for cid in key.sales_channel_ids)
+        return [c for c in channels if c is not None]
+
+    # -- sales channels ----------------------------------------------------------------------------
+
+    def list_sales_channels(
+        self,
+        *,
+        q: str | None = None,
+        ids: Sequence[str] = (),
+        names: Sequence[str] = (),
+        is_disabled: bool | None = None,
+        order: str | None = None,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> tuple[list[SalesChannel], int]:
+        sort = parse_order(order, SALES_CHANNEL_COLUMNS)
+        channels = [
+            c
+            for c in self.store.all(SALES_CHANNELS)
+            if (not q or contains(c.name, q) or contains(c.description, q))
+            and (not ids or c.id in ids)
+            and (not names or c.name in names)
+            and (is_disabled is None or c.is_disabled == is_disabled)
+        ]
+        channels = sort_records(channels, sort)
+        return page(channels, offset, limit), len(channels)
+
+    def create_sales_channel(self, name: str, description: str | None, is_disabled: bool) -> SalesChannel:
+        now = self.now()
+        channel = SalesChannel(
+            id=self.ids.prefixed_ulid("sc", now),
+            name=name,
+            description=description,
+            is_disabled=is_disabled,
+            metadata=None,
+            created_at=now,
+            updated_at=now,
+        )
+        self.store.put(SALES_CHANNELS, channel)
+        return channel
+
+    def get_sales_channel(self, channel_id: str) -> SalesChannel:
+        channel = self.store.get(SALES_CHANNELS, channel_id)
+        if channel is None:
+            raise SalesChannelNotFound(channel_id)
+        return channel
+
+    def link_products(self, channel_id: str, add: Sequence[str], remove: Sequence[str]) -> SalesChannel:
+        """Take products out of (``remove``) and put them in (``add``) a channel. Link creation does
+        not check the product ids, so unknown ones change nothing."""
+        with self.store.transaction():
+            channel = self.get_sales_channel(channel_id)
+            removing, adding = set(remove), list(dict.fromkeys(add))
+            for product_id in dict.fromkeys([*remove, *add]):
+                product = self.store.get(PRODUCTS, product_id)
+                if product is None:
+                    continue
+                linked = [
+                    c for c in product.sales_channel_ids if not (c == channel_id and product_id in removing)
+                ]
+                if product_id in adding and channel_id not in linked:
+                    linked.append(channel_id)
+                if tuple(linked) != product.sales_channel_ids:
+                    self.store.put(PRODUCTS, dataclasses.replace(product, sales_channel_ids=tuple(linked)))
+        return channel
+
+    # -- the store ----------------------------------------------------------------------------------
+
+    def publishable_key_for_store(self, header: str | None) -> ApiKey:
+        """The key in ``x-publishable-api-key``: present, publishable, revocation not in effect."""
+        if not header:
+            raise PublishableKeyRequired()
+        key = next((k for k in self.store.find(API_KEYS, "token", header) if k.type == PUBLISHABLE), None)
+        if key is None or key.revoked_by_time(self.now()):
+            raise PublishableKeyInvalid()
+        return key
+
+    def store_channel_ids(self, key: ApiKey) -> tuple[str, ...]:
+        if not key.sales_channel_ids:
+            raise PublishableKeyWithoutSalesChannel()
+        return key.sales_channel_ids
+
+    def _visible_products(self, channel_ids: Iterable[str]) -> list[Product]:
+        seen: dict[str, Product] = {}
+        for cid in channel_ids:
+            for product in self.store.find(PRODUCTS, "sales_channel_ids", cid):
+                if product.status == "published":
+                    seen[product.id] = product
+        return list(seen.values())
+
+    def store_products(
+        self, key: ApiKey, *, q: str | None = None, offset: int = 0, limit: int = 50
+    ) -> tuple[list[Product], int]:
+        products = [
+            p
+            for p in self._visible_products(self.store_channel_ids(key))
+            if not q or contains(p.title, q) or contains(p.handle, q) or contains(p.description, q)
+        ]
+        products = sort_records(products, [])
+        return page(products, offset, limit), len(products)
+
+    def store_product(self, key: ApiKey, product_id: str) -> Product:
+        for product in self._visible_products(self.store_channel_ids(key)):
+            if product.id == product_id:
+                return product
+        raise ProductNotFound(product_id)
+
+    # -- seed -----------------------------------------------------------------------------------------
+
+    def seed(self, ctx: SeedContext) -> dict[str, Any]:
+        """Fill the store from ``fixtures/xclade-v2.yaml``; return the facts the banner prints."""
+        fixture = ctx.fixture
+        at = ctx.epoch
+        n = self.settings.scrypt_n
+
+        admin = fixture["admin"]
+        salt = ctx.ids.token_hex(16)
+        user = User(
+            id=ctx.ids.prefixed_ulid("user", at),
+            email=admin["email"],
+            first_name=admin.get("first_name"),
+            last_name=admin.get("last_name"),
+            auth_identity_id=ctx.ids.prefixed_ulid("authid", at),
+            password_salt=salt,
+            password_hash=_seed_hash(admin["password"], salt, n),
+            created_at=at,
+        )
+        self.store.put(USERS, user)
+
+        channels: dict[str, SalesChannel] = {}
+        for spec in fixture.get("sales_channels", []):
+            at += timedelta(minutes=1)
+            description = spec["description"] if "description" in spec else ctx.faker.catch_phrase()
+            channel = SalesChannel(
+                id=ctx.ids.prefixed_ulid("sc", at),
+                name=spec["name"],
+                description=description,
+                is_disabled=bool(spec.get("is_disabled", False)),
+                metadata=None,
+                created_at=at,
+                updated_at=at,
+            )
+            self.store.put(SALES_CHANNELS, channel)
+            channels[channel.name] = channel
+
+        keys_out: list[dict[str, Any]] = []
+        for spec in fixture.get("api_keys", []):
+            at += timedelta(minutes=3)
+            key, token = self._seed_key(ctx, spec, at, user, channels)
+            self.store.put(API_KEYS, key)
+            keys_out.append(
+                {
+                    "id": key.id,
+                    "title": key.title,
+                    "type": key.type,
+                    "state": spec.get("state", "active"),
+                    "token": token,
+                    "redacted": key.redacted,
+                    "revoked_at": _iso(key.revoked_at),
+                    "sales_channels": list(key.sales_channel_ids),
+                }
+            )
+
+        products_out: list[dict[str, Any]] = []
+        nouns = fixture.get("product_nouns") or ["T-Shirt"]
+        for spec in fixture.get("products", []):
+            at += timedelta(minutes=2)
+            title = f"{ctx.faker.color_name()} {ctx.rng.choice(nouns)}"
+            product_id = ctx.ids.prefixed_ulid("prod", at)
+            handle = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") + "-" + product_id[-4:].lower()
+            product = Product(
+                id=product_id,
+                title=title,
+                handle=handle,
+                status=spec.get("status", "published"),
+                description=ctx.faker.sentence(nb_words=10),
+                sales_channel_ids=tuple(channels[name].id for name in spec.get("sales_channels", [])),
+                created_at=at,
+                updated_at=at,
+            )
+            self.store.put(PRODUCTS, product)
+            products_out.append(
+                {
+                    "id": product.id,
+                    "title": product.title,
+                    "status": product.status,
+                    "sales_channels": list(product.sales_channel_ids),
+                }
+            )
+
+        return {
+            "admin": {
+                "email": user.email,
+                "password": admin["password"],
+                "user_id": user.id,
+                "auth_identity_id": user.auth_identity_id,
+                "token": self.issue_jwt(user),
+            },
+            "sales_channels": [{"id": c.id, "name": c.name} for c in channels.values()],
+            "api_keys": keys_out,
+            "products": products_out,
+        }
+
+    def _seed_key(
+        self,
+        ctx: SeedContext,
+        spec: Mapping[str, Any],
+        at: datetime,
+        user: User,
+        channels: Mapping[str, SalesChannel],
+    ) -> tuple[ApiKey, str]:
+        key_type = spec["type"]
+        token = _TOKEN_PREFIX[key_type] + ctx.ids.token_hex(32)
+        if key_type == SECRET:
+            salt = ctx.ids.token_hex(16)
+            stored = _seed_hash(token, salt, self.settings.scrypt_n)
+        else:
+            salt, stored = "", token
+        state = spec.get("state", "active")
+        revoked_at = None
+        if state == "revoked":
+            revoked_at = at + timedelta(days=1)
+        elif state == "revoke_scheduled":
+            # Far enough ahead to be "in the future" for as long as this mock is in use.
+            revoked_at = ctx.epoch + timedelta(days=365 * 50)
+        created_by = spec.get("created_by", user.id)
+        return (
+            ApiKey(
+                id=ctx.ids.prefixed_ulid("apk", at),
+                title=spec["title"],
+                type=key_type,
+                token=stored,
+                salt=salt,
+                redacted=redact(token),
+                created_by=created_by,
+                created_at=at,
+                updated_at=revoked_at if state == "revoked" and revoked_at else at,
+                revoked_at=revoked_at,
+                revoked_by=user.id if revoked_at else None,
+                sales_channel_ids=tuple(channels[name].id for name in spec.get("sales_channels", [])),
+            ),
+            token,
+        )
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return isoformat_ms(instant) if instant else None

@@ -1,0 +1,466 @@
+"""HTTP glue for xclade / Medusa v2: authentication, then one handler per spec ``operationId``.
+
+Handlers turn a validated ``Call`` into backend calls and shape the replies: key order, default
+fields and ``fields`` selection as Medusa 2.21.2 serializes them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from ...clock import isoformat_ms, parse_instant
+from ...engine import Call, Reply
+from .exceptions import InvalidRequest, SecretKeyAsBearer, Unauthorized, body_not_an_object
+from .fields import parse_fields, project
+from .models import (
+    DATE_OPERATORS,
+    SESSION_COOKIE,
+    Actor,
+    ApiKey,
+    Product,
+    SalesChannel,
+    XcladeBackend,
+)
+
+API_KEY_DEFAULT_FIELDS = (
+    "id", "title", "token", "redacted", "type", "last_used_at", "updated_at", "created_at",
+    "created_by", "revoked_at", "revoked_by", "sales_channels.id", "sales_channels.name",
+)  # fmt: skip
+API_KEY_FIELDS = (
+    "id", "title", "token", "redacted", "type", "last_used_at", "updated_at", "created_at",
+    "created_by", "revoked_at", "revoked_by", "deleted_at",
+)  # fmt: skip
+SALES_CHANNEL_DEFAULT_FIELDS = (
+    "id", "name", "description", "is_disabled", "created_at", "updated_at", "deleted_at", "metadata",
+)  # fmt: skip
+PRODUCT_DEFAULT_FIELDS = ("id", "title", "handle", "status", "description", "created_at", "updated_at")
+STORE_PRODUCTS_DEFAULT_LIMIT = 50
+
+PUBLISHABLE_KEY_HEADER = "x-publishable-api-key"
+_STORE_SCHEME = "publishable_api_key"
+_ADMIN_SCHEMES = ("api_key", "cookie_auth", "jwt_token")
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return isoformat_ms(instant) if instant is not None else None
+
+
+# -- serialization ---------------------------------------------------------------------------------
+
+
+def sales_channel_record(channel: SalesChannel) -> dict[str, Any]:
+    return {
+        "id": channel.id,
+        "name": channel.name,
+        "description": channel.description,
+        "is_disabled": channel.is_disabled,
+        "created_at": _iso(channel.created_at),
+        "updated_at": _iso(channel.updated_at),
+        "deleted_at": _iso(channel.deleted_at),
+        "metadata": channel.metadata,
+    }
+
+
+def api_key_record(key: ApiKey) -> dict[str, Any]:
+    """Every readable field of a key; the token of a secret key reads as ``""`` (omitToken)."""
+    return {
+        "id": key.id,
+        "title": key.title,
+        "token": "" if key.type == "secret" else key.token,
+        "redacted": key.redacted,
+        "type": key.type,
+        "last_used_at": _iso(key.last_used_at),
+        "updated_at": _iso(key.updated_at),
+        "created_at": _iso(key.created_at),
+        "created_by": key.created_by,
+        "revoked_at": _iso(key.revoked_at),
+        "revoked_by": key.revoked_by,
+        "deleted_at": _iso(key.deleted_at),
+    }
+
+
+def api_key_json(backend: XcladeBackend, key: ApiKey, fields: str | None) -> dict[str, Any]:
+    selected = parse_fields(fields, API_KEY_DEFAULT_FIELDS)
+    channels = [sales_channel_record(c) for c in backend.sales_channels_of(key)]
+    return project(
+        api_key_record(key),
+        selected,
+        API_KEY_FIELDS,
+        {"sales_channels": (SALES_CHANNEL_DEFAULT_FIELDS, channels)},
+    )
+
+
+def created_api_key_json(key: ApiKey, token: str) -> dict[str, Any]:
+    """The create response: the module's storage layout with the plain token, once."""
+    return {
+        "id": key.id,
+        "token": token,
+        "redacted": key.redacted,
+        "title": key.title,
+        "type": key.type,
+        "last_used_at": _iso(key.last_used_at),
+        "created_by": key.created_by,
+        "revoked_by": key.revoked_by,
+        "revoked_at": _iso(key.revoked_at),
+        "created_at": _iso(key.created_at),
+        "updated_at": _iso(key.updated_at),
+        "deleted_at": _iso(key.deleted_at),
+    }
+
+
+def sales_channel_json(channel: SalesChannel, fields: str | None) -> dict[str, Any]:
+    selected = parse_fields(fields, SALES_CHANNEL_DEFAULT_FIELDS)
+    return project(sales_channel_record(channel), selected, SALES_CHANNEL_DEFAULT_FIELDS)
+
+
+def product_json(product: Product, fields: str | None) -> dict[str, Any]:
+    record = {
+        "id": product.id,
+        "title": product.title,
+        "handle": product.handle,
+        "status": product.status,
+        "description": product.description,
+        "created_at": _iso(product.created_at),
+        "updated_at": _iso(product.updated_at),
+    }
+    return project(record, parse_fields(fields, PRODUCT_DEFAULT_FIELDS), PRODUCT_DEFAULT_FIELDS)
+
+
+# -- authentication ----------------------------------------------------------------------------------
+
+
+def _secret_from_basic(credentials: str) -> str | None:
+    """``Basic sk_...``, ``Basic base64("sk_...:")`` or ``Basic base64("sk_...")`` -> the key."""
+    if credentials.startswith("sk_"):
+        return credentials
+    try:
+        decoded = base64.b64decode(credentials + "=" * (-len(credentials) % 4)).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    if decoded.endswith(":"):
+        decoded = decoded[:-1]
+    return decoded if decoded.startswith("sk_") else None
+
+
+def _admin_actor(backend: XcladeBackend, call: Call, schemes: set[str]) -> Actor:
+    """Medusa's ``authenticate(actor, ["bearer", "session", "api-key"])``: a secret key first,
+    then the session cookie, then a Bearer JWT; 401 when none of the allowed ones applies."""
+    users_only = call.operation.template.startswith("/admin")  # /auth/* routes accept any actor
+    scheme, _, credentials = call.headers.get("Authorization", "").strip().partition(" ")
+    scheme, credentials = scheme.lower(), credentials.strip()
+
+    if "api_key" in schemes and scheme == "basic":
+        token = _secret_from_basic(credentials)
+        key = backend.authenticate_secret_key(token) if token else None
+        if key is not None:
+            return Actor(key.id, "api-key")
+
+    if "cookie_auth" in schemes:
+        session = backend.session_from_cookie(call.cookies.get(SESSION_COOKIE))
+        if session is not None and (not users_only or session.auth_context.get("actor_type") == "user"):
+            context = session.auth_context
+            return Actor(context["actor_id"], context["actor_type"], context, session.id)
+
+    if "jwt_token" in schemes and scheme == "bearer" and credentials:
+        if credentials.startswith("sk_"):
+            raise SecretKeyAsBearer()
+        claims = backend.decode_jwt(credentials)
+        if claims is not None and (not users_only or claims["actor_type"] == "user"):
+            return Actor(claims["actor_id"], claims["actor_type"], claims)
+
+    raise Unauthorized()
+
+
+def _json_mimetype(content_type: str) -> bool:
+    mimetype = content_type.split(";", 1)[0].strip().lower()
+    return mimetype == "application/json" or mimetype.endswith("+json")
+
+
+def reject_unparsed_body(call: Call) -> None:
+    """A body Express's JSON parser skipped (another content type) reaches zod as ``undefined``.
+
+    The engine hands such requests over as "no body"; refusing them here keeps Medusa's order
+    (authentication first, then validation).
+    """
+    if not call.operation.has_body or call.body_sent:
+        return
+    if _json_mimetype(call.headers.get("Content-Type", "")):
+        return
+    length = call.headers.get("Content-Length", "0").strip()
+    if (length and length != "0") or "Transfer-Encoding" in call.headers:
+        raise body_not_an_object()
+
+
+def authenticate(backend: XcladeBackend, call: Call) -> Any:
+    """Store routes need a valid publishable key; admin and session routes an admin actor."""
+    schemes = {name for alternative in call.operation.security for name in alternative}
+    if not schemes:
+        return None
+    if _STORE_SCHEME in schemes:
+        return backend.publishable_key_for_store(call.headers.get(PUBLISHABLE_KEY_HEADER))
+    actor = _admin_actor(backend, call, schemes & set(_ADMIN_SCHEMES))
+    reject_unparsed_body(call)
+    return actor
+
+
+# -- query helpers -------------------------------------------------------------------------------------
+
+
+def _many(call: Call, name: str) -> list[str]:
+    """An array filter given as ``name=a&name=b``, ``name[]=a`` or ``name[0]=a`` (qs syntax)."""
+    values = list(call.query.get(name) or [])
+    for raw_name, raw_values in call.raw_query.lists():
+        if raw_name == f"{name}[]" or (
+            raw_name.startswith(f"{name}[") and raw_name[len(name) + 1 : -1].isdigit()
+        ):
+            values.extend(raw_values)
+    return list(dict.fromkeys(values))
+
+
+def _date_filter(call: Call, name: str) -> dict[str, Any] | None:
+    """``name[$gte]=<date-time>&name[$lt]=...`` (or ``name=null``: never set).
+
+    Read from the raw query: openapi-core's deepObject parser only matches ``name[word]`` keys, so it
+    does not see ``$``-operators; they are checked here, in zod's words.
+    """
+    if call.raw_query.get(name) == "null":
+        return {"$null": True}
+    prefix = f"{name}["
+    operators: dict[str, str] = {}
+    for raw_name, value in call.raw_query.items(multi=True):
+        if raw_name.startswith(prefix) and raw_name.endswith("]"):
+            operators.setdefault(raw_name[len(prefix) : -1], value)
+    unknown = [op for op in operators if op not in DATE_OPERATORS]
+    if unknown:
+        raise InvalidRequest([f"Unrecognized fields: '{', '.join(unknown)}'"])
+    bounds: dict[str, datetime] = {}
+    bad: list[str] = []
+    for op, value in operators.items():
+        try:
+            bounds[op] = parse_instant(value)
+        except ValueError:
+            bad.append(f"Expected type: 'date' for field '{name}, {op}', got: '{value}'")
+    if bad:
+        raise InvalidRequest(bad[:3])
+    return bounds or None
+
+
+def _fields(call: Call) -> str | None:
+    value = call.query.get("fields")
+    if value is None and "fields" in call.raw_query:
+        value = call.raw_query.get("fields", "")
+    return value
+
+
+def _body(call: Call) -> Mapping[str, Any]:
+    return call.body if isinstance(call.body, Mapping) else {}
+
+
+# -- auth routes ---------------------------------------------------------------------------------------
+
+
+def post_auth_user_emailpass(backend: XcladeBackend, call: Call) -> Reply:
+    body = _body(call)
+    return Reply({"token": backend.login(body["email"], body["password"])})
+
+
+def post_session(backend: XcladeBackend, call: Call) -> Reply:
+    actor: Actor = call.principal
+    session, cookie_value = backend.open_session(actor.auth_context or {})
+    secure = call.headers.get("X-Forwarded-Proto", "").lower() == "https"
+    cookie = {
+        "key": SESSION_COOKIE,
+        "value": cookie_value,
+        "path": "/",
+        "expires": session.expires_at,
+        "max_age": None,
+        "httponly": True,
+        "secure": secure,
+        "samesite": "Lax",
+    }
+    return Reply({"user": session.auth_context}, cookies=[cookie])
+
+
+def delete_session(backend: XcladeBackend, call: Call) -> Reply:
+    actor: Actor = call.principal
+    if actor.session_id is not None:
+        backend.close_session(actor.session_id)
+    cookie = {"key": SESSION_COOKIE, "value": "", "path": "/", "expires": 0}
+    return Reply({"success": True}, cookies=[cookie])
+
+
+def post_token_refresh(backend: XcladeBackend, call: Call) -> Reply:
+    actor: Actor = call.principal
+    return Reply({"token": backend.refresh_jwt(actor.auth_context or {})})
+
+
+# -- API keys ----------------------------------------------------------------------------------------------
+
+
+def get_api_keys(backend: XcladeBackend, call: Call) -> Reply:
+    query = call.query
+    offset, limit = query.get("offset", 0), query.get("limit", 20)
+    keys, count = backend.list_api_keys(
+        q=query.get("q"),
+        ids=_many(call, "id"),
+        titles=_many(call, "title"),
+        tokens=_many(call, "token"),
+        key_type=query.get("type"),
+        created_at=_date_filter(call, "created_at"),
+        updated_at=_date_filter(call, "updated_at"),
+        revoked_at=_date_filter(call, "revoked_at"),
+        order=query.get("order"),
+        offset=offset,
+        limit=limit,
+    )
+    fields = _fields(call)
+    return Reply(
+        {
+            "api_keys": [api_key_json(backend, k, fields) for k in keys],
+            "count": count,
+            "offset": offset,
+            "limit": limit,
+        }
+    )
+
+
+def post_api_keys(backend: XcladeBackend, call: Call) -> Reply:
+    body = _body(call)
+    key, token = backend.create_api_key(body["title"], body["type"], call.principal.actor_id)
+    return Reply({"api_key": created_api_key_json(key, token)})  # 200, and `fields` is ignored
+
+
+def get_api_key(backend: XcladeBackend, call: Call) -> Reply:
+    key = backend.get_api_key(call.path["id"])
+    return Reply({"api_key": api_key_json(backend, key, _fields(call))})
+
+
+def _key_or_empty(backend: XcladeBackend, key: ApiKey | None, call: Call) -> Reply:
+    # 2.21.2 refetches nothing for an unknown id and answers res.json({api_key: undefined}): {}.
+    if key is None:
+        return Reply({})
+    return Reply({"api_key": api_key_json(backend, key, _fields(call))})
+
+
+def post_api_key(backend: XcladeBackend, call: Call) -> Reply:
+    key = backend.update_api_key(call.path["id"], _body(call)["title"])
+    return _key_or_empty(backend, key, call)
+
+
+def delete_api_key(backend: XcladeBackend, call: Call) -> Reply:
+    key_id = call.path["id"]
+    backend.delete_api_key(key_id)
+    return Reply({"id": key_id, "object": "api_key", "deleted": True})
+
+
+def post_api_key_revoke(backend: XcladeBackend, call: Call) -> Reply:
+    revoke_in = _body(call).get("revoke_in")
+    key = backend.revoke_api_key(call.path["id"], revoke_in, call.principal.actor_id)
+    return _key_or_empty(backend, key, call)
+
+
+def post_api_key_sales_channels(backend: XcladeBackend, call: Call) -> Reply:
+    body = _body(call)
+    key = backend.link_sales_channels(call.path["id"], body.get("add") or [], body.get("remove") or [])
+    return Reply({"api_key": api_key_json(backend, key, _fields(call))})
+
+
+# -- sales channels ---------------------------------------------------------------------------------------
+
+
+def get_sales_channels(backend: XcladeBackend, call: Call) -> Reply:
+    query = call.query
+    offset, limit = query.get("offset", 0), query.get("limit", 20)
+    channels, count = backend.list_sales_channels(
+        q=query.get("q"),
+        ids=_many(call, "id"),
+        names=_many(call, "name"),
+        is_disabled=query.get("is_disabled"),
+        order=query.get("order"),
+        offset=offset,
+        limit=limit,
+    )
+    fields = _fields(call)
+    return Reply(
+        {
+            "sales_channels": [sales_channel_json(c, fields) for c in channels],
+            "count": count,
+            "offset": offset,
+            "limit": limit,
+        }
+    )
+
+
+def post_sales_channels(backend: XcladeBackend, call: Call) -> Reply:
+    body = _body(call)
+    channel = backend.create_sales_channel(
+        body["name"], body.get("description"), bool(body.get("is_disabled", False))
+    )
+    return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
+
+
+def get_sales_channel(backend: XcladeBackend, call: Call) -> Reply:
+    channel = backend.get_sales_channel(call.path["id"])
+    return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
+
+
+def post_sales_channel_products(backend: XcladeBackend, call: Call) -> Reply:
+    body = _body(call)
+    channel = backend.link_products(call.path["id"], body.get("add") or [], body.get("remove") or [])
+    return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
+
+
+# -- store -----------------------------------------------------------------------------------------------------
+
+
+def get_store_products(backend: XcladeBackend, call: Call) -> Reply:
+    query = call.query
+    offset, limit = query.get("offset", 0), query.get("limit", STORE_PRODUCTS_DEFAULT_LIMIT)
+    products, count = backend.store_products(call.principal, q=query.get("q"), offset=offset, limit=limit)
+    fields = _fields(call)
+    return Reply(
+        {
+            "products": [product_json(p, fields) for p in products],
+            "count": count,
+            "offset": offset,
+            "limit": limit,
+        }
+    )
+
+
+def get_store_product(backend: XcladeBackend, call: Call) -> Reply:
+    product = backend.store_product(call.principal, call.path["id"])
+    return Reply({"product": product_json(product, _fields(call))})
+
+
+HANDLERS = {
+    "PostAuthUserEmailpass": post_auth_user_emailpass,
+    "PostSession": post_session,
+    "DeleteSession": delete_session,
+    "PostAdminAuthTokenRefresh": post_token_refresh,
+    "GetApiKeys": get_api_keys,
+    "PostApiKeys": post_api_keys,
+    "GetApiKeysId": get_api_key,
+    "PostApiKeysId": post_api_key,
+    "DeleteApiKeysId": delete_api_key,
+    "PostApiKeysIdRevoke": post_api_key_revoke,
+    "PostApiKeysIdSalesChannels": post_api_key_sales_channels,
+    "GetSalesChannels": get_sales_channels,
+    "PostSalesChannels": post_sales_channels,
+    "GetSalesChannelsId": get_sales_channel,
+    "PostSalesChannelsIdProducts": post_sales_channel_products,
+    "GetProducts": get_store_products,
+    "GetProductsId": get_store_product,
+}
+
+
+def issue_token(backend: XcladeBackend, email: str) -> dict[str, Any] | None:
+    """``POST /__revokit/tokens``: a ready JWT for a seeded admin user."""
+    user = backend.user_by_email(email)
+    if user is None:
+        return None
+    return {"token": backend.issue_jwt(user), "user_id": user.id, "email": user.email}

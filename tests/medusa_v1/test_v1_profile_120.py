@@ -1,0 +1,120 @@
+"""The medusa-1.20 profile: every deviation from the contract, one flag each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from flask.testing import FlaskClient
+
+import revokit.mockserver.families.medusa_v1 as family_package
+from revokit.specs import PROFILE_DIR, load_profile
+
+KEYS = "/admin/publishable-api-keys"
+UNKNOWN = {"code": "unknown_error", "type": "unknown_error", "message": "An unknown error occurred."}
+FLAGS = {
+    "store_accepts_invalid_keys",
+    "unknown_key_sales_channels_empty",
+    "list_query_errors_are_500",
+    "unauthorized_without_content_type",
+    "malformed_json_html",
+}
+
+
+def test_the_profile_file() -> None:
+    raw = yaml.safe_load((PROFILE_DIR / "medusa-1.20.yaml").read_text())
+    assert raw["name"] == "medusa-1.20" and raw["family"] == "medusa-v1" and raw["summary"]
+    profile = load_profile("medusa-1.20")
+    assert set(profile.deviations) == FLAGS
+    for flag, description in profile.deviations.items():
+        assert flag.islower() and " " not in flag
+        text = description.strip()
+        assert text.endswith(".") and text.count(". ") == 0, f"{flag}: one sentence please"
+
+
+def test_every_flag_is_read_by_the_family_code() -> None:
+    source = "\n".join(p.read_text() for p in Path(family_package.__file__).parent.glob("*.py"))
+    for flag in FLAGS:
+        assert f'"{flag}"' in source, flag
+    assert source.count("profile.enabled(") >= len(FLAGS)
+
+
+def test_the_control_plane_reports_the_profile(client_120: FlaskClient) -> None:
+    body = client_120.get("/__revokit/profile").get_json()
+    assert body["name"] == "medusa-1.20" and set(body["deviations"]) == FLAGS
+
+
+def test_the_auth_middleware_401_has_no_content_type(client_120: FlaskClient) -> None:
+    response = client_120.get(KEYS)
+    assert response.status_code == 401
+    assert response.get_data(as_text=True) == "Unauthorized"
+    assert "Content-Type" not in response.headers
+    failed_login = client_120.post("/admin/auth", json={"email": "admin@medusa-test.com", "password": "x"})
+    assert failed_login.headers["Content-Type"] == "text/plain; charset=utf-8"  # res.sendStatus(401)
+
+
+def test_malformed_json_gets_expresss_html_page(client_120: FlaskClient, auth: dict) -> None:
+    response = client_120.post(KEYS, data='{"title": }', content_type="application/json", headers=auth)
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    page = response.get_data(as_text=True)
+    assert (
+        page.startswith("<!DOCTYPE html>")
+        and "<pre>SyntaxError: Unexpected token in JSON at position 10</pre>" in page
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{KEYS}?limit=-1",
+        f"{KEYS}?offset=-5",
+        f"{KEYS}?expand=sales_channels",
+        f"{KEYS}?order=-nope",
+        f"{KEYS}?fields=title,secret",
+        "/admin/sales-channels?limit=-1",
+        "/store/products?offset=-1",
+    ],
+)
+def test_list_queries_reach_the_database(client_120: FlaskClient, auth: dict, path: str) -> None:
+    response = client_120.get(path, headers=auth)
+    assert response.status_code == 500
+    assert response.get_json() == UNKNOWN
+
+
+def test_validation_still_comes_first(client_120: FlaskClient, auth: dict) -> None:
+    response = client_120.get(f"{KEYS}?limit=abc&expand=x", headers=auth)
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "type": "invalid_data",
+        "message": "limit must be a number conforming to the specified constraints",
+    }
+    assert client_120.get(f"{KEYS}?order=-title&fields=title", headers=auth).status_code == 200
+
+
+def test_channels_of_keys_that_do_not_exist(
+    client_120: FlaskClient, auth: dict, keys: dict, channels: dict
+) -> None:
+    unknown = client_120.get(f"{KEYS}/pk_01G1G5V27GYX4QXNARRQCW1N8T/sales-channels", headers=auth)
+    assert unknown.status_code == 200 and unknown.get_json() == {"sales_channels": []}
+    key_id = keys["several_channels"]["id"]
+    assert client_120.delete(f"{KEYS}/{key_id}", headers=auth).status_code == 200
+    assert client_120.get(f"{KEYS}/{key_id}", headers=auth).status_code == 404
+    leftovers = client_120.get(f"{KEYS}/{key_id}/sales-channels", headers=auth).get_json()["sales_channels"]
+    assert [c["id"] for c in leftovers] == [channels["default"]["id"], channels["mobile"]["id"]]
+
+
+def test_what_the_profile_leaves_alone(client_120: FlaskClient, auth: dict, keys: dict) -> None:
+    key_id = keys["revoked"]["id"]
+    again = client_120.post(f"{KEYS}/{key_id}/revoke", headers=auth)
+    assert again.status_code == 400
+    assert again.get_json() == {
+        "type": "not_allowed",
+        "message": "PublishableApiKey has already been revoked.",
+    }
+    missing = client_120.post(
+        f"{KEYS}/pk_missing/sales-channels/batch", json={"sales_channel_ids": []}, headers=auth
+    )
+    assert missing.status_code == 404
