@@ -42,7 +42,8 @@ def spec_text(name: str) -> str:
 
 @cache
 def _parsed(name: str) -> dict[str, Any]:
-    return yaml.safe_load(spec_text(name))
+    # libyaml's loader when present: 4-10x faster than the pure-Python one on these documents.
+    return yaml.load(spec_text(name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def load_spec(name: str) -> dict[str, Any]:
