@@ -8,8 +8,6 @@ it is gone: every look-up treats it as missing.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -18,7 +16,7 @@ from typing import Any
 import jwt
 
 from ...engine import BackendContext, SeedContext
-from ...hashing import hash_secret, verify_secret
+from ...hashing import VerifiedTokens, hash_secret, verify_secret
 from .exceptions import Forbidden, NotFound, Unauthorized
 
 USERS = "users"
@@ -30,7 +28,6 @@ TOKEN_PREFIX = "ak_"
 JWT_AUDIENCE = "app-keys"
 JWT_ISSUER = "revokit"
 JWT_ALGORITHM = "HS256"
-_VERIFIED_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -91,14 +88,10 @@ class AppKeysBackend:
         self.ids = ctx.ids
         self.settings = ctx.settings
         self.profile = ctx.profile
-        # sha256(token) -> key id for tokens whose scrypt hash already matched once. It only saves
-        # the expensive hash: the key's current state is still read on every request.
-        self._verified: dict[str, str] = {}
-        self._verified_lock = threading.Lock()
+        self._verified = VerifiedTokens()
 
     def reset_caches(self) -> None:
-        with self._verified_lock:
-            self._verified.clear()
+        self._verified.clear()
 
     # -- users and tokens -------------------------------------------------------------------
 
@@ -214,9 +207,7 @@ class AppKeysBackend:
     def authenticate_key(self, token: str) -> ApplicationKey:
         if not is_key_shaped(token):
             raise Unauthorized()
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        with self._verified_lock:
-            key_id = self._verified.get(digest)
+        key_id = self._verified.get(token)
         if key_id is None:
             for candidate in self.store.find(KEYS, "lookup", token[:11]):
                 if not candidate.revoked and verify_secret(
@@ -226,10 +217,7 @@ class AppKeysBackend:
                     break
             if key_id is None:
                 raise Unauthorized()
-            with self._verified_lock:
-                if len(self._verified) >= _VERIFIED_CACHE_SIZE:
-                    self._verified.clear()
-                self._verified[digest] = key_id
+            self._verified.remember(token, key_id)
         # Judge and touch the key in one transaction, so a revoke answered before this point
         # is always seen, and a concurrent revoke is never overwritten by the last_used_at update.
         with self.store.transaction():

@@ -24,7 +24,6 @@ import dataclasses
 import hashlib
 import hmac
 import re
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,7 +35,7 @@ import jwt
 
 from ...clock import isoformat_ms
 from ...engine import BackendContext, SeedContext
-from ...hashing import hash_secret, verify_secret
+from ...hashing import VerifiedTokens, hash_secret, verify_secret
 from .exceptions import (
     ApiKeyNotFound,
     InvalidEmailOrPassword,
@@ -72,7 +71,6 @@ JWT_ALGORITHM = "HS256"
 SESSION_COOKIE = "connect.sid"
 SESSION_TTL = timedelta(hours=10)
 LATEST_INSTANT = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
-_VERIFIED_CACHE_SIZE = 4096
 
 # Behaviour-profile flags (specs/profiles/medusa-2.21.yaml).
 FLAG_UPDATE_UNKNOWN = "update_unknown_key_returns_empty"
@@ -254,14 +252,10 @@ class XcladeBackend:
         self.ids = ctx.ids
         self.settings = ctx.settings
         self.profile = ctx.profile
-        # sha256(secret token) -> key id for tokens whose scrypt hash matched once. It saves only
-        # the hash: the key's current state (revoked? deleted?) is read on every request.
-        self._verified: dict[str, str] = {}
-        self._verified_lock = threading.Lock()
+        self._verified = VerifiedTokens()
 
     def reset_caches(self) -> None:
-        with self._verified_lock:
-            self._verified.clear()
+        self._verified.clear()
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -359,9 +353,7 @@ class XcladeBackend:
         """The secret key behind ``token`` if it exists and its revocation is not in effect."""
         if not token.startswith("sk_"):
             return None
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        with self._verified_lock:
-            key_id = self._verified.get(digest)
+        key_id = self._verified.get(token)
         if key_id is None:
             now = self.now()
             for candidate in self.store.find(API_KEYS, "redacted", redact(token)):
@@ -374,10 +366,7 @@ class XcladeBackend:
                     break
             if key_id is None:
                 return None
-            with self._verified_lock:
-                if len(self._verified) >= _VERIFIED_CACHE_SIZE:
-                    self._verified.clear()
-                self._verified[digest] = key_id
+            self._verified.remember(token, key_id)
         key = self.store.get(API_KEYS, key_id)
         if key is None or key.type != SECRET or key.revoked_by_time(self.now()):
             return None
