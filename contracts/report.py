@@ -110,6 +110,21 @@ class Report:
     def by_source(self, source: Source) -> list[CheckResult]:
         return [r for r in self.results if r.source == source]
 
+    def raise_for_failures(self) -> None:
+        """Raise :class:`ConformanceFailure` (an ``AssertionError``, so pytest shows it as a test
+        failure) with the text report when a check failed."""
+        if self.failed:
+            raise ConformanceFailure(self)
+
+
+class ConformanceFailure(AssertionError):
+    """A conformance run found failures; its message is the text report."""
+
+    def __init__(self, report: Report) -> None:
+        names = ", ".join(sorted({r.name for r in report.failed}))
+        super().__init__(f"{report.family} conformance failed ({names}):\n{render_text(report)}")
+        self.report = report
+
 
 # -- text ---------------------------------------------------------------------------------------
 

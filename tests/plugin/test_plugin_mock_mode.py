@@ -262,3 +262,25 @@ def test_conformance_helper_calls_the_contracts_entry_point(pytester: pytest.Pyt
     family, options = calls[0]
     assert family == "app-keys" and options["base_url"].startswith("http://127.0.0.1:")
     assert options["profile"] == "contract" and options["checks"] == "all"
+
+
+def test_conformance_runs_the_suite_against_the_session_mock_and_an_app(pytester: pytest.Pytester, run):
+    pytester.makeini(APP_KEYS_ONLY)
+    pytester.makepyfile(
+        """
+        from revokit.mockserver import MockConfig, create_app
+
+        def test_session_mock_conforms(revokit_conformance):
+            report = revokit_conformance("app-keys", phases=["scenarios"])
+            report.raise_for_failures()
+            names = {r.name for r in report.results if r.outcome == "passed"}
+            assert {"revoked_key_refused", "error_body_403", "other_users_keys_refused"} <= names
+
+        def test_my_own_app_conforms(revokit_conformance):
+            app = create_app(MockConfig(family="app-keys", scrypt_n=2))
+            users = app.extensions["revokit"].seed_info["users"]
+            report = revokit_conformance("app-keys", app=app, token=users[0]["token"], phases=["scenarios"])
+            assert report.exit_code == 0 and report.base_url != ""
+        """
+    )
+    run().assert_outcomes(passed=2)
