@@ -9,15 +9,12 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-import logging
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask
-from werkzeug.serving import make_server
 
+from revokit.contracts import serve_wsgi as serve  # noqa: F401  (the defect modules' server)
 from revokit.mockserver import MockConfig, create_app
 from revokit.mockserver.engine import Call, FamilyDefinition, Reply
 from revokit.mockserver.families.app_keys.exceptions import NotFound
@@ -237,21 +234,6 @@ def defective_app(patch: Patch | None = None) -> Flask:
         runtime = app.extensions["revokit"]
         runtime.family = patch(runtime.family)
     return app
-
-
-@contextmanager
-def serve(app: Flask) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port in a thread; yield its base URL."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def tokens(app: Flask) -> tuple[str, str]:

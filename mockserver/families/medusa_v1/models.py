@@ -8,21 +8,18 @@ the code asks ``self.profile.enabled(flag)``. Errors are the family's exceptions
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import hashlib
-import hmac
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote, unquote
 
 import jwt
 
 from ...engine import BackendContext, SeedContext
 from ...hashing import hash_secret, verify_secret
+from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
 from .exceptions import (
     AlreadyRevoked,
     DefaultChannelUndeletable,
@@ -273,25 +270,16 @@ class MedusaV1Backend:
 
     # sessions: express-session ids in a cookie signed like cookie-signature does it
 
-    def _sign(self, session_id: str) -> str:
-        mac = hmac.new(self.settings.jwt_secret.encode(), session_id.encode(), hashlib.sha256).digest()
-        return base64.b64encode(mac).decode().rstrip("=")
-
     def open_session(self, user: User) -> tuple[Session, str]:
         """A new session for ``user`` and the ``connect.sid`` cookie value that names it."""
-        session_id = base64.urlsafe_b64encode(bytes.fromhex(self.ids.token_hex(24))).decode().rstrip("=")
+        session_id = new_session_id(self.ids)
         session = Session(session_id, user.id, self.now() + SESSION_TTL)
         self.store.put(SESSIONS, session)
-        return session, quote(f"s:{session_id}.{self._sign(session_id)}", safe="")
+        return session, signed_cookie(session_id, self.settings.jwt_secret)
 
     def session_from_cookie(self, cookie: str | None) -> Session | None:
-        if not cookie:
-            return None
-        value = unquote(cookie)
-        if not value.startswith("s:") or "." not in value:
-            return None
-        session_id, _, signature = value[2:].rpartition(".")
-        if not hmac.compare_digest(signature, self._sign(session_id)):
+        session_id = session_id_from_cookie(cookie, self.settings.jwt_secret)
+        if session_id is None:
             return None
         with self.store.transaction():
             session = self.store.get(SESSIONS, session_id)

@@ -19,23 +19,20 @@ Deviations of the ``medusa-2.21`` profile from the documented contract are check
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import hashlib
-import hmac
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote, unquote
 
 import jwt
 
 from ...clock import isoformat_ms
 from ...engine import BackendContext, SeedContext
 from ...hashing import VerifiedTokens, hash_secret, verify_secret
+from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
 from .exceptions import (
     ApiKeyNotFound,
     InvalidEmailOrPassword,
@@ -318,26 +315,17 @@ class XcladeBackend:
     def refresh_jwt(self, auth_context: Mapping[str, Any]) -> str:
         return self.sign(auth_context)
 
-    def _cookie_signature(self, sid: str) -> str:
-        digest = hmac.new(self.settings.jwt_secret.encode(), sid.encode(), hashlib.sha256).digest()
-        return base64.b64encode(digest).decode().rstrip("=")
-
     def open_session(self, auth_context: Mapping[str, Any]) -> tuple[Session, str]:
         """A server-side session and its ``connect.sid`` cookie value (express-session format)."""
         now = self.now()
-        sid = base64.urlsafe_b64encode(bytes.fromhex(self.ids.token_hex(24))).decode().rstrip("=")
+        sid = new_session_id(self.ids)
         session = Session(sid, dict(auth_context), now, now + SESSION_TTL)
         self.store.put(SESSIONS, session)
-        return session, quote(f"s:{sid}.{self._cookie_signature(sid)}", safe="")
+        return session, signed_cookie(sid, self.settings.jwt_secret)
 
     def session_from_cookie(self, cookie: str | None) -> Session | None:
-        if not cookie:
-            return None
-        value = unquote(cookie)
-        if not value.startswith("s:") or "." not in value:
-            return None
-        sid, _, signature = value[2:].rpartition(".")
-        if not hmac.compare_digest(signature, self._cookie_signature(sid)):
+        sid = session_id_from_cookie(cookie, self.settings.jwt_secret)
+        if sid is None:
             return None
         session = self.store.get(SESSIONS, sid)
         if session is None or session.expires_at <= self.now():
