@@ -104,27 +104,36 @@ class _Kit:
 # -- medusa-v1 ----------------------------------------------------------------------------------
 
 
-class MedusaV1Kit(_Kit):
-    """Clients for Medusa v1 (1.20): admin by JWT, session cookie or API token; the store API."""
+class _MedusaKit(_Kit):
+    """What both Medusa families share: an e-mail/password login route that answers a JWT."""
 
-    family = "medusa-v1"
+    login_path: str = ""
+    token_field: str = ""
 
     def jwt(self, email: str | None = None, password: str | None = None) -> str:
         email, password = self._login_pair(email, password)
         token = self._tokens.get((email, password))
         if token is None:
-            doing = f"medusa-v1: logging in as {email} (POST /admin/auth/token)"
-            response = self._setup().post("/admin/auth/token", json={"email": email, "password": password})
-            token = self._tokens[(email, password)] = _logged_in(response, doing)["access_token"]
+            doing = f"{self.family}: logging in as {email} (POST {self.login_path})"
+            response = self._setup().post(self.login_path, json={"email": email, "password": password})
+            token = self._tokens[(email, password)] = _logged_in(response, doing)[self.token_field]
         return token
 
     def admin(self, email: str | None = None, password: str | None = None) -> Client:
-        """The admin API with ``Authorization: Bearer <JWT from POST /admin/auth/token>``."""
+        """The admin API with ``Authorization: Bearer <JWT from the login route>``."""
         return self.rk.client(
             self.family,
             {"Authorization": f"Bearer {self.jwt(email, password)}"},
-            name="medusa-v1 admin (jwt)",
+            name=f"{self.family} admin (jwt)",
         )
+
+
+class MedusaV1Kit(_MedusaKit):
+    """Clients for Medusa v1 (1.20): admin by JWT, session cookie or API token; the store API."""
+
+    family = "medusa-v1"
+    login_path = "/admin/auth/token"
+    token_field = "access_token"
 
     def session(self, email: str | None = None, password: str | None = None) -> Client:
         """The admin API with the ``connect.sid`` session cookie of ``POST /admin/auth``."""
@@ -242,27 +251,12 @@ class MedusaV1KeyFactory:
 # -- xclade-v2 ----------------------------------------------------------------------------------
 
 
-class XcladeV2Kit(_Kit):
+class XcladeV2Kit(_MedusaKit):
     """Clients for xclade / Medusa v2 (2.21): admin by JWT, session or secret key; the store API."""
 
     family = "xclade-v2"
-
-    def jwt(self, email: str | None = None, password: str | None = None) -> str:
-        email, password = self._login_pair(email, password)
-        token = self._tokens.get((email, password))
-        if token is None:
-            doing = f"xclade-v2: logging in as {email} (POST /auth/user/emailpass)"
-            response = self._setup().post("/auth/user/emailpass", json={"email": email, "password": password})
-            token = self._tokens[(email, password)] = _logged_in(response, doing)["token"]
-        return token
-
-    def admin(self, email: str | None = None, password: str | None = None) -> Client:
-        """The admin API with ``Authorization: Bearer <JWT from POST /auth/user/emailpass>``."""
-        return self.rk.client(
-            self.family,
-            {"Authorization": f"Bearer {self.jwt(email, password)}"},
-            name="xclade-v2 admin (jwt)",
-        )
+    login_path = "/auth/user/emailpass"
+    token_field = "token"
 
     def session(self, email: str | None = None, password: str | None = None) -> Client:
         """The admin API with the ``connect.sid`` cookie of ``POST /auth/session``."""
