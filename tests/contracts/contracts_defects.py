@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from revokit.contracts import serve_wsgi as serve  # noqa: F401  (the defect modules' server)
+from revokit.contracts.suite import Credentials
 from revokit.mockserver import MockConfig, create_app
 from revokit.mockserver.engine import Call, FamilyDefinition, Reply
 from revokit.mockserver.families.app_keys.exceptions import NotFound
@@ -226,10 +227,13 @@ DEFECTS = [
 # -- serving ------------------------------------------------------------------------------------
 
 
-def defective_app(patch: Patch | None = None) -> Flask:
+FAMILY = "app-keys"
+
+
+def defective_app(patch: Patch | None = None, profile: str = "contract") -> Flask:
     """An app-keys mock (responses not validated, so a broken body is served as a real backend
     would serve it) with ``patch`` applied to its family definition."""
-    app = create_app(MockConfig(family="app-keys", scrypt_n=TEST_SCRYPT_N))
+    app = create_app(MockConfig(family=FAMILY, profile=profile, scrypt_n=TEST_SCRYPT_N))
     if patch is not None:
         runtime = app.extensions["revokit"]
         runtime.family = patch(runtime.family)
@@ -240,3 +244,9 @@ def tokens(app: Flask) -> tuple[str, str]:
     """Bearer tokens of the two seeded users (alice, bob)."""
     users = app.extensions["revokit"].seed_info["users"]
     return users[0]["token"], users[1]["token"]
+
+
+def credentials(app: Flask) -> Credentials:
+    """What ``revokit check app-keys`` needs against ``app``: both users' tokens."""
+    alice, bob = tokens(app)
+    return Credentials(token=alice, other_token=bob)
