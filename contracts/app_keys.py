@@ -13,6 +13,8 @@ error answers ``{error, message, code}`` (+ ``details`` on 400) with the spec's 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import random
 import re
@@ -184,6 +186,24 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+_MAX_EXISTING = 5000  # applications read before the run; more is beyond a test backend
+
+
+def _existing_application_ids(client: Client, token: str) -> list[str]:
+    """The ids of every application the token's user has before the run (page by page)."""
+    ids: list[str] = []
+    while len(ids) < _MAX_EXISTING:
+        page = client.get(APPS, headers=_bearer(token), params={"limit": 100, "offset": len(ids)})
+        body = page.json
+        if page.status != 200 or not isinstance(body, dict) or not isinstance(body.get("data"), list):
+            raise SetupFailed("listing applications did not answer 200 with `data`", page, "200")
+        found = [a["id"] for a in body["data"] if isinstance(a, dict) and isinstance(a.get("id"), str)]
+        ids += found
+        if len(found) < 100:
+            break
+    return ids
+
+
 def wrong_credentials(token: str, key: str) -> list[tuple[str, dict[str, str]]]:
     """Credentials a management route must refuse, each with what it is."""
     variants: list[tuple[str, dict[str, str]]] = [
@@ -194,9 +214,13 @@ def wrong_credentials(token: str, key: str) -> list[tuple[str, dict[str, str]]]:
     ]
     parts = token.split(".")
     if len(parts) == 3:
-        header, payload, signature = parts
-        flipped = ("B" if signature[:1] == "A" else "A") + signature[1:]
-        variants.append(("the token with a tampered signature", _bearer(f"{header}.{payload}.{flipped}")))
+        header, payload, _ = parts
+        # Signed under a key of our own: well-formed, wrong, and (unlike a flipped character of
+        # the real signature) printing it in a report reveals nothing of the real token.
+        forged = hmac.new(b"revokit: not the backend's key", f"{header}.{payload}".encode(), hashlib.sha256)
+        variants.append(
+            ("the token with a forged signature", _bearer(f"{header}.{payload}.{_b64url(forged.digest())}"))
+        )
         unsigned = _b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode())
         variants.append(("the token's claims unsigned (alg none)", _bearer(f"{unsigned}.{payload}.")))
     return variants
@@ -559,6 +583,7 @@ class AppKeysSuite(FamilySuite):
             raise UsageError(f"the backend refused --token: {listed.status} {listed.content[:200]!r}")
         if listed.status != 200:
             raise SetupFailed("listing applications with --token did not answer 200", listed, "200")
+        existing = _existing_application_ids(client, token)
         if credentials.other_token:
             other = client.get(APPS, headers=_bearer(credentials.other_token))
             if other.status in (401, 403):
@@ -586,7 +611,13 @@ class AppKeysSuite(FamilySuite):
             "seed": seed,
             "app_id": app["id"],
             "anchor": key,
+            # Generated requests must not revoke keys of applications the run did not make, nor
+            # the anchor key every generated key-use request carries.
+            "untouchable": [*existing, key["id"]] if isinstance(key.get("id"), str) else existing,
         }
+
+    def untouchable_ids(self, state: Mapping[str, Any]) -> list[str]:
+        return list(state["untouchable"])
 
     def schemathesis_headers(self, state: Mapping[str, Any]) -> dict[str, str]:
         # The key-use route takes X-API-Key; management routes ignore it.

@@ -38,6 +38,11 @@ class Secrets:
     def __bool__(self) -> bool:
         return bool(self._items)
 
+    def add(self, values: Mapping[str, str | None]) -> None:
+        """More secrets (e.g. tokens a login issued during setup), masked from now on."""
+        items = self._items + [(value, var) for var, value in values.items() if value]
+        self._items = sorted(items, key=lambda item: -len(item[0]))
+
     def variables(self) -> list[str]:
         return sorted({var for _, var in self._items})
 

@@ -105,8 +105,13 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
         try:
             state = suite.prepare(client, options.credentials, options.seed)
         except SetupFailed as exc:
+            secrets.add(exc.issued)
+            report.secret_variables = secrets.variables()
             report.add(_setup_failure(exc, secrets))
         else:
+            # Credentials the setup obtained (a JWT from a login) are masked like the given ones.
+            secrets.add(suite.obtained_secrets(state))
+            report.secret_variables = secrets.variables()
             report.add(
                 CheckResult(
                     "setup",
@@ -132,6 +137,8 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
                     secrets=secrets,
                     request_timeout=options.request_timeout,
                     progress=say,
+                    settings=suite.schemathesis_settings(state),
+                    untouchable=suite.untouchable_ids(state),
                 )
                 report.results += run.results
                 report.schemathesis_requests = run.requests

@@ -11,7 +11,7 @@ failures), what the check expected and what came back.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,14 +62,23 @@ def run_schemathesis(
     secrets: Secrets | None = None,
     request_timeout: float = 15.0,
     progress: Callable[[str], None] | None = None,
+    settings: Mapping[str, Any] | None = None,
+    untouchable: Collection[str] = (),
 ) -> SchemathesisRun:
+    """``settings``: what a family needs beyond the defaults, in ``schemathesis.toml``'s shape
+    (e.g. per-operation check options); the run's own seed, cache and phases always win.
+    ``untouchable``: ids no generated request may name in its path (resources the run did not
+    create, that a revoke or a delete must never reach); a case naming one gets a stand-in."""
     import schemathesis
     from schemathesis.config import CacheConfig, HealthCheck, SchemathesisConfig
     from schemathesis.engine import StopReason, events, from_schema
 
     secrets = secrets or Secrets()
     # An explicit config: a schemathesis.toml in the working directory must not change the run.
-    config = SchemathesisConfig(seed=seed, cache=CacheConfig(enabled=False))
+    if settings:
+        config = SchemathesisConfig.from_dict({**settings, "seed": seed, "cache": {"enabled": False}})
+    else:
+        config = SchemathesisConfig(seed=seed, cache=CacheConfig(enabled=False))
     schema = schemathesis.openapi.from_dict(dict(spec), config=config)
     schema.config.update(
         base_url=base_url.rstrip("/"),
@@ -80,6 +89,8 @@ def run_schemathesis(
     )
     schema.config.generation.update(deterministic=True, max_examples=max_examples, database="none")
     schema.config.phases.update(phases=[p for p in PHASES if p in phases])
+    if untouchable:
+        schema.hook(_standing_in_for(frozenset(untouchable)))
 
     tallies: dict[tuple[str, str], _Tally] = {}
     run = SchemathesisRun()
@@ -129,6 +140,20 @@ def run_schemathesis(
     for (name, operation), tally in checks:
         run.results.append(_result(name, operation, tally, secrets))
     return run
+
+
+def _standing_in_for(untouchable: frozenset[str]) -> Callable[[Any, Any], Any]:
+    """A ``map_case`` hook: a path parameter naming an untouchable id gets a stand-in of the same
+    form (its last eight characters zeroed), which names nothing on a real backend."""
+
+    def map_case(context: Any, case: Any) -> Any:
+        parameters = case.path_parameters or {}
+        for name, value in list(parameters.items()):
+            if isinstance(value, str) and value in untouchable:
+                parameters[name] = value[:-8] + "0" * 8 if len(value) > 8 else "0" * 8
+        return case
+
+    return map_case
 
 
 def _fold(recorder: Any, tallies: dict[tuple[str, str], _Tally], run: SchemathesisRun) -> None:

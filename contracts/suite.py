@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,8 @@ from .schemathesis_run import Created
 #: family -> "module:attribute" of its suite; a family missing here has no suite yet.
 SUITES: dict[str, str] = {
     "app-keys": "revokit.contracts.app_keys:SUITE",
+    "medusa-v1": "revokit.contracts.medusa_v1:SUITE",
+    "xclade-v2": "revokit.contracts.xclade_v2:SUITE",
 }
 
 
@@ -40,12 +42,14 @@ class SetupFailed(Exception):
         exchange: Exchange | None = None,
         expected_status: str | None = None,
         expected_body: str | None = None,
+        issued: Mapping[str, str | None] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.exchange = exchange
         self.expected_status = expected_status
         self.expected_body = expected_body
+        self.issued = dict(issued or {})  # secrets setup obtained before it failed (masked too)
 
 
 class FamilySuite:
@@ -76,9 +80,23 @@ class FamilySuite:
         """
         raise NotImplementedError
 
+    def obtained_secrets(self, state: Mapping[str, Any]) -> dict[str, str | None]:
+        """Environment variable -> a credential ``prepare`` obtained (e.g. the JWT of a login):
+        rendered output shows ``$VAR`` instead of it."""
+        return {}
+
     def schemathesis_headers(self, state: Mapping[str, Any]) -> dict[str, str]:
         """Headers every generated request carries (the credentials)."""
         raise NotImplementedError
+
+    def schemathesis_settings(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        """Schemathesis options the family needs, in ``schemathesis.toml``'s shape (none by default)."""
+        return {}
+
+    def untouchable_ids(self, state: Mapping[str, Any]) -> Collection[str]:
+        """Ids that generated requests must never name in a path: what the run did not create
+        (and what its own credentials depend on), so Schemathesis cannot revoke or delete it."""
+        return ()
 
     def teardown(self, client: Client, state: Mapping[str, Any], created: Sequence[Created]) -> list[str]:
         """Undo what the run made where the API allows it; return notes for the report."""

@@ -72,6 +72,20 @@ def test_passes_against_the_live_mock_with_report_and_junit(ak_live, check, tmp_
     state = requests.get(f"{ak_live.base_url}/__revokit/state", timeout=10).json()["state"]
     assert len(state["api_keys"]) > len(seeded) + 10
     assert [k["name"] for k in state["api_keys"] if k["id"] not in seeded and not k["revoked_at"]] == []
+    # ... and no generated request revoked a key the run did not make.
+    seeded_active = {
+        key["id"]
+        for user in requests.get(f"{ak_live.base_url}/__revokit/seed", timeout=10).json()["users"]
+        for app in user["applications"]
+        for key in app["keys"]
+        if key["state"] == "active"
+    }
+    assert (
+        seeded_active
+        and [k["id"] for k in state["api_keys"] if k["id"] in seeded_active and k["revoked_at"]] == []
+    )
+    # A forged signature is printed in full, and must share nothing with the real one.
+    assert ak_live.alice.rsplit(".", 1)[1] not in out
 
     root = ET.parse(junit).getroot()
     assert root.tag == "testsuites"

@@ -1,0 +1,1186 @@
+"""The ``xclade-v2`` conformance suite: Medusa v2 (2.21.2) secret and publishable API keys.
+
+Login is the admin's ``--email``/``--password`` (``POST /auth/user/emailpass`` answers a JWT), or
+``--token``: a ready JWT, or a secret key (``sk_...``, sent with HTTP Basic as Medusa's SDK does).
+Setup creates, through the API, two sales channels and one publishable key for the generated store
+requests; the one thing the API cannot create is a product, so the run borrows a published product
+that an existing publishable key can see (only the store-scope check needs it). Teardown revokes
+and deletes every key the run created; sales channels stay (the spec has no route to delete them).
+
+The contract (``specs/xclade-v2.yaml``): a revocation takes effect at ``revoked_at`` (now, or
+``revoke_in`` seconds later) and touches no sibling; a secret key whose revocation is in effect
+cannot be revoked again (400) while a publishable key, or a secret key revoked for later, can; only
+keys whose revocation is in effect can be deleted; the secret token is shown only in the create
+response; every error answers ``{type, message}`` (401s from the auth layer ``{message}``) with
+the spec's exact words; an unknown key id answers 404 on every key route.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import random
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from revokit.specs import load_spec
+
+from .http import Client, Exchange
+from .scenarios import ScenarioContext, ScenarioRegistry
+from .schemathesis_run import Created
+from .suite import Credentials, FamilySuite, SetupFailed, UsageError
+
+SPEC = load_spec("xclade-v2")
+
+LOGIN = "/auth/user/emailpass"
+SESSION = "/auth/session"
+KEYS = "/admin/api-keys"
+CHANNELS = "/admin/sales-channels"
+STORE_PRODUCTS = "/store/products"
+PUBLISHABLE_HEADER = "x-publishable-api-key"
+
+OP_LOGIN = "POST /auth/user/emailpass"
+OP_DELETE_SESSION = "DELETE /auth/session"
+OP_LIST_KEYS = "GET /admin/api-keys"
+OP_CREATE_KEY = "POST /admin/api-keys"
+OP_GET_KEY = "GET /admin/api-keys/{id}"
+OP_UPDATE_KEY = "POST /admin/api-keys/{id}"
+OP_DELETE_KEY = "DELETE /admin/api-keys/{id}"
+OP_REVOKE_KEY = "POST /admin/api-keys/{id}/revoke"
+OP_LINK_CHANNELS = "POST /admin/api-keys/{id}/sales-channels"
+OP_GET_CHANNEL = "GET /admin/sales-channels/{id}"
+OP_STORE_PRODUCTS = "GET /store/products"
+OP_STORE_PRODUCT = "GET /store/products/{id}"
+ADMIN_ROUTES = "admin routes"
+
+#: Variables the report's ``curl`` lines use for the credentials of the run.
+JWT_VARIABLE = "REVOKIT_JWT"  # the JWT the run's login obtained
+SESSION_VARIABLE = "REVOKIT_SESSION"  # the session cookie a scenario opened
+
+
+def _example(name: str) -> dict[str, Any]:
+    """The exact body the spec documents as ``components.examples[name]``."""
+    return dict(SPEC["components"]["examples"][name]["value"])
+
+
+UNAUTHORIZED = _example("Unauthorized")
+SECRET_KEY_AS_BEARER = _example("SecretKeyAsBearer")
+INVALID_LOGIN = _example("InvalidEmailOrPassword")
+ALREADY_REVOKED = _example("AlreadyRevoked")
+PUBLISHABLE_KEY_MISSING = _example("PublishableKeyMissing")
+PUBLISHABLE_KEY_INVALID = _example("PublishableKeyInvalid")
+PUBLISHABLE_KEY_NO_CHANNEL = _example("PublishableKeyNoSalesChannel")
+SALES_CHANNELS_ON_SECRET = _example("SalesChannelsOnSecretKey")
+CREATE_FIELDS_REQUIRED = _example("CreateFieldsRequired")
+CREATE_TYPE_INVALID = _example("CreateTypeInvalid")
+LIMIT_NOT_NUMBER = _example("LimitNotNumber")
+REVOKE_IN_NOT_NUMBER = _example("RevokeInNotNumber")
+UNRECOGNIZED_FOO = _example("UnrecognizedFieldFoo")
+MALFORMED_JSON = _example("MalformedJson")
+
+
+def _with_id(name: str, example_id: str, new_id: str) -> dict[str, Any]:
+    """A documented error whose message names an id, for another id."""
+    body = _example(name)
+    return {**body, "message": body["message"].replace(example_id, new_id)}
+
+
+def key_not_found(key_id: str) -> dict[str, Any]:
+    return _with_id("ApiKeyNotFound", "apk_01M83RZZZZZZZZZZZZZZZZZZZZ", key_id)
+
+
+def channel_not_found(channel_id: str) -> dict[str, Any]:
+    return _with_id("SalesChannelNotFound", "sc_01M83RZZZZZZZZZZZZZZZZZZZZ", channel_id)
+
+
+def product_not_found(product_id: str) -> dict[str, Any]:
+    return _with_id("ProductNotFound", "prod_01M83RZZZZZZZZZZZZZZZZZZZZ", product_id)
+
+
+def not_revoked(key_id: str) -> dict[str, Any]:
+    return _with_id("DeleteNotRevoked", "apk_01M83R8T30X2QSCD5EE1M8CMP7", key_id)
+
+
+def invalid_order(field: str) -> dict[str, Any]:
+    """The contract's 400 for an ``order`` naming no field of the list (see the Order parameter)."""
+    return {"type": "invalid_data", "message": f"Order field {field} is not valid"}
+
+
+def channels_missing(channel_id: str) -> dict[str, Any]:
+    return _with_id("SalesChannelsMissing", "sc_phony", channel_id)
+
+
+def deleted(key_id: str) -> dict[str, Any]:
+    return {**_example("ApiKeyDeleted"), "id": key_id}
+
+
+_CREATED = SPEC["components"]["schemas"]["ApiKeyCreated"]["properties"]
+TOKEN_PATTERN = re.compile(_CREATED["token"]["pattern"])
+REDACTED_PATTERN = re.compile(SPEC["components"]["schemas"]["Redacted"]["pattern"])
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+scenario = ScenarioRegistry()
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def secret_basic(token: str) -> dict[str, str]:
+    """A secret key as Medusa's SDK sends it: HTTP Basic with the key as user name."""
+    return {"Authorization": "Basic " + base64.b64encode(f"{token}:".encode()).decode()}
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def admin_headers(token: str) -> dict[str, str]:
+    """The admin credential of the run: a secret key goes as Basic, anything else as Bearer."""
+    return secret_basic(token) if token.startswith("sk_") else _bearer(token)
+
+
+def _admin(ctx: ScenarioContext) -> dict[str, str]:
+    return dict(ctx.state["admin_headers"])
+
+
+def _store(token: str) -> dict[str, str]:
+    return {PUBLISHABLE_HEADER: token}
+
+
+def _key_path(key_id: str, action: str = "") -> str:
+    return f"{KEYS}/{key_id}" + (f"/{action}" if action else "")
+
+
+def _api_key(body: Any) -> dict[str, Any]:
+    """``body["api_key"]`` of a key response (a precondition the caller checked with a shape)."""
+    return body["api_key"]
+
+
+def _has_api_key(body: Any) -> str | None:
+    if not isinstance(body, dict) or not isinstance(body.get("api_key"), dict):
+        return "the body has no `api_key` object"
+    if not isinstance(body["api_key"].get("id"), str):
+        return "the key has no string `id`"
+    return None
+
+
+def _created_problem(body: Any) -> str | None:
+    problem = _has_api_key(body)
+    if problem is None and not isinstance(body["api_key"].get("token"), str):
+        return "the created key has no string `token`"
+    return problem
+
+
+def _make_key(ctx: ScenarioContext, key_type: str, title: str) -> dict[str, Any]:
+    """Create a key (a precondition: a refusal fails the scenario); the create response's key."""
+    exchange = ctx.client.post(KEYS, json_body={"title": title, "type": key_type}, headers=_admin(ctx))
+    return _api_key(ctx.expect(exchange, 200, shape=_created_problem, why=f"creating a {key_type} key"))
+
+
+def _link(ctx: ScenarioContext, key: Mapping[str, Any], channel_id: str) -> None:
+    exchange = ctx.client.post(
+        _key_path(key["id"], "sales-channels"), json_body={"add": [channel_id]}, headers=_admin(ctx)
+    )
+    ctx.expect(exchange, 200, shape=_has_api_key, why="linking the key to the run's sales channel")
+
+
+def _storefront_key(ctx: ScenarioContext, title: str) -> dict[str, Any]:
+    """A publishable key linked to the run's sales channel."""
+    key = _make_key(ctx, "publishable", title)
+    _link(ctx, key, ctx.state["channel_id"])
+    return key
+
+
+def _revoke(ctx: ScenarioContext, key_id: str, body: Any = None) -> Exchange:
+    path = _key_path(key_id, "revoke")
+    if body is None:  # what the SDK sends: no body at all
+        return ctx.client.post(path, headers=_admin(ctx))
+    return ctx.client.post(path, json_body=body, headers=_admin(ctx))
+
+
+def _revoke_ok(ctx: ScenarioContext, key_id: str, body: Any = None) -> dict[str, Any]:
+    def revoked(parsed: Any) -> str | None:
+        problem = _has_api_key(parsed)
+        if problem is None and not isinstance(parsed["api_key"].get("revoked_at"), str):
+            return "the revoked key has no `revoked_at` time"
+        return problem
+
+    return _api_key(ctx.expect(_revoke(ctx, key_id, body), 200, shape=revoked, why="revoking the key"))
+
+
+def _use_admin(ctx: ScenarioContext, secret: str) -> Exchange:
+    """Use a secret key where it works: an admin read."""
+    return ctx.client.get(KEYS, headers=secret_basic(secret), params={"limit": 1})
+
+
+def _use_store(ctx: ScenarioContext, publishable: str) -> Exchange:
+    """Use a publishable key where it works: the store's product list."""
+    return ctx.client.get(STORE_PRODUCTS, headers=_store(publishable), params={"limit": 1})
+
+
+def _read(ctx: ScenarioContext, key_id: str) -> dict[str, Any]:
+    exchange = ctx.client.get(_key_path(key_id), headers=_admin(ctx))
+    return _api_key(ctx.expect(exchange, 200, shape=_has_api_key, why="reading the key"))
+
+
+def _instant(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def fixed_id(seed: int, prefix: str, salt: str) -> str:
+    """An id of the documented form (prefix + ULID) that no backend issued: fixed by the seed, so
+    a rerun sends the same request."""
+    rng = random.Random(f"{seed}:{salt}")
+    # A ULID time far in the past: never the time of a real key.
+    return f"{prefix}_00" + "".join(rng.choice(_CROCKFORD) for _ in range(24))
+
+
+def _unknown_key(ctx: ScenarioContext, salt: str) -> str:
+    return fixed_id(ctx.state["seed"], "apk", salt)
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _claims(token: str) -> dict[str, Any] | None:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def _resigned(header: str, payload: str) -> str:
+    """``header.payload`` with an HS256 signature made with a key no backend has."""
+    signature = hmac.new(b"revokit: not the backend's key", f"{header}.{payload}".encode(), hashlib.sha256)
+    return f"{header}.{payload}.{_b64url(signature.digest())}"
+
+
+def wrong_credentials(
+    jwt: str | None, revoked_secret: str, publishable: str
+) -> list[tuple[str, dict[str, str]]]:
+    """Admin credentials the admin routes must refuse with the plain 401, each with what it is."""
+    variants: list[tuple[str, dict[str, str]]] = [
+        ("a garbled bearer token", _bearer("not-a-jwt")),
+        ("a revoked secret key (Basic)", secret_basic(revoked_secret)),
+        ("a secret key that was never issued (Basic)", secret_basic("sk_" + "0" * 64)),
+        ("a publishable key as the Basic user", secret_basic(publishable)),
+        ("a publishable key as the bearer token", _bearer(publishable)),
+        ("a publishable key in x-publishable-api-key", _store(publishable)),
+        ("a forged session cookie", {"Cookie": "connect.sid=s%3Aforged.c2lnbmF0dXJl"}),
+    ]
+    claims = _claims(jwt) if jwt else None
+    if jwt and claims is not None:
+        # Nothing printed may let a reader rebuild the real token: no variant keeps its signature
+        # (not even with one character changed); the claims alone are no credential.
+        header, payload, _ = jwt.split(".")
+        variants.append(("the JWT's claims signed with another key", _bearer(_resigned(header, payload))))
+        unsigned = _b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+        variants.append(("the JWT's claims unsigned (alg none)", _bearer(f"{unsigned}.{payload}.")))
+        expired = {**claims, "iat": 946684800, "exp": 946771200}  # issued and expired in 2000
+        expired_payload = _b64url(json.dumps(expired).encode())
+        variants.append(("the JWT's claims expired", _bearer(_resigned(header, expired_payload))))
+    return variants
+
+
+def _admin_calls(ctx: ScenarioContext, victim_id: str) -> list[tuple[str, str, Any]]:
+    """One call of each kind of admin key route: (method, path, json body or None)."""
+    return [
+        ("GET", KEYS, None),
+        ("POST", KEYS, {"title": "must be refused", "type": "secret"}),
+        ("GET", _key_path(victim_id), None),
+        ("POST", _key_path(victim_id), {"title": "must be refused"}),
+        ("POST", _key_path(victim_id, "revoke"), {}),
+        ("DELETE", _key_path(victim_id), None),
+        ("POST", _key_path(victim_id, "sales-channels"), {"add": [ctx.state["channel_id"]]}),
+        ("GET", CHANNELS, None),
+    ]
+
+
+def _call(ctx: ScenarioContext, method: str, path: str, body: Any, headers: Mapping[str, str]) -> Exchange:
+    if body is None:
+        return ctx.client.request(method, path, headers=headers)
+    return ctx.client.request(method, path, headers=headers, json_body=body)
+
+
+# -- the scenarios, in the order they run -------------------------------------------------------
+
+
+@scenario(
+    "secret_key_authenticates",
+    OP_LIST_KEYS,
+    "a new secret key authenticates admin routes with HTTP Basic (key as user name, or the raw key)",
+)
+def secret_key_authenticates(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "secret", "revokit: new secret")
+    ctx.expect(_use_admin(ctx, key["token"]), 200, why="an admin read with the new key (Basic base64)")
+    raw = ctx.client.get(KEYS, headers={"Authorization": f"Basic {key['token']}"}, params={"limit": 1})
+    ctx.expect(raw, 200, why="an admin read with the new key (Basic, the raw key)")
+
+
+@scenario(
+    "revoked_secret_key_refused",
+    OP_LIST_KEYS,
+    "the very next admin request with a revoked secret key is refused with the exact 401",
+)
+def revoked_secret_key_refused(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "secret", "revokit: secret to revoke")
+    ctx.expect(_use_admin(ctx, key["token"]), 200, why="using the key before the revoke")
+    _revoke_ok(ctx, key["id"])
+    ctx.expect(_use_admin(ctx, key["token"]), 401, UNAUTHORIZED, why="using the key right after its revoke")
+
+
+@scenario(
+    "revoked_publishable_key_refused",
+    OP_STORE_PRODUCTS,
+    "the very next store request with a revoked publishable key is refused with the exact 400",
+)
+def revoked_publishable_key_refused(ctx: ScenarioContext) -> None:
+    key = _storefront_key(ctx, "revokit: storefront to revoke")
+    ctx.expect(_use_store(ctx, key["token"]), 200, why="a store request with the key before the revoke")
+    _revoke_ok(ctx, key["id"])
+    ctx.expect(
+        _use_store(ctx, key["token"]),
+        400,
+        PUBLISHABLE_KEY_INVALID,
+        why="a store request with the key right after its revoke",
+    )
+
+
+@scenario(
+    "sibling_keys_keep_working",
+    OP_LIST_KEYS,
+    "revoking one key leaves the other keys working (secret on /admin, publishable on /store) and unrevoked",
+)
+def sibling_keys_keep_working(ctx: ScenarioContext) -> None:
+    revoked = _make_key(ctx, "secret", "revokit: revoked sibling")
+    secret = _make_key(ctx, "secret", "revokit: surviving secret sibling")
+    publishable = _storefront_key(ctx, "revokit: surviving storefront sibling")
+    ctx.expect(_use_admin(ctx, revoked["token"]), 200, why="using the key to revoke before the revoke")
+    ctx.expect(_use_admin(ctx, secret["token"]), 200, why="using the secret sibling before the revoke")
+    _revoke_ok(ctx, revoked["id"])
+    ctx.expect(_use_admin(ctx, secret["token"]), 200, why="using the secret sibling after the revoke")
+    ctx.expect(
+        _use_store(ctx, publishable["token"]), 200, why="using the publishable sibling after the revoke"
+    )
+    for sibling in (secret, publishable):
+        exchange = ctx.client.get(_key_path(sibling["id"]), headers=_admin(ctx))
+        body = ctx.expect(exchange, 200, shape=_has_api_key, why="reading a sibling after the revoke")
+        if body["api_key"].get("revoked_at") is not None:
+            ctx.fail(
+                "a sibling of the revoked key has a `revoked_at` too",
+                exchange,
+                expected_status="200",
+                expected_body=f'{{"api_key": {{"id": "{sibling["id"]}", "revoked_at": null, ...}}}}',
+            )
+
+
+@scenario(
+    "revoke_again_secret_refused",
+    OP_REVOKE_KEY,
+    "revoking a secret key whose revocation is in effect answers the exact 400, and it stays revoked",
+)
+def revoke_again_secret_refused(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "secret", "revokit: secret revoked twice")
+    _revoke_ok(ctx, key["id"])
+    ctx.expect(_revoke(ctx, key["id"]), 400, ALREADY_REVOKED, why="revoking the revoked secret key again")
+    ctx.expect(
+        _revoke(ctx, key["id"], {"revoke_in": 3600}),
+        400,
+        ALREADY_REVOKED,
+        why="revoking it again with a revoke_in",
+    )
+    ctx.expect(_use_admin(ctx, key["token"]), 401, UNAUTHORIZED, why="using it after the refused re-revokes")
+
+
+@scenario(
+    "revoke_again_publishable_allowed",
+    OP_REVOKE_KEY,
+    "revoking a revoked publishable key answers 200 with the new revocation time, and it stays revoked",
+)
+def revoke_again_publishable_allowed(ctx: ScenarioContext) -> None:
+    key = _storefront_key(ctx, "revokit: storefront revoked twice")
+    first = _revoke_ok(ctx, key["id"])
+    exchange = _revoke(ctx, key["id"])
+    again = _api_key(ctx.expect(exchange, 200, shape=_has_api_key, why="revoking the publishable key again"))
+    before, after = _instant(first.get("revoked_at")), _instant(again.get("revoked_at"))
+    if before is None or after is None or after < before:
+        ctx.fail(
+            "the second revoke did not record a revocation time at or after the first one",
+            exchange,
+            expected_status="200",
+            expected_body=f'{{"api_key": {{"revoked_at": "<at or after {first.get("revoked_at")}>", ...}}}}',
+        )
+    ctx.expect(
+        _use_store(ctx, key["token"]), 400, PUBLISHABLE_KEY_INVALID, why="using it after the re-revoke"
+    )
+
+
+@scenario(
+    "scheduled_revoke_brought_forward",
+    OP_REVOKE_KEY,
+    "a secret key revoked for later keeps working and can be revoked again, now: the new time wins",
+)
+def scheduled_revoke_brought_forward(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "secret", "revokit: revoked for later")
+    scheduled = _revoke_ok(ctx, key["id"], {"revoke_in": 3600})
+    exchange = ctx.client.history[-1]
+    at, updated = _instant(scheduled.get("revoked_at")), _instant(scheduled.get("updated_at"))
+    if at is None or updated is None or not 3590 <= (at - updated).total_seconds() <= 3610:
+        ctx.fail(
+            "`revoked_at` is not one hour after the revoke (revoke_in 3600)",
+            exchange,
+            expected_status="200",
+            expected_body='{"api_key": {"revoked_at": "<updated_at + 3600 s>", ...}}',
+        )
+    ctx.expect(_use_admin(ctx, key["token"]), 200, why="using the key before its scheduled revocation")
+    now = _revoke_ok(ctx, key["id"])
+    exchange = ctx.client.history[-1]
+    brought = _instant(now.get("revoked_at"))
+    if brought is None or at is None or brought >= at:
+        ctx.fail(
+            "revoking again did not replace the scheduled time by an earlier one",
+            exchange,
+            expected_status="200",
+            expected_body=f'{{"api_key": {{"revoked_at": "<before {scheduled.get("revoked_at")}>", ...}}}}',
+        )
+    ctx.expect(
+        _use_admin(ctx, key["token"]), 401, UNAUTHORIZED, why="using the key after the immediate re-revoke"
+    )
+
+
+REVOKE_IN_SECONDS = 2
+
+
+@scenario(
+    "revoke_in_honoured",
+    OP_REVOKE_KEY,
+    f"keys revoked with revoke_in {REVOKE_IN_SECONDS} work until then and are refused after (by waiting)",
+)
+def revoke_in_honoured(ctx: ScenarioContext) -> None:
+    secret = _make_key(ctx, "secret", "revokit: revoke_in secret")
+    publishable = _storefront_key(ctx, "revokit: revoke_in storefront")
+    # Each key is used right after its own revoke, well inside the window; the wait then runs
+    # from the later revoke. Whole seconds (Date.setSeconds): due REVOKE_IN_SECONDS after it.
+    sent = time.monotonic()
+    _revoke_ok(ctx, secret["id"], {"revoke_in": REVOKE_IN_SECONDS})
+    ctx.expect(_use_admin(ctx, secret["token"]), 200, why="using the secret key before revoke_in passed")
+    sent = time.monotonic()
+    _revoke_ok(ctx, publishable["id"], {"revoke_in": REVOKE_IN_SECONDS})
+    ctx.expect(
+        _use_store(ctx, publishable["token"]), 200, why="using the publishable key before revoke_in passed"
+    )
+    time.sleep(max(0.0, REVOKE_IN_SECONDS + 0.5 - (time.monotonic() - sent)))
+    ctx.expect(
+        _use_admin(ctx, secret["token"]), 401, UNAUTHORIZED, why="using the secret key after revoke_in"
+    )
+    ctx.expect(
+        _use_store(ctx, publishable["token"]),
+        400,
+        PUBLISHABLE_KEY_INVALID,
+        why="using the publishable key after revoke_in",
+    )
+
+
+@scenario(
+    "delete_requires_revoke",
+    OP_DELETE_KEY,
+    "only a key whose revocation is in effect can be deleted (exact 400 otherwise); a deleted key "
+    "is gone (exact 404, not listed)",
+)
+def delete_requires_revoke(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "secret", "revokit: delete after revoke")
+    path = _key_path(key["id"])
+    ctx.expect(
+        ctx.client.delete(path, headers=_admin(ctx)),
+        400,
+        not_revoked(key["id"]),
+        why="deleting an active key",
+    )
+    _revoke_ok(ctx, key["id"], {"revoke_in": 3600})
+    ctx.expect(
+        ctx.client.delete(path, headers=_admin(ctx)),
+        400,
+        not_revoked(key["id"]),
+        why="deleting a key revoked for later",
+    )
+    ctx.expect(_use_admin(ctx, key["token"]), 200, why="using the key after the refused deletes")
+    _revoke_ok(ctx, key["id"])
+    ctx.expect(
+        ctx.client.delete(path, headers=_admin(ctx)), 200, deleted(key["id"]), why="deleting the revoked key"
+    )
+    ctx.expect(
+        ctx.client.get(path, headers=_admin(ctx)),
+        404,
+        key_not_found(key["id"]),
+        why="reading the deleted key",
+    )
+    exchange = ctx.client.get(KEYS, headers=_admin(ctx), params={"id": key["id"], "with_deleted": "true"})
+    body = ctx.expect(exchange, 200, why="listing the deleted key by id")
+    if not isinstance(body, dict) or body.get("api_keys") != [] or body.get("count") != 0:
+        ctx.fail(
+            "listing the deleted key's id did not answer an empty list with a count of 0",
+            exchange,
+            expected_status="200",
+            expected_body='{"api_keys": [], "count": 0, ...}',
+        )
+
+
+@scenario(
+    "secret_shown_once",
+    OP_CREATE_KEY,
+    "a secret key's token is in the create response only (documented form and redaction); every "
+    "later read shows an empty token",
+)
+def secret_shown_once(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "secret", "revokit: shown once")
+    created = ctx.client.history[-1]
+    token = key["token"]
+    if not TOKEN_PATTERN.match(token) or not token.startswith("sk_"):
+        ctx.fail(
+            "the created secret key's token does not have the documented form",
+            created,
+            expected_status="200",
+            expected_body='{"api_key": {"token": "sk_<64 lowercase hex>", ...}}',
+        )
+    if key.get("redacted") != f"{token[:6]}***{token[-3:]}":
+        ctx.fail(
+            "`redacted` is not the token's first six characters, `***` and its last three",
+            created,
+            expected_status="200",
+            expected_body=f'{{"api_key": {{"redacted": "{token[:6]}***{token[-3:]}", ...}}}}',
+        )
+
+    def hides_token(body: Any) -> str | None:
+        if token in json.dumps(body):
+            return "the response contains the secret token"
+        items = body.get("api_keys") if isinstance(body, dict) and "api_keys" in body else None
+        if items is None and isinstance(body, dict):
+            items = [body.get("api_key")]
+        mine = [item for item in items or [] if isinstance(item, dict) and item.get("id") == key["id"]]
+        if not mine:
+            return "the key is missing from the response"
+        if mine[0].get("token") != "":
+            return "a secret key's `token` must read as the empty string after its creation"
+        return None
+
+    key_id = key["id"]
+    reads = (
+        (lambda: ctx.client.get(_key_path(key_id), headers=_admin(ctx)), "reading the key"),
+        (lambda: ctx.client.get(KEYS, headers=_admin(ctx), params={"id": key_id}), "listing the key"),
+        (
+            lambda: ctx.client.post(
+                _key_path(key_id), json_body={"title": "revokit: renamed"}, headers=_admin(ctx)
+            ),
+            "renaming the key",
+        ),
+        (lambda: _revoke(ctx, key_id), "revoking the key"),
+    )
+    for send, what in reads:
+        ctx.expect(send(), 200, shape=hides_token, shape_text='{"api_key": {"token": "", ...}}', why=what)
+
+
+@scenario(
+    "publishable_keys_scope_store",
+    OP_STORE_PRODUCT,
+    "a publishable key sees the products of its own sales channels only; store requests without "
+    "a usable key answer the exact 400",
+)
+def publishable_keys_scope_store(ctx: ScenarioContext) -> None:
+    product_id = ctx.state.get("product_id")
+    inside = _storefront_key(ctx, "revokit: storefront with the product")
+    elsewhere = _make_key(ctx, "publishable", "revokit: storefront of the empty channel")
+    _link(ctx, elsewhere, ctx.state["empty_channel_id"])
+    unlinked = _make_key(ctx, "publishable", "revokit: storefront without channel")
+    secret = _make_key(ctx, "secret", "revokit: secret at the store")
+    for what, headers, body in (
+        ("no x-publishable-api-key", {}, PUBLISHABLE_KEY_MISSING),
+        ("a secret key as the publishable key", _store(secret["token"]), PUBLISHABLE_KEY_INVALID),
+        ("a publishable key never issued", _store("pk_" + "0" * 64), PUBLISHABLE_KEY_INVALID),
+        ("a publishable key without a sales channel", _store(unlinked["token"]), PUBLISHABLE_KEY_NO_CHANNEL),
+    ):
+        ctx.expect(ctx.client.get(STORE_PRODUCTS, headers=headers), 400, body, why=what)
+    empty = ctx.expect(
+        ctx.client.get(STORE_PRODUCTS, headers=_store(elsewhere["token"])),
+        200,
+        why="listing products with the key of an empty channel",
+    )
+    if not isinstance(empty, dict) or empty.get("products") != [] or empty.get("count") != 0:
+        ctx.fail(
+            "a key whose only sales channel holds no product sees products",
+            ctx.client.history[-1],
+            expected_status="200",
+            expected_body='{"products": [], "count": 0, ...}',
+        )
+    if not product_id:
+        ctx.skip("no published product is visible through any existing publishable key to place in a channel")
+    ctx.expect(
+        ctx.client.get(f"{STORE_PRODUCTS}/{product_id}", headers=_store(inside["token"])),
+        200,
+        why="reading a product of the key's own sales channel",
+    )
+    ctx.expect(
+        ctx.client.get(f"{STORE_PRODUCTS}/{product_id}", headers=_store(elsewhere["token"])),
+        404,
+        product_not_found(product_id),
+        why="reading a product outside the key's sales channels",
+    )
+
+
+@scenario(
+    "error_body_400",
+    OP_CREATE_KEY,
+    "invalid requests answer 400 with the spec's exact `{type, message}`",
+)
+def error_body_400(ctx: ScenarioContext) -> None:
+    secret = _make_key(ctx, "secret", "revokit: 400 target")
+    publishable = _make_key(ctx, "publishable", "revokit: 400 storefront")
+    unknown_channel = fixed_id(ctx.state["seed"], "sc", "unknown channel")
+    admin = _admin(ctx)
+    cases: list[tuple[str, Callable[[], Exchange], dict[str, Any]]] = [
+        (
+            "creating a key from {}",
+            lambda: ctx.client.post(KEYS, json_body={}, headers=admin),
+            CREATE_FIELDS_REQUIRED,
+        ),
+        (
+            "creating a key of type foo",
+            lambda: ctx.client.post(KEYS, json_body={"title": "x", "type": "foo"}, headers=admin),
+            CREATE_TYPE_INVALID,
+        ),
+        (
+            "creating a key with an unknown field",
+            lambda: ctx.client.post(
+                KEYS, json_body={"title": "x", "type": "secret", "foo": 1}, headers=admin
+            ),
+            UNRECOGNIZED_FOO,
+        ),
+        (
+            "a body that is not complete JSON",
+            lambda: ctx.client.post(
+                KEYS, data='{"title":', headers={**admin, "Content-Type": "application/json"}
+            ),
+            MALFORMED_JSON,
+        ),
+        (
+            "listing with limit=abc",
+            lambda: ctx.client.get(KEYS, headers=admin, params={"limit": "abc"}),
+            LIMIT_NOT_NUMBER,
+        ),
+        (
+            "listing with an unknown parameter",
+            lambda: ctx.client.get(KEYS, headers=admin, params={"foo": "1"}),
+            UNRECOGNIZED_FOO,
+        ),
+        (
+            "revoking with revoke_in as a string",
+            lambda: _revoke(ctx, secret["id"], {"revoke_in": "60"}),
+            REVOKE_IN_NOT_NUMBER,
+        ),
+        (
+            "linking a sales channel to a secret key",
+            lambda: ctx.client.post(
+                _key_path(secret["id"], "sales-channels"),
+                json_body={"add": [ctx.state["channel_id"]]},
+                headers=admin,
+            ),
+            SALES_CHANNELS_ON_SECRET,
+        ),
+        (
+            "linking a sales channel that does not exist",
+            lambda: ctx.client.post(
+                _key_path(publishable["id"], "sales-channels"),
+                json_body={"add": [unknown_channel]},
+                headers=admin,
+            ),
+            channels_missing(unknown_channel),
+        ),
+    ]
+    for what, send, body in cases:
+        ctx.expect(send(), 400, body, why=what)
+    ctx.expect(_use_admin(ctx, secret["token"]), 200, why="using the key after the refused revoke")
+
+
+@scenario(
+    "error_body_401",
+    OP_LIST_KEYS,
+    "no credentials answer the exact 401 `{message}`; a failed login the exact 401 `{type, message}`",
+)
+def error_body_401(ctx: ScenarioContext) -> None:
+    ctx.expect(ctx.client.get(KEYS), 401, UNAUTHORIZED, why="listing keys without credentials")
+    email = (
+        ctx.state.get("email")
+        or f"revokit-{fixed_id(ctx.state['seed'], 'nobody', 'email').lower()}@example.com"
+    )
+    for what, body in (
+        ("logging in with a wrong password", {"email": email, "password": "revokit: not the password"}),
+        ("logging in as an unknown user", {"email": "revokit-nobody@example.invalid", "password": "x"}),
+    ):
+        ctx.expect(ctx.client.post(LOGIN, json_body=body), 401, INVALID_LOGIN, why=what)
+
+
+@scenario(
+    "error_body_404",
+    OP_GET_KEY,
+    "an unknown key or sales channel answers 404 with the exact `{type, message}` naming the id",
+)
+def error_body_404(ctx: ScenarioContext) -> None:
+    key_id = _unknown_key(ctx, "retrieve")
+    channel_id = fixed_id(ctx.state["seed"], "sc", "unknown channel")
+    ctx.expect(
+        ctx.client.get(_key_path(key_id), headers=_admin(ctx)),
+        404,
+        key_not_found(key_id),
+        why="reading an unknown key",
+    )
+    ctx.expect(
+        ctx.client.get(f"{CHANNELS}/{channel_id}", headers=_admin(ctx)),
+        404,
+        channel_not_found(channel_id),
+        why="reading an unknown sales channel",
+    )
+
+
+@scenario(
+    "unknown_order_field_refused",
+    OP_LIST_KEYS,
+    "a list ordered by a field it does not have answers the exact 400 naming the field",
+)
+def unknown_order_field_refused(ctx: ScenarioContext) -> None:
+    for path, what in ((KEYS, "listing keys"), (CHANNELS, "listing sales channels")):
+        for order, field in (
+            ("revokit_no_such_field", "revokit_no_such_field"),
+            ("-revokit_nope", "revokit_nope"),
+        ):
+            exchange = ctx.client.get(path, headers=_admin(ctx), params={"order": order})
+            ctx.expect(exchange, 400, invalid_order(field), why=f"{what} with order={order}")
+
+
+@scenario(
+    "unknown_key_update_not_found",
+    OP_UPDATE_KEY,
+    "renaming an unknown key answers 404 with the exact body",
+)
+def unknown_key_update_not_found(ctx: ScenarioContext) -> None:
+    key_id = _unknown_key(ctx, "update")
+    exchange = ctx.client.post(_key_path(key_id), json_body={"title": "revokit: ghost"}, headers=_admin(ctx))
+    ctx.expect(exchange, 404, key_not_found(key_id), why="renaming an unknown key")
+
+
+@scenario(
+    "unknown_key_revoke_not_found",
+    OP_REVOKE_KEY,
+    "revoking an unknown key answers 404 with the exact body",
+)
+def unknown_key_revoke_not_found(ctx: ScenarioContext) -> None:
+    key_id = _unknown_key(ctx, "revoke")
+    ctx.expect(_revoke(ctx, key_id), 404, key_not_found(key_id), why="revoking an unknown key")
+
+
+@scenario(
+    "unknown_key_delete_not_found",
+    OP_DELETE_KEY,
+    "deleting an unknown or already deleted key answers 404 with the exact body",
+)
+def unknown_key_delete_not_found(ctx: ScenarioContext) -> None:
+    key_id = _unknown_key(ctx, "delete")
+    exchange = ctx.client.delete(_key_path(key_id), headers=_admin(ctx))
+    ctx.expect(exchange, 404, key_not_found(key_id), why="deleting an unknown key")
+    key = _make_key(ctx, "publishable", "revokit: deleted twice")
+    _revoke_ok(ctx, key["id"])
+    ctx.expect(
+        ctx.client.delete(_key_path(key["id"]), headers=_admin(ctx)),
+        200,
+        deleted(key["id"]),
+        why="deleting the key",
+    )
+    exchange = ctx.client.delete(_key_path(key["id"]), headers=_admin(ctx))
+    ctx.expect(exchange, 404, key_not_found(key["id"]), why="deleting the deleted key again")
+
+
+@scenario(
+    "unknown_key_sales_channels_not_found",
+    OP_LINK_CHANNELS,
+    "changing the sales channels of an unknown key answers 404 with the exact body",
+)
+def unknown_key_sales_channels_not_found(ctx: ScenarioContext) -> None:
+    key_id = _unknown_key(ctx, "sales channels")
+    exchange = ctx.client.post(
+        _key_path(key_id, "sales-channels"), json_body={"add": [ctx.state["channel_id"]]}, headers=_admin(ctx)
+    )
+    ctx.expect(exchange, 404, key_not_found(key_id), why="linking a channel to an unknown key")
+
+
+@scenario(
+    "session_ends_with_logout",
+    OP_DELETE_SESSION,
+    "a session opened from the JWT authenticates admin routes by its cookie alone until "
+    "DELETE /auth/session; then the cookie gets the exact 401 and the JWT keeps working",
+)
+def session_ends_with_logout(ctx: ScenarioContext) -> None:
+    jwt = ctx.state.get("jwt")
+    if not jwt:
+        ctx.skip("needs a JWT (--email/--password, or a JWT as --token)")
+    # The cookie is Secure: the backend issues it to a request that came over TLS, which a proxy
+    # in front of it reports with X-Forwarded-Proto (express-session runs with proxy: true).
+    opened = ctx.client.post(SESSION, headers={**_bearer(jwt), "X-Forwarded-Proto": "https"})
+    ctx.expect(opened, 200, shape=_session_problem, why="opening a session with the JWT")
+    match = re.search(r"(?:^|[,\s])connect\.sid=([^;,\s]+)", opened.response_headers.get("Set-Cookie", ""))
+    if match is None:
+        ctx.fail(
+            "opening a session set no connect.sid cookie",
+            opened,
+            expected_status="200",
+            expected_body="Set-Cookie: connect.sid=...; Path=/; HttpOnly; Secure; SameSite=Lax",
+        )
+    ctx.secrets.add({SESSION_VARIABLE: match.group(1)})
+    cookie = {"Cookie": f"connect.sid={match.group(1)}"}
+    ctx.expect(
+        ctx.client.get(KEYS, headers=cookie, params={"limit": 1}), 200, why="an admin read with the cookie"
+    )
+    ctx.expect(ctx.client.delete(SESSION, headers=cookie), 200, {"success": True}, why="closing the session")
+    ctx.expect(
+        ctx.client.get(KEYS, headers=cookie, params={"limit": 1}),
+        401,
+        UNAUTHORIZED,
+        why="an admin read with the cookie of the closed session",
+    )
+    ctx.expect(
+        ctx.client.get(KEYS, headers=_bearer(jwt), params={"limit": 1}), 200, why="the JWT after the logout"
+    )
+
+
+def _session_problem(body: Any) -> str | None:
+    if not isinstance(body, dict) or not isinstance(body.get("user"), dict):
+        return "the body has no `user` (the decoded JWT)"
+    if body["user"].get("actor_type") != "user":
+        return "the session's `user.actor_type` is not `user`"
+    return None
+
+
+@scenario(
+    "admin_routes_refuse_missing_credentials",
+    ADMIN_ROUTES,
+    "every admin key route answers the exact 401 without credentials, before validating anything",
+)
+def admin_routes_refuse_missing_credentials(ctx: ScenarioContext) -> None:
+    victim = _make_key(ctx, "secret", "revokit: missing credentials target")
+    for method, path, body in _admin_calls(ctx, victim["id"]):
+        ctx.expect(_call(ctx, method, path, body, {}), 401, UNAUTHORIZED, why="no credentials")
+    ctx.expect(
+        _call(ctx, "POST", KEYS, {"foo": 1}, {}), 401, UNAUTHORIZED, why="no credentials and an invalid body"
+    )
+    ctx.expect(
+        _use_admin(ctx, victim["token"]), 200, why="using the key after unauthenticated revoke attempts"
+    )
+    if _read(ctx, victim["id"]).get("title") != "revokit: missing credentials target":
+        ctx.fail(
+            "an unauthenticated rename changed the key's title", ctx.client.history[-1], expected_status="200"
+        )
+
+
+@scenario(
+    "admin_routes_refuse_wrong_credentials",
+    ADMIN_ROUTES,
+    "every admin key route answers the exact 401 to garbled, tampered, unsigned or expired JWTs, "
+    "revoked or unknown secret keys, publishable keys and forged sessions; a secret key sent as "
+    "a Bearer token gets its own exact 401",
+)
+def admin_routes_refuse_wrong_credentials(ctx: ScenarioContext) -> None:
+    victim = _make_key(ctx, "secret", "revokit: wrong credentials target")
+    revoked = _make_key(ctx, "secret", "revokit: revoked credential")
+    _revoke_ok(ctx, revoked["id"])
+    publishable = _storefront_key(ctx, "revokit: storefront as admin credential")
+    calls = _admin_calls(ctx, victim["id"])
+    for what, headers in wrong_credentials(ctx.state.get("jwt"), revoked["token"], publishable["token"]):
+        for method, path, body in calls:
+            ctx.expect(_call(ctx, method, path, body, headers), 401, UNAUTHORIZED, why=what)
+    for method, path, body in calls:
+        ctx.expect(
+            _call(ctx, method, path, body, _bearer(victim["token"])),
+            401,
+            SECRET_KEY_AS_BEARER,
+            why="a secret key as the bearer token",
+        )
+    ctx.expect(
+        _use_admin(ctx, victim["token"]),
+        200,
+        why="using the key after revoke attempts with wrong credentials",
+    )
+    ctx.expect(_use_store(ctx, publishable["token"]), 200, why="the publishable key still works at the store")
+
+
+# -- the suite ----------------------------------------------------------------------------------
+
+_MAX_EXISTING = 5000  # ids read per resource before the run; more is beyond a test backend
+
+
+def _existing_ids(client: Client, admin: Mapping[str, str], path: str, items: str) -> list[str]:
+    """The ids of every record a list route shows (page by page)."""
+    ids: list[str] = []
+    while len(ids) < _MAX_EXISTING:
+        page = client.get(path, headers=admin, params={"fields": "id", "limit": 100, "offset": len(ids)})
+        body = page.json
+        if page.status != 200 or not isinstance(body, dict) or not isinstance(body.get(items), list):
+            raise SetupFailed(f"listing {path} did not answer 200 with `{items}`", page, "200")
+        found = [
+            item["id"] for item in body[items] if isinstance(item, dict) and isinstance(item.get("id"), str)
+        ]
+        ids += found
+        if len(found) < 100:
+            break
+    return ids
+
+
+def _parameters(spec: Mapping[str, Any], label: str) -> list[dict[str, Any]]:
+    method, _, path = label.partition(" ")
+    item = spec["paths"][path]
+    return [*item.get("parameters", []), *item[method.lower()].get("parameters", [])]
+
+
+def _operations(spec: Mapping[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(label, security alternatives) of every operation of the spec."""
+    out = []
+    for path, item in (spec.get("paths") or {}).items():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                security = operation.get("security", spec.get("security", []))
+                out.append((f"{method.upper()} {path}", list(security)))
+    return out
+
+
+#: Documented 400s that depend on the state of the key, not on the request: a request the schema
+#: allows may meet them because of what the run itself did before (a key not revoked yet, a secret
+#: key revoked already, a secret key), so ``positive_data_acceptance`` accepts them here. (The
+#: run's store key and channel are untouchable, so the store routes get no such allowance.)
+STATE_DEPENDENT_400 = (
+    OP_DELETE_KEY,  # the key is not revoked yet
+    OP_REVOKE_KEY,  # a secret key whose revocation is in effect
+    OP_LINK_CHANNELS,  # a secret key, or a channel id that exists on no backend
+)
+
+
+class XcladeV2Suite(FamilySuite):
+    family = "xclade-v2"
+    spec_name = "xclade-v2"
+    scenarios = scenario
+    # Each deviation of specs/profiles/medusa-2.21.yaml and exactly the failures it causes.
+    profile_deviations = {
+        "update_unknown_key_returns_empty": [
+            ("unknown_key_update_not_found", OP_UPDATE_KEY),
+            ("response_schema_conformance", OP_UPDATE_KEY),
+        ],
+        "revoke_unknown_key_returns_empty": [
+            ("unknown_key_revoke_not_found", OP_REVOKE_KEY),
+            ("response_schema_conformance", OP_REVOKE_KEY),
+        ],
+        "delete_unknown_key_reports_deleted": [
+            ("unknown_key_delete_not_found", OP_DELETE_KEY),
+        ],
+        "order_unknown_column_fails": [
+            ("unknown_order_field_refused", OP_LIST_KEYS),
+        ],
+        "sales_channels_unknown_key_fails": [
+            ("unknown_key_sales_channels_not_found", OP_LINK_CHANNELS),
+            ("not_a_server_error", OP_LINK_CHANNELS),
+            ("status_code_conformance", OP_LINK_CHANNELS),
+        ],
+    }
+
+    def validate_credentials(self, credentials: Credentials) -> None:
+        if credentials.other_token:
+            raise UsageError("xclade-v2 has one admin realm; --other-token does not apply")
+        login = bool(credentials.email or credentials.password)
+        if login and not (credentials.email and credentials.password):
+            raise UsageError("xclade-v2 logs in with both --email and --password")
+        if login and credentials.token:
+            raise UsageError("xclade-v2 takes --email/--password or --token, not both")
+        if not login and not credentials.token:
+            raise UsageError(
+                "xclade-v2 needs the admin's --email and --password (POST /auth/user/emailpass), or "
+                "--token: a ready admin JWT or a secret API key (sk_...)"
+            )
+
+    def prepare(self, client: Client, credentials: Credentials, seed: int) -> dict[str, Any]:
+        jwt: str | None = None
+        if credentials.email and credentials.password:
+            login = client.post(
+                LOGIN, json_body={"email": credentials.email, "password": credentials.password}
+            )
+            body = login.json
+            if login.status == 401:
+                raise UsageError(f"the backend refused --email/--password: 401 {login.content[:200]!r}")
+            if login.status != 200 or not isinstance(body, dict) or not isinstance(body.get("token"), str):
+                raise SetupFailed(
+                    "logging in did not answer 200 with a token", login, "200", '{"token": "<jwt>"}'
+                )
+            jwt = body["token"]
+            token = jwt
+        else:
+            token = credentials.token or ""
+            jwt = None if token.startswith("sk_") else token
+        admin = admin_headers(token)
+        listed = client.get(KEYS, headers=admin, params={"limit": 1})
+        if listed.status == 401:
+            what = "the login's JWT" if credentials.email else "--token"
+            raise UsageError(f"the backend refused {what} on {OP_LIST_KEYS}: 401 {listed.content[:200]!r}")
+        if listed.status != 200:
+            raise SetupFailed(f"{OP_LIST_KEYS} did not answer 200", listed, "200")
+
+        # What exists before the run is the backend's own: generated requests must not reach it.
+        untouchable = _existing_ids(client, admin, KEYS, "api_keys")
+        untouchable += _existing_ids(client, admin, CHANNELS, "sales_channels")
+        channels = []
+        for name in ("revokit check", "revokit check: empty"):
+            created = client.post(
+                CHANNELS,
+                json_body={"name": name, "description": f"made by revokit check (seed {seed})"},
+                headers=admin,
+            )
+            body = created.json
+            if (
+                created.status != 200
+                or not isinstance(body, dict)
+                or not isinstance(body.get("sales_channel"), dict)
+            ):
+                raise SetupFailed("creating a sales channel did not answer 200", created, "200")
+            channels.append(body["sales_channel"]["id"])
+        product_id = self._place_a_product(client, admin, channels[0])
+
+        created = client.post(
+            KEYS,
+            json_body={"title": "revokit check: generated store requests", "type": "publishable"},
+            headers=admin,
+        )
+        body = created.json
+        if created.status != 200 or _created_problem(body):
+            raise SetupFailed("creating a publishable key did not answer 200 with the key", created, "200")
+        store_key = body["api_key"]
+        linked = client.post(
+            _key_path(store_key["id"], "sales-channels"), json_body={"add": [channels[0]]}, headers=admin
+        )
+        if linked.status != 200:
+            raise SetupFailed(
+                "linking the run's publishable key to its sales channel did not answer 200", linked, "200"
+            )
+        return {
+            "seed": seed,
+            "admin_headers": admin,
+            "jwt": jwt,
+            "email": credentials.email,
+            "channel_id": channels[0],
+            "empty_channel_id": channels[1],
+            "product_id": product_id,
+            "store_key": store_key["token"],
+            # The run's store key and channel too: the generated store requests rely on them.
+            "untouchable": [*untouchable, store_key["id"], channels[0]],
+        }
+
+    @staticmethod
+    def _place_a_product(client: Client, admin: Mapping[str, str], channel_id: str) -> str | None:
+        """Put one published product in the run's channel: the API cannot create products, so
+        borrow one an existing, live, linked publishable key can see."""
+        listed = client.get(KEYS, headers=admin, params={"type": "publishable", "limit": 50})
+        keys = (
+            listed.json.get("api_keys", []) if listed.status == 200 and isinstance(listed.json, dict) else []
+        )
+        for key in keys:
+            if not isinstance(key, dict) or key.get("revoked_at") or not key.get("sales_channels"):
+                continue
+            products = client.get(STORE_PRODUCTS, headers=_store(str(key.get("token"))), params={"limit": 1})
+            items = (
+                products.json.get("products")
+                if products.status == 200 and isinstance(products.json, dict)
+                else None
+            )
+            if items and isinstance(items[0], dict) and isinstance(items[0].get("id"), str):
+                product_id = items[0]["id"]
+                placed = client.post(
+                    f"{CHANNELS}/{channel_id}/products", json_body={"add": [product_id]}, headers=admin
+                )
+                return product_id if placed.status == 200 else None
+        return None
+
+    def untouchable_ids(self, state: Mapping[str, Any]) -> list[str]:
+        return list(state["untouchable"])
+
+    def obtained_secrets(self, state: Mapping[str, Any]) -> dict[str, str | None]:
+        # Only a JWT the login issued: a JWT given as --token already shows as $REVOKIT_TOKEN.
+        return {JWT_VARIABLE: state.get("jwt") if state.get("email") else None}
+
+    def schemathesis_headers(self, state: Mapping[str, Any]) -> dict[str, str]:
+        # Each operation gets the credentials of its own scheme (schemathesis_settings).
+        return {}
+
+    def schemathesis_settings(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        operations = []
+        for label, security in _operations(SPEC):
+            schemes = {name for alternative in security for name in alternative}
+            headers: dict[str, str] = {}
+            if "publishable_api_key" in schemes:
+                headers = _store(state["store_key"])
+            elif schemes & {"api_key", "cookie_auth"} or (schemes == {"jwt_token"} and state.get("jwt")):
+                headers = dict(state["admin_headers"])
+            entry: dict[str, Any] = {"include-name": label, "headers": headers}
+            checks: dict[str, Any] = {}
+            if any(p.get("$ref", "").endswith("/Order") for p in _parameters(SPEC, label)):
+                # The schema of `order` is any string, but only the list's columns are accepted
+                # (400 otherwise, unknown_order_field_refused checks it): generated requests
+                # order by a column, so that a 400 is never the answer to a valid request.
+                entry["parameters"] = {"query.order": "-created_at"}
+            if label in STATE_DEPENDENT_400:
+                checks["positive_data_acceptance"] = {
+                    "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
+                }
+            if checks:
+                entry["checks"] = checks
+            operations.append(entry)
+        # The credentials are given explicitly per operation; generated (or negated) auth headers
+        # would be overridden by them and make "invalid" requests that are in fact valid.
+        return {"generation": {"with-security-parameters": False}, "operations": operations}
+
+    def teardown(self, client: Client, state: Mapping[str, Any], created: Sequence[Created]) -> list[str]:
+        # Every key any request of the run created, including ones a defective backend should
+        # have refused to create.
+        bodies = [e.json for e in client.history if e.operation == OP_CREATE_KEY and e.status == 200]
+        bodies += [item.body for item in created if item.operation == OP_CREATE_KEY]
+        ids = []
+        for body in bodies:
+            key = body.get("api_key") if isinstance(body, dict) else None
+            if isinstance(key, dict) and isinstance(key.get("id"), str):
+                ids.append(key["id"])
+        admin = state["admin_headers"]
+        failed = 0
+        for key_id in dict.fromkeys(ids):
+            # A secret key whose revocation is in effect refuses a second revoke (400): fine.
+            client.post(_key_path(key_id, "revoke"), headers=admin)
+            exchange = client.delete(_key_path(key_id), headers=admin)
+            if exchange.status not in (200, 404):
+                failed += 1
+        channels = 2 + sum(1 for item in created if item.operation == "POST /admin/sales-channels")
+        notes = [
+            f"teardown revoked and deleted the {len(dict.fromkeys(ids))} key(s) this run created; "
+            f"{channels} sales channel(s) it created remain (the spec has no route to delete them)"
+        ]
+        if state.get("product_id"):
+            notes.append(f"product {state['product_id']} was placed in the run's sales channel")
+        if failed:
+            notes.append(f"teardown could not delete {failed} key(s)")
+        return notes
+
+
+SUITE = XcladeV2Suite()
