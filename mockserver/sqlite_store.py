@@ -116,13 +116,23 @@ class SQLiteStore(InMemoryStore):
         self._db.execute("BEGIN IMMEDIATE")
 
     def _commit(self) -> None:
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            # The writes never reached the disk: undo them in memory too, so that what is served
+            # is never something a restart would lose.
+            self._rollback()
+            raise
 
     def _rollback(self) -> None:
-        self._db.execute("ROLLBACK")
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
         super()._rollback()
 
     def put(self, kind: str, record: Record) -> None:
+        if kind not in self.codec.record_types:
+            # Fail on the write, not on the next start-up when the row cannot be read back.
+            raise KeyError(f"no record type for {kind!r}: declare it in FamilyDefinition.record_types")
         with self.transaction():
             row = self._db.execute(
                 "SELECT seq FROM records WHERE namespace = ? AND kind = ? AND id = ?",
@@ -149,6 +159,9 @@ class SQLiteStore(InMemoryStore):
     def restore(self, snapshot: object) -> None:
         with self.transaction():
             super().restore(snapshot)
+            unknown = sorted(set(self._records) - set(self.codec.record_types))
+            if unknown:
+                raise KeyError(f"no record type for {unknown}: declare them in FamilyDefinition.record_types")
             self._db.execute("DELETE FROM records WHERE namespace = ?", (self.namespace,))
             self._seq = 0
             for kind, table in self._records.items():

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -62,7 +63,14 @@ def start_revokit_mock(*args: str, timeout: float = 30.0) -> LiveMock:
     for family, port in ports.items():
         response = requests.get(f"http://127.0.0.1:{port}/__revokit/health", timeout=5)
         assert response.status_code == 200, (family, response.text)
+    # Keep reading what the mock logs: a full pipe would block its logging, and with it the server.
+    threading.Thread(target=_discard_lines, args=(process.stdout,), daemon=True).start()
     return LiveMock(process, ports, banner)
+
+
+def _discard_lines(stream) -> None:
+    for _ in stream:
+        pass
 
 
 def bearer(user: dict) -> dict[str, str]:

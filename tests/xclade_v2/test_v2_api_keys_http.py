@@ -7,6 +7,8 @@ import re
 import pytest
 from v2_helpers import advance, basic, freeze, store
 
+from revokit_testing import build_app
+
 NOW = "2026-11-23T08:27:27.715Z"
 MISSING_ID = "apk_01M83RZZZZZZZZZZZZZZZZZZZZ"
 KEY_ORDER = [
@@ -212,8 +214,17 @@ def test_list_query_validation(client, admin, query, message):
     assert response.get_json() == invalid(message)
 
 
-def test_list_order_by_an_unknown_field_is_a_500(client, admin):
+def test_list_order_by_an_unknown_field_is_a_400(client, admin):
     response = client.get("/admin/api-keys?order=nosuch", headers=admin)
+    assert response.status_code == 400
+    assert response.get_json() == {"type": "invalid_data", "message": "Order field nosuch is not valid"}
+
+
+def test_list_order_by_an_unknown_field_is_a_500_in_medusa_2_21():
+    app = build_app("xclade-v2", profile="medusa-2.21")
+    client = app.test_client()
+    token = client.get("/__revokit/seed").get_json()["admin"]["token"]
+    response = client.get("/admin/api-keys?order=nosuch", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 500
     assert response.get_json() == {
         "code": "unknown_error",

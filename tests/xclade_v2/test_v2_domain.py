@@ -14,6 +14,7 @@ from revokit.mockserver.engine import BackendContext, SeedContext, Settings
 from revokit.mockserver.families.xclade_v2.exceptions import (
     ApiKeyNotFound,
     InvalidEmailOrPassword,
+    InvalidOrderField,
     KeysNotRevoked,
     ProductNotFound,
     PublishableKeyInvalid,
@@ -363,7 +364,7 @@ def test_list_filters_and_order(backend):
     assert len(backend.list_api_keys(q="pk_")[0]) == 5  # matches `redacted`
     page, count = backend.list_api_keys(offset=100)
     assert page == [] and count == 8
-    with pytest.raises(UnknownError):
+    with pytest.raises(InvalidOrderField):
         backend.list_api_keys(order="nosuch")
 
 

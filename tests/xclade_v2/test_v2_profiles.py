@@ -21,6 +21,7 @@ FLAGS = {
     "revoke_unknown_key_returns_empty",
     "delete_unknown_key_reports_deleted",
     "sales_channels_unknown_key_fails",
+    "order_unknown_column_fails",
 }
 
 

@@ -152,7 +152,7 @@ def test_list_sales_channels(client, admin, channels):
     assert one["sales_channels"] == [{"name": "Wholesale", "id": channels["Wholesale"]}]
     assert client.get("/admin/sales-channels?q=b2b", headers=admin).get_json()["count"] == 1
     assert client.get("/admin/sales-channels?is_disabled=true", headers=admin).get_json()["count"] == 0
-    assert client.get("/admin/sales-channels?order=nosuch", headers=admin).status_code == 500
+    assert client.get("/admin/sales-channels?order=nosuch", headers=admin).status_code == 400
     assert client.get("/admin/sales-channels").status_code == 401
 
 

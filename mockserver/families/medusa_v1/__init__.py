@@ -2,7 +2,26 @@
 
 from ...engine import FamilyDefinition
 from .exceptions import MedusaV1Errors
-from .models import INDEXES, MedusaV1Backend
+from .models import (
+    CARTS,
+    CHANNELS,
+    INDEXES,
+    KEY_LINKS,
+    KEYS,
+    PRODUCTS,
+    SESSIONS,
+    STORE,
+    USERS,
+    Cart,
+    KeyChannelLink,
+    MedusaV1Backend,
+    Product,
+    PublishableApiKey,
+    SalesChannel,
+    Session,
+    StoreSettings,
+    User,
+)
 from .responses import HANDLERS, authenticate, issue_token
 
 FAMILY = FamilyDefinition(
@@ -13,6 +32,16 @@ FAMILY = FamilyDefinition(
     authenticate=authenticate,
     seed=lambda backend, ctx: backend.seed(ctx),
     indexes=INDEXES,
+    record_types={
+        USERS: User,
+        SESSIONS: Session,
+        STORE: StoreSettings,
+        CHANNELS: SalesChannel,
+        KEYS: PublishableApiKey,
+        KEY_LINKS: KeyChannelLink,
+        PRODUCTS: Product,
+        CARTS: Cart,
+    },
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
     issue_token=issue_token,
 )

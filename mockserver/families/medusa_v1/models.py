@@ -376,6 +376,10 @@ class MedusaV1Backend:
         order: str | None = None,
         dates: dict[str, dict[str, datetime]] | None = None,
     ) -> Page:
+        if not q and not dates and not order:
+            # The default listing (newest first): one page from the store's sorted index.
+            window = self.store.ordered(KEYS, "created_at", True, offset, None if limit == 0 else limit)
+            return Page(window, self.store.count(KEYS))
         keys: list[PublishableApiKey] = self.store.all(KEYS)
         if q:
             match = ilike(q)

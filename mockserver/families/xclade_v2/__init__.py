@@ -2,7 +2,20 @@
 
 from ...engine import FamilyDefinition
 from .exceptions import XcladeErrors
-from .models import INDEXES, XcladeBackend
+from .models import (
+    API_KEYS,
+    INDEXES,
+    PRODUCTS,
+    SALES_CHANNELS,
+    SESSIONS,
+    USERS,
+    ApiKey,
+    Product,
+    SalesChannel,
+    Session,
+    User,
+    XcladeBackend,
+)
 from .responses import HANDLERS, authenticate, issue_token
 
 FAMILY = FamilyDefinition(
@@ -13,6 +26,13 @@ FAMILY = FamilyDefinition(
     authenticate=authenticate,
     seed=lambda backend, ctx: backend.seed(ctx),
     indexes=INDEXES,
+    record_types={
+        USERS: User,
+        SESSIONS: Session,
+        SALES_CHANNELS: SalesChannel,
+        PRODUCTS: Product,
+        API_KEYS: ApiKey,
+    },
     # Express parses a request without a body as {} (the SDK's revoke sends none).
     missing_body={},
     issue_token=issue_token,

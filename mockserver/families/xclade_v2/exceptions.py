@@ -115,6 +115,13 @@ class SecretKeysAlreadyRevoked(InvalidData):
         super().__init__(f"There are {count} secret keys that are already revoked.")
 
 
+class InvalidOrderField(InvalidData):
+    """The contract's answer to ``order`` naming a column the list does not have (2.21.2: 500)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Order field {name} is not valid")
+
+
 class KeysNotRevoked(NotAllowed):
     def __init__(self, key_ids: Sequence[str]) -> None:
         super().__init__(f"Cannot delete api keys that are not revoked - {', '.join(key_ids)}")
@@ -356,6 +363,10 @@ class XcladeErrors(FamilyErrors):
         return HttpError(400, message, "invalid_data")
 
     def malformed_json(self, detail: str) -> ApiError:
+        if detail.startswith("JSON nested deeper"):
+            # The engine's depth limit, not a syntax error: Node would parse it, so no V8 wording
+            # applies (and the recursive port of V8's parser could not follow it anyway).
+            return self.malformed_json_text(detail)
         raw = _raw_request_body()
         message = body_parser_error(raw) if raw is not None else "Unexpected end of JSON input"
         return self.malformed_json_text(message)

@@ -36,6 +36,7 @@ from ...session_cookie import new_session_id, session_id_from_cookie, signed_coo
 from .exceptions import (
     ApiKeyNotFound,
     InvalidEmailOrPassword,
+    InvalidOrderField,
     KeysNotRevoked,
     ProductNotFound,
     PublishableKeyInvalid,
@@ -74,8 +75,9 @@ FLAG_UPDATE_UNKNOWN = "update_unknown_key_returns_empty"
 FLAG_REVOKE_UNKNOWN = "revoke_unknown_key_returns_empty"
 FLAG_DELETE_UNKNOWN = "delete_unknown_key_reports_deleted"
 FLAG_SALES_CHANNELS_UNKNOWN = "sales_channels_unknown_key_fails"
+FLAG_ORDER_UNKNOWN_COLUMN = "order_unknown_column_fails"
 
-# Fields a list may be ordered by (the table's columns); anything else fails like Postgres does.
+# Fields a list may be ordered by (the table's columns); anything else is refused (see parse_order).
 API_KEY_COLUMNS = (
     "id", "title", "token", "salt", "redacted", "type", "last_used_at", "created_by",
     "created_at", "updated_at", "revoked_by", "revoked_at", "deleted_at",
@@ -204,8 +206,14 @@ def contains(text: str | None, needle: str) -> bool:
     return text is not None and needle.lower() in text.lower()
 
 
-def parse_order(order: str | None, columns: Sequence[str]) -> list[tuple[str, bool]]:
-    """``title`` / ``-created_at`` (comma-separated for several) -> [(field, descending)]."""
+def parse_order(
+    order: str | None, columns: Sequence[str], *, unknown_fails_in_database: bool = False
+) -> list[tuple[str, bool]]:
+    """``title`` / ``-created_at`` (comma-separated for several) -> [(field, descending)].
+
+    An unknown column is refused with 400 by the contract; 2.21.2 passes it to Postgres, which
+    fails (500): ``unknown_fails_in_database``, the medusa-2.21 profile.
+    """
     if not order:
         return []
     out: list[tuple[str, bool]] = []
@@ -214,7 +222,9 @@ def parse_order(order: str | None, columns: Sequence[str]) -> list[tuple[str, bo
         descending = part.startswith("-")
         name = part.lstrip("-+ ")
         if name not in columns:
-            raise UnknownError()  # Postgres: column does not exist -> 500
+            if unknown_fails_in_database:
+                raise UnknownError()  # Postgres: column does not exist -> 500
+            raise InvalidOrderField(name)
         out.append((name, descending))
     return out
 
@@ -250,6 +260,10 @@ class XcladeBackend:
         self.settings = ctx.settings
         self.profile = ctx.profile
         self._verified = VerifiedTokens()
+
+    @property
+    def _order_fails_in_database(self) -> bool:
+        return self.profile.enabled(FLAG_ORDER_UNKNOWN_COLUMN)
 
     def reset_caches(self) -> None:
         self._verified.clear()
@@ -377,7 +391,11 @@ class XcladeBackend:
         offset: int = 0,
         limit: int = 20,
     ) -> tuple[list[ApiKey], int]:
-        sort = parse_order(order, API_KEY_COLUMNS)
+        sort = parse_order(order, API_KEY_COLUMNS, unknown_fails_in_database=self._order_fails_in_database)
+        unfiltered = not (q or ids or titles or tokens or sort) and key_type is None
+        if unfiltered and created_at is None and updated_at is None and revoked_at is None:
+            # The default listing (by id): one page from the store's sorted index, whatever the total.
+            return self.store.ordered(API_KEYS, "id", False, offset, limit), self.store.count(API_KEYS)
         keys = [
             k
             for k in self.store.all(API_KEYS)
@@ -513,7 +531,9 @@ class XcladeBackend:
         offset: int = 0,
         limit: int = 20,
     ) -> tuple[list[SalesChannel], int]:
-        sort = parse_order(order, SALES_CHANNEL_COLUMNS)
+        sort = parse_order(
+            order, SALES_CHANNEL_COLUMNS, unknown_fails_in_database=self._order_fails_in_database
+        )
         channels = [
             c
             for c in self.store.all(SALES_CHANNELS)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ...clock import isoformat_ms, parse_instant
 from ...engine import Call, Reply
-from .exceptions import InvalidRequest, SecretKeyAsBearer, Unauthorized, body_not_an_object
+from .exceptions import InvalidRequest, SecretKeyAsBearer, Unauthorized, XcladeErrors, body_not_an_object
 from .fields import parse_fields, project
 from .models import (
     DATE_OPERATORS,
@@ -197,6 +197,10 @@ def reject_unparsed_body(call: Call) -> None:
 
 def authenticate(backend: XcladeBackend, call: Call) -> Any:
     """Store routes need a valid publishable key; admin and session routes an admin actor."""
+    if call.operation.has_body and call.body_sent and call.body is None:
+        # A bare JSON `null`: body-parser's strict mode refuses it like any other scalar, before
+        # any route (the engine hands it over as "no body", which optional-body routes accepted).
+        raise XcladeErrors().malformed_json("null")
     schemes = {name for alternative in call.operation.security for name in alternative}
     if not schemes:
         return None
