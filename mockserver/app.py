@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from faker import Faker
 from flask import Flask, Response, current_app, g, request
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import fixtures as fixture_data
@@ -40,11 +42,13 @@ from .ids import IdFactory
 from .journal import MAX_BODY_CHARS, Journal
 from .sqlite_store import SQLiteStore
 from .store import InMemoryStore, StateStore
-from .validation import OpenAPIRequest, OpenAPIResponse, SpecValidator
+from .validation import OpenAPIRequest, OpenAPIResponse, build_validator
 
 log = logging.getLogger("revokit.mock")
 
 CONTROL_PREFIX = "/__revokit"
+_CONTENT = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the environ keys of headers without HTTP_
+_HTTP_CONTENT = ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH")  # what EnvironHeaders skips
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 DEFAULT_JWT_SECRET = "revokit-mock-jwt-secret-not-for-production"
 
@@ -63,6 +67,8 @@ class MockConfig:
     journal_size: int = 500
     frozen_at: datetime | None = None  # start with a frozen clock (tests); None follows real time
     state_path: str | None = None  # keep the state in this SQLite file across restarts
+    # "compiled" (schemas compiled at start-up) or "openapi-core" (the reference, slow): same answers.
+    validator: str = "compiled"
 
 
 class ResponseSpecViolation(AssertionError):
@@ -80,8 +86,9 @@ class MockRuntime:
         self.journal = Journal(config.journal_size)
         self.spec = load_spec(config.family)
         self.operations = operations_of(self.spec)
+        self._templates = {op.operation_id: op.template for op in self.operations}
         check_handlers(self.family, self.operations)
-        self.validator = SpecValidator(self.spec)
+        self.validator = build_validator(self.spec, config.validator)
         self.settings = Settings(jwt_secret=config.jwt_secret, scrypt_n=config.scrypt_n)
         # The seed is always made in memory; a persistent store is filled from it only when it
         # holds no state yet, and a reset restores it either way.
@@ -165,7 +172,7 @@ class MockRuntime:
             body_sent=body_sent,
         )
         call.principal = self.family.authenticate(self.backend, call)
-        oa_request = self._openapi_request(path_params, body if (body_sent or body is not None) else None)
+        oa_request = self._openapi_request(path_params, body, op.template)
         validated = self.validator.validate_request(oa_request, op.template)
         if validated.violations:
             raise errors.validation_failed(validated.violations, op.operation_id)
@@ -179,8 +186,10 @@ class MockRuntime:
             self.check_response(oa_request, response)
         return response
 
-    def _openapi_request(self, path_params: dict[str, str], body: Any) -> OpenAPIRequest:
-        data = None if body is None else json.dumps(body).encode()
+    def _openapi_request(
+        self, path_params: dict[str, str], body: Any, template: str | None
+    ) -> OpenAPIRequest:
+        # The parsed body travels as is; it is serialised again only if openapi-core reads it.
         return OpenAPIRequest(
             method=request.method,
             path=request.path,
@@ -188,8 +197,10 @@ class MockRuntime:
             headers=request.headers,
             cookies=request.cookies,
             path_params=path_params,
-            body=data,
-            content_type="application/json" if data is not None else (request.content_type or ""),
+            body=None,
+            json_body=body,
+            content_type="application/json" if body is not None else (request.content_type or ""),
+            template=template,
         )
 
     def check_response(self, oa_request: OpenAPIRequest, response: Response) -> None:
@@ -217,7 +228,8 @@ class MockRuntime:
             and rule.endpoint.startswith("family.")
         ):
             try:
-                self.check_response(self._openapi_request(request.view_args or {}, None), response)
+                template = self._templates.get(rule.endpoint.split(".", 1)[-1])
+                self.check_response(self._openapi_request(request.view_args or {}, None, template), response)
             except ResponseSpecViolation as violation:
                 return self.spec_violation_response(violation)
         return response
@@ -306,7 +318,12 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
 
     @app.before_request
     def _header_limit() -> None:
-        size = sum(len(k) + len(v) + 4 for k, v in request.headers.items())
+        # The size of request.headers.items(), read from the environ: HTTP_X_API_KEY is X-Api-Key.
+        size = sum(
+            len(k) - (5 if k[0] == "H" else 0) + len(v) + 4
+            for k, v in request.environ.items()
+            if (k.startswith("HTTP_") and k not in _HTTP_CONTENT) or (k in _CONTENT and v)
+        )
         if size > config.max_header_bytes and not request.path.startswith(CONTROL_PREFIX):
             raise rt.family.errors.bad_request(f"request headers exceed {config.max_header_bytes} bytes")
 
@@ -324,7 +341,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
 
     @app.after_request
     def _cors_and_journal(response: Response) -> Response:
-        origin = request.headers.get("Origin")
+        origin = request.environ.get("HTTP_ORIGIN")  # headers.get raises and catches when absent
         if origin:
             # Echo the origin (not "*") so browsers allow credentials: cookies and Authorization.
             response.headers["Access-Control-Allow-Origin"] = origin
@@ -378,7 +395,8 @@ def _view(op: Operation):
     return view
 
 
-def _journal_entry(rt: MockRuntime, response: Response) -> dict[str, Any]:
+def _journal_entry(rt: MockRuntime, response: Response) -> Callable[[], dict[str, Any]]:
+    """The journal's record of this request, formatted only if someone reads the journal."""
     body: Any = g.get("revokit_body")
     if body is None:
         try:
@@ -388,13 +406,22 @@ def _journal_entry(rt: MockRuntime, response: Response) -> dict[str, Any]:
         if raw:
             # Not parsed by the pipeline (refused before, or not JSON): keep it as text.
             body = raw[:MAX_BODY_CHARS].decode("utf-8", "replace")
-    return {
-        "at": isoformat_ms(rt.clock.now()),
-        "method": request.method,
-        "path": request.path,
-        "query": {k: v if len(v) > 1 else v[0] for k, v in request.args.lists()},
-        "headers": {k: v for k, v in request.headers.items()},
-        "body": body,
-        "status": response.status_code,
-        "operation_id": request.url_rule.endpoint.split(".", 1)[-1] if request.url_rule else None,
-    }
+    # Copy what the entry needs, not the request (which holds the raw body): the header entries
+    # of the environ now, their names (HTTP_X_API_KEY -> X-Api-Key) when the journal is read.
+    environ = {k: v for k, v in request.environ.items() if k.startswith("HTTP_") or k in _CONTENT}
+    method, path, args, rule = request.method, request.path, request.args, request.url_rule
+    at, status = rt.clock.now(), response.status_code
+
+    def entry() -> dict[str, Any]:
+        return {
+            "at": isoformat_ms(at),
+            "method": method,
+            "path": path,
+            "query": {k: v if len(v) > 1 else v[0] for k, v in args.lists()},
+            "headers": dict(EnvironHeaders(environ).items()),
+            "body": body,
+            "status": status,
+            "operation_id": rule.endpoint.split(".", 1)[-1] if rule else None,
+        }
+
+    return entry

@@ -10,6 +10,7 @@ of how many records the store holds.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import threading
 from abc import ABC, abstractmethod
@@ -54,6 +55,15 @@ class StateStore(ABC):
     @abstractmethod
     def count(self, kind: str) -> int: ...
 
+    def ordered(
+        self, kind: str, field: str, descending: bool = False, offset: int = 0, limit: int | None = None
+    ) -> list[Any]:
+        """One page of the records of a kind sorted by ``field``, the way a stable sort of
+        ``all(kind)`` orders them (ties keep insertion order, descending too); ``None`` values
+        sort after every other ascending and before them descending."""
+        records = sorted(self.all(kind), key=lambda r: _order_key(getattr(r, field)), reverse=descending)
+        return records[offset:] if limit is None else records[offset : offset + limit]
+
     @abstractmethod
     def snapshot(self) -> object:
         """An opaque copy of the whole state, for ``restore``."""
@@ -68,6 +78,10 @@ class StateStore(ABC):
 
     @abstractmethod
     def kinds(self) -> list[str]: ...
+
+
+def _order_key(value: Any) -> tuple[bool, Any]:
+    return (value is None, 0 if value is None else value)
 
 
 def _jsonable(value: Any) -> Any:
@@ -92,6 +106,12 @@ class InMemoryStore(StateStore):
         # (kind, id, previous record or None) for every change inside the outermost transaction,
         # so a transaction that raises leaves the state exactly as it found it.
         self._undo: list[tuple[str, str, Any]] = []
+        # Sorted indexes for ``ordered``, built on first use and kept up to date from then on:
+        # (kind, field, descending) -> sorted [(order key, ±insertion number, id)].
+        self._sorted: dict[tuple[str, str, bool], list[tuple[Any, int, str]]] = {}
+        # kind -> id -> insertion number, mirroring the order of ``_records[kind]``.
+        self._order_seq: dict[str, dict[str, int]] = {}
+        self._next_order_seq = 0
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -152,11 +172,16 @@ class InMemoryStore(StateStore):
             self._unindex(kind, old)
         table[record.id] = record
         self._add_index(kind, record)
+        if kind in self._order_seq:
+            self._sorted_put(kind, old, record)
 
     def _raw_delete(self, kind: str, record_id: str) -> None:
         old = self._records.get(kind, {}).pop(record_id, None)
         if old is not None:
             self._unindex(kind, old)
+            if kind in self._order_seq:
+                self._sorted_remove(kind, old)
+                del self._order_seq[kind][record_id]
 
     def all(self, kind: str) -> list[Any]:
         with self._lock:
@@ -173,6 +198,54 @@ class InMemoryStore(StateStore):
     def count(self, kind: str) -> int:
         return len(self._records.get(kind, {}))
 
+    def ordered(
+        self, kind: str, field: str, descending: bool = False, offset: int = 0, limit: int | None = None
+    ) -> list[Any]:
+        # A page costs O(log n + page) instead of sorting every record of the kind.
+        with self._lock:
+            index = self._sorted.get((kind, field, descending))
+            if index is None:
+                index = self._build_sorted(kind, field, descending)
+            end = len(index) if limit is None else min(len(index), offset + limit)
+            table = self._records[kind] if index else {}
+            if descending:  # stored ascending by (key, -insertion): read backwards
+                return [table[index[-1 - i][2]] for i in range(offset, end)]
+            return [table[index[i][2]] for i in range(offset, end)]
+
+    def _sort_entry(self, kind: str, field: str, descending: bool, record: Any) -> tuple[Any, int, str]:
+        seq = self._order_seq[kind][record.id]
+        return (_order_key(getattr(record, field)), -seq if descending else seq, record.id)
+
+    def _build_sorted(self, kind: str, field: str, descending: bool) -> list[tuple[Any, int, str]]:
+        table = self._records.get(kind, {})
+        if kind not in self._order_seq:
+            numbers = self._order_seq[kind] = {}
+            for record_id in table:
+                self._next_order_seq += 1
+                numbers[record_id] = self._next_order_seq
+        index = sorted(self._sort_entry(kind, field, descending, r) for r in table.values())
+        self._sorted[(kind, field, descending)] = index
+        return index
+
+    def _sorted_put(self, kind: str, old: Any, record: Any) -> None:
+        numbers = self._order_seq[kind]
+        if old is None:
+            self._next_order_seq += 1
+            numbers[record.id] = self._next_order_seq  # a new record goes last, as in the dict
+        else:
+            self._sorted_remove(kind, old)
+        for (index_kind, field, descending), index in self._sorted.items():
+            if index_kind == kind:
+                bisect.insort(index, self._sort_entry(kind, field, descending, record))
+
+    def _sorted_remove(self, kind: str, old: Any) -> None:
+        for (index_kind, field, descending), index in self._sorted.items():
+            if index_kind == kind:
+                entry = self._sort_entry(kind, field, descending, old)
+                position = bisect.bisect_left(index, entry)
+                if position < len(index) and index[position] == entry:
+                    del index[position]
+
     def snapshot(self) -> object:
         with self._lock:
             records = {kind: dict(table) for kind, table in self._records.items()}
@@ -186,6 +259,8 @@ class InMemoryStore(StateStore):
         records, index = snapshot  # type: ignore[misc]
         with self.transaction():
             self._undo.clear()  # a restore is not undone record by record
+            self._sorted.clear()  # rebuilt on the next ``ordered`` call
+            self._order_seq.clear()
             self._records = {kind: dict(table) for kind, table in records.items()}
             self._index = {
                 kind: {f: {v: dict(ids) for v, ids in values.items()} for f, values in fields.items()}

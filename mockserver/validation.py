@@ -1,34 +1,23 @@
 """The one validation layer: requests and responses checked against the family's spec.
 
-openapi-core does the checking. Its findings are turned into ``Violation`` records (what was
-wrong, where, and with which value) that know nothing of any family's wording; each family's
-``exceptions`` module renders them in the words its real system uses.
-
-Security is deliberately not openapi-core's job here: each family authenticates before validation
-(Medusa answers 401 before it looks at a body), so openapi-core is told every scheme is satisfied.
+``SpecValidator`` is the interface the engine talks to. Two implementations give the same
+answers: ``CompiledValidator`` (mockserver/compiled_validation.py, the default) checks with
+schemas compiled once per operation by ``jsonschema_rs``, and ``OpenAPICoreValidator``
+(mockserver/reference_validation.py) lets openapi-core walk the spec on every call; it is the
+reference semantics, the explanation of every refusal, and selectable with
+``MockConfig(validator="openapi-core")``. Findings become
+``Violation`` records (what was wrong, where, and with which value) that know nothing of any
+family's wording; each family's ``exceptions`` module renders them in the words its real system
+uses.
 """
 
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
-from openapi_core import Config, OpenAPI
-from openapi_core.casting.schemas.exceptions import CastError
-from openapi_core.datatypes import RequestParameters
-from openapi_core.deserializing.exceptions import DeserializeError
-from openapi_core.security.factories import SecurityProviderFactory
-from openapi_core.templating.paths.exceptions import PathError
-from openapi_core.validation.request.exceptions import (
-    InvalidRequestBody,
-    MissingRequestBody,
-    MissingRequiredParameter,
-    MissingRequiredRequestBody,
-    ParameterValidationError,
-    SecurityValidationError,
-)
-from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
@@ -59,17 +48,17 @@ class ValidatedRequest:
     violations: list[Violation] = field(default_factory=list)
 
 
-class _AlwaysSatisfied:
-    def __init__(self, scheme: Any) -> None:
-        self.scheme = scheme
+@dataclass
+class RequestParts:
+    """A request's parameters by location, shaped as openapi-core reads them."""
 
-    def __call__(self, parameters: RequestParameters) -> Any:
-        return None
+    query: Any
+    header: Any
+    cookie: Any
+    path: Any
 
-
-class _FamilyAuthenticates(SecurityProviderFactory):
-    def create(self, scheme: Any) -> Any:
-        return _AlwaysSatisfied(scheme)
+    def __getitem__(self, location: str) -> Any:
+        return getattr(self, location)
 
 
 class OpenAPIRequest:
@@ -86,15 +75,25 @@ class OpenAPIRequest:
         body: bytes | None,
         content_type: str,
         host_url: str = "http://localhost/",
+        json_body: Any = MISSING,
+        template: str | None = None,
     ) -> None:
         self.method = method.lower()
+        self.template = template  # the spec path the router matched, when known
         self.path = path
         self.host_url = host_url
-        self.body = body
+        # The engine hands over the body it already parsed (``json_body``); it is serialised
+        # again only if openapi-core gets to read it.
+        self._body = body
+        self.json_body = json_body
         self.content_type = content_type
-        self.parameters = RequestParameters(
-            query=query, header=headers, cookie=cookies, path=dict(path_params)
-        )
+        self.parameters = RequestParts(query=query, header=headers, cookie=cookies, path=dict(path_params))
+
+    @property
+    def body(self) -> bytes | None:
+        if self._body is None and self.json_body is not MISSING and self.json_body is not None:
+            self._body = json.dumps(self.json_body).encode()
+        return self._body
 
 
 class OpenAPIResponse:
@@ -105,15 +104,11 @@ class OpenAPIResponse:
         self.headers = headers
 
 
-class SpecValidator:
-    """Validates requests and responses of one spec with openapi-core."""
+class SpecValidator(ABC):
+    """Checks the requests and responses of one spec; every implementation answers alike."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
-        # The bundled specs are validated once by `revokit specs` and the test suite; re-validating
-        # the whole document on every app build cost 60-240 ms of start-up.
-        self.api = OpenAPI.from_dict(
-            spec, config=Config(security_provider_factory=_FamilyAuthenticates(), spec_validator_cls=None)
-        )
+        self.spec = spec
         self.declared_query: dict[tuple[str, str], frozenset[str]] = {}
         for template, item in spec.get("paths", {}).items():
             shared = item.get("parameters", [])
@@ -124,25 +119,38 @@ class SpecValidator:
                 names = {p["name"] for p in (_deref(spec, p) for p in params) if p["in"] == "query"}
                 self.declared_query[(template, method.upper())] = frozenset(names)
 
-    def validate_request(self, request: OpenAPIRequest, template: str) -> ValidatedRequest:
-        result = ValidatedRequest()
+    def unknown_query(self, request: OpenAPIRequest, template: str) -> list[Violation]:
+        """Query parameters the operation does not declare (openapi-core ignores them)."""
         declared = self.declared_query.get((template, request.method.upper()), frozenset())
+        found = []
         for name in request.parameters.query:
             # qs-style names (created_at[lt], id[]) belong to the parameter before the bracket.
             base = name.split("[", 1)[0]
             if name not in declared and base not in declared:
                 value = request.parameters.query.get(name)
-                result.violations.append(
-                    Violation("query", base, "unknown", f"unknown query parameter {base!r}", value)
-                )
-        unmarshalled = self.api.unmarshal_request(request)
-        for error in unmarshalled.errors:
-            result.violations.extend(_violations_from(error, request))
-        result.query = dict(unmarshalled.parameters.query or {})
-        return result
+                found.append(Violation("query", base, "unknown", f"unknown query parameter {base!r}", value))
+        return found
 
+    @abstractmethod
+    def validate_request(self, request: OpenAPIRequest, template: str) -> ValidatedRequest:
+        """Typed query parameters and every violation of the operation's parameters and body."""
+
+    @abstractmethod
     def response_errors(self, request: OpenAPIRequest, response: OpenAPIResponse) -> list[str]:
-        return [_describe(e) for e in self.api.iter_response_errors(request, response)]
+        """What is wrong with a response to ``request``; empty when it matches the spec."""
+
+
+def build_validator(spec: dict[str, Any], engine: str = "compiled") -> SpecValidator:
+    """The validator ``engine`` names: ``compiled`` (default) or ``openapi-core``."""
+    if engine == "openapi-core":
+        from .reference_validation import OpenAPICoreValidator
+
+        return OpenAPICoreValidator(spec)
+    if engine == "compiled":
+        from .compiled_validation import CompiledValidator
+
+        return CompiledValidator(spec)
+    raise ValueError(f"unknown validator {engine!r}: use 'compiled' or 'openapi-core'")
 
 
 def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -154,80 +162,10 @@ def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _describe(error: BaseException) -> str:
-    cause = error.__cause__
-    if isinstance(cause, InvalidSchemaValue):
-        details = "; ".join(
-            f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in cause.schema_errors
-        )
-        return f"{error}: {details}"
-    return f"{error}" + (f": {cause}" if cause else "")
+def __getattr__(name: str) -> Any:
+    # openapi-core takes ~0.7 s to import: the reference is loaded when first asked for.
+    if name in ("OpenAPICoreValidator", "violations_from"):
+        from . import reference_validation
 
-
-def _violations_from(error: BaseException, request: OpenAPIRequest) -> list[Violation]:
-    if isinstance(error, SecurityValidationError | PathError):
-        return []  # authentication is the family's; routing is Flask's
-    if isinstance(error, MissingRequestBody) and not isinstance(error, MissingRequiredRequestBody):
-        return []
-    if isinstance(error, MissingRequiredRequestBody):
-        return [Violation("body", "", "missing", "request body is required")]
-    if isinstance(error, MissingRequiredParameter):
-        return [Violation(error.location, error.name, "missing", f"{error.name} is required")]
-    if isinstance(error, ParameterValidationError):
-        return _schema_violations(error.location, error.name, error.__cause__, _param_value(request, error))
-    if isinstance(error, InvalidRequestBody):
-        return _schema_violations("body", "", error.__cause__, _body_value(request))
-    return [Violation("body", "", "invalid", str(error))]
-
-
-def _param_value(request: OpenAPIRequest, error: ParameterValidationError) -> Any:
-    source = getattr(request.parameters, error.location, {})
-    try:
-        if isinstance(source, ImmutableMultiDict):
-            values = source.getlist(error.name)
-            return values[0] if len(values) == 1 else (values or MISSING)
-        return source.get(error.name, MISSING)
-    except Exception:  # a header or cookie container without getlist
-        return MISSING
-
-
-def _body_value(request: OpenAPIRequest) -> Any:
-    try:
-        return json.loads(request.body or b"")
-    except ValueError:
-        return MISSING
-
-
-def _schema_violations(location: str, prefix: str, cause: BaseException | None, raw: Any) -> list[Violation]:
-    if isinstance(cause, CastError):
-        return [Violation(location, prefix, "cast", str(cause), cause.value, cause.type)]
-    if isinstance(cause, DeserializeError):
-        return [Violation(location, prefix, "cast", str(cause), raw)]
-    if not isinstance(cause, InvalidSchemaValue):
-        return [Violation(location, prefix, "invalid", str(cause), raw)]
-    out: list[Violation] = []
-    for err in cause.schema_errors:
-        path = ".".join(str(p) for p in err.absolute_path)
-        dotted = ".".join(p for p in (prefix, path) if p)
-        kind = str(err.validator)
-        if kind == "required":
-            present = err.instance if isinstance(err.instance, dict) else {}
-            for name in err.validator_value:
-                if name not in present:
-                    child = ".".join(p for p in (dotted, name) if p)
-                    out.append(Violation(location, child, "required", err.message, MISSING, name))
-            continue
-        if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(err.instance, dict):
-            known = set((err.schema or {}).get("properties", {}))
-            extras = tuple(k for k in err.instance if k not in known)
-            out.append(Violation(location, dotted, kind, err.message, err.instance, None, extras))
-            continue
-        out.append(Violation(location, dotted, kind, err.message, err.instance, err.validator_value))
-    # jsonschema reports a missing property once per `required` error; name each field once.
-    seen: set[tuple[str, str, str]] = set()
-    unique = []
-    for v in out:
-        if (v.location, v.field, v.kind) not in seen or v.kind != "required":
-            seen.add((v.location, v.field, v.kind))
-            unique.append(v)
-    return unique
+        return getattr(reference_validation, name)
+    raise AttributeError(name)
