@@ -25,12 +25,33 @@ from revokit_testing import TEST_SCRYPT_N
 Patch = Callable[[FamilyDefinition], FamilyDefinition]
 
 
-def _with_handlers(family: FamilyDefinition, **handlers: Callable) -> FamilyDefinition:
-    return FamilyDefinition(**{**family.__dict__, "handlers": {**family.handlers, **handlers}})
+# -- what every family's defects module uses -------------------------------------------------
 
 
-def _with_authenticate(family: FamilyDefinition, authenticate: Callable) -> FamilyDefinition:
-    return FamilyDefinition(**{**family.__dict__, "authenticate": authenticate})
+def with_handlers(family: FamilyDefinition, **handlers: Callable) -> FamilyDefinition:
+    """``family`` with some operations answered by other handlers."""
+    return dataclasses.replace(family, handlers={**family.handlers, **handlers})
+
+
+def with_authenticate(family: FamilyDefinition, authenticate: Callable) -> FamilyDefinition:
+    """``family`` with another authentication step."""
+    return dataclasses.replace(family, authenticate=authenticate)
+
+
+def build_defective_app(family: str, patch: Patch | None = None, profile: str = "contract") -> Flask:
+    """A mock of ``family`` (responses not validated, so a broken body is served as a real
+    backend would serve it) with ``patch`` applied to its family definition."""
+    app = create_app(MockConfig(family=family, profile=profile, scrypt_n=TEST_SCRYPT_N))
+    if patch is not None:
+        runtime = app.extensions["revokit"]
+        runtime.family = patch(runtime.family)
+    return app
+
+
+def seeded_admin(app: Flask) -> Credentials:
+    """A Medusa mock's seeded admin e-mail and password: the Medusa suites log in with them."""
+    admin = app.extensions["revokit"].seed_info["admin"]
+    return Credentials(email=admin["email"], password=admin["password"])
 
 
 # -- the defects --------------------------------------------------------------------------------
@@ -43,7 +64,7 @@ def revoke_does_not_stick(family: FamilyDefinition) -> FamilyDefinition:
         backend.get_key(call.principal, call.path["id"], call.path["keyId"])
         return Reply({})
 
-    return _with_handlers(family, revokeApiKey=revoke)
+    return with_handlers(family, revokeApiKey=revoke)
 
 
 def revoke_takes_siblings(family: FamilyDefinition) -> FamilyDefinition:
@@ -55,7 +76,7 @@ def revoke_takes_siblings(family: FamilyDefinition) -> FamilyDefinition:
             backend.revoke_key(call.principal, call.path["id"], key.id)
         return Reply({})
 
-    return _with_handlers(family, revokeApiKey=revoke)
+    return with_handlers(family, revokeApiKey=revoke)
 
 
 def second_revoke_succeeds(family: FamilyDefinition) -> FamilyDefinition:
@@ -68,7 +89,7 @@ def second_revoke_succeeds(family: FamilyDefinition) -> FamilyDefinition:
             return Reply({})
         return original(backend, call)
 
-    return _with_handlers(family, revokeApiKey=revoke)
+    return with_handlers(family, revokeApiKey=revoke)
 
 
 def wrong_not_found_body(family: FamilyDefinition) -> FamilyDefinition:
@@ -83,7 +104,7 @@ def wrong_not_found_body(family: FamilyDefinition) -> FamilyDefinition:
 
         return handle
 
-    return _with_handlers(
+    return with_handlers(
         family,
         getApiKey=wrapped(family.handlers["getApiKey"]),
         revokeApiKey=wrapped(family.handlers["revokeApiKey"]),
@@ -106,7 +127,7 @@ def plaintext_shown_again(family: FamilyDefinition) -> FamilyDefinition:
             reply.body["key"] = plaintexts[reply.body["id"]]
         return reply
 
-    return _with_handlers(family, createApiKey=create_key, getApiKey=get_key)
+    return with_handlers(family, createApiKey=create_key, getApiKey=get_key)
 
 
 def revoked_key_cached(family: FamilyDefinition) -> FamilyDefinition:
@@ -123,7 +144,7 @@ def revoked_key_cached(family: FamilyDefinition) -> FamilyDefinition:
             verified[token] = principal
         return principal
 
-    return _with_authenticate(family, cached)
+    return with_authenticate(family, cached)
 
 
 def foreign_revoke_allowed(family: FamilyDefinition) -> FamilyDefinition:
@@ -137,7 +158,7 @@ def foreign_revoke_allowed(family: FamilyDefinition) -> FamilyDefinition:
         backend.store.put(KEYS, dataclasses.replace(key, revoked_at=backend.clock.now()))
         return Reply({})
 
-    return _with_handlers(family, revokeApiKey=revoke)
+    return with_handlers(family, revokeApiKey=revoke)
 
 
 def unsigned_token_accepted(family: FamilyDefinition) -> FamilyDefinition:
@@ -159,7 +180,7 @@ def unsigned_token_accepted(family: FamilyDefinition) -> FamilyDefinition:
                     return user
         return authenticate(backend, call)
 
-    return _with_authenticate(family, lenient)
+    return with_authenticate(family, lenient)
 
 
 def missing_token_lists_first_user(family: FamilyDefinition) -> FamilyDefinition:
@@ -171,7 +192,7 @@ def missing_token_lists_first_user(family: FamilyDefinition) -> FamilyDefinition
             return backend.store.all(USERS)[0]
         return authenticate(backend, call)
 
-    return _with_authenticate(family, leaky)
+    return with_authenticate(family, leaky)
 
 
 @dataclass(frozen=True)
@@ -231,13 +252,8 @@ FAMILY = "app-keys"
 
 
 def defective_app(patch: Patch | None = None, profile: str = "contract") -> Flask:
-    """An app-keys mock (responses not validated, so a broken body is served as a real backend
-    would serve it) with ``patch`` applied to its family definition."""
-    app = create_app(MockConfig(family=FAMILY, profile=profile, scrypt_n=TEST_SCRYPT_N))
-    if patch is not None:
-        runtime = app.extensions["revokit"]
-        runtime.family = patch(runtime.family)
-    return app
+    """An app-keys mock with ``patch`` applied (see :func:`build_defective_app`)."""
+    return build_defective_app(FAMILY, patch, profile)
 
 
 def tokens(app: Flask) -> tuple[str, str]:

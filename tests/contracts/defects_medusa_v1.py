@@ -12,28 +12,25 @@ import dataclasses
 import json
 from collections.abc import Callable
 
-from contracts_defects import Defect, Patch, serve
+from contracts_defects import (
+    Defect,
+    Patch,
+    build_defective_app,
+    seeded_admin,
+    serve,
+    with_authenticate,
+    with_handlers,
+)
 from flask import Flask
 
-from revokit.contracts.suite import Credentials
-from revokit.mockserver import MockConfig, create_app
 from revokit.mockserver.engine import Call, FamilyDefinition, Reply
 from revokit.mockserver.families.medusa_v1.exceptions import KeyNotFound, UnknownError
 from revokit.mockserver.families.medusa_v1.models import KEY_LINKS, KEYS, USERS, AdminPrincipal, StoreScope
 from revokit.mockserver.families.medusa_v1.responses import PUBLISHABLE_KEY_HEADER, key_json
-from revokit_testing import TEST_SCRYPT_N
 
 FAMILY = "medusa-v1"
 
 __all__ = ["DEFECTS", "FAMILY", "Defect", "credentials", "defective_app", "serve"]
-
-
-def _with_handlers(family: FamilyDefinition, **handlers: Callable) -> FamilyDefinition:
-    return dataclasses.replace(family, handlers={**family.handlers, **handlers})
-
-
-def _with_authenticate(family: FamilyDefinition, authenticate: Callable) -> FamilyDefinition:
-    return dataclasses.replace(family, authenticate=authenticate)
 
 
 def _is_store(call: Call) -> bool:
@@ -60,7 +57,7 @@ def revoke_does_not_stick(family: FamilyDefinition) -> FamilyDefinition:
         shown = dataclasses.replace(key, revoked_at=now, revoked_by=call.principal.user_id, updated_at=now)
         return Reply({"publishable_api_key": key_json(shown)})
 
-    return _with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
+    return with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
 
 
 def revoked_key_accepted_on_store(family: FamilyDefinition) -> FamilyDefinition:
@@ -76,7 +73,7 @@ def revoked_key_accepted_on_store(family: FamilyDefinition) -> FamilyDefinition:
                 return StoreScope(key_id, tuple(link.sales_channel_id for link in links))
         return authenticate(backend, call)
 
-    return _with_authenticate(family, lenient)
+    return with_authenticate(family, lenient)
 
 
 def revoke_takes_siblings(family: FamilyDefinition) -> FamilyDefinition:
@@ -94,7 +91,7 @@ def revoke_takes_siblings(family: FamilyDefinition) -> FamilyDefinition:
                 backend.revoke_key(sibling.id, call.principal.user_id)
         return reply
 
-    return _with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
+    return with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
 
 
 def second_revoke_succeeds(family: FamilyDefinition) -> FamilyDefinition:
@@ -112,7 +109,7 @@ def second_revoke_succeeds(family: FamilyDefinition) -> FamilyDefinition:
             return Reply({"publishable_api_key": key_json(again)})
         return original(backend, call)
 
-    return _with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
+    return with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
 
 
 def revoke_answer_lacks_revoked_by(family: FamilyDefinition) -> FamilyDefinition:
@@ -124,7 +121,7 @@ def revoke_answer_lacks_revoked_by(family: FamilyDefinition) -> FamilyDefinition
         reply.body["publishable_api_key"].pop("revoked_by", None)
         return reply
 
-    return _with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
+    return with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
 
 
 def key_not_found_in_other_words(family: FamilyDefinition) -> FamilyDefinition:
@@ -144,7 +141,7 @@ def key_not_found_in_other_words(family: FamilyDefinition) -> FamilyDefinition:
         "DeletePublishableApiKeysPublishableApiKey",
         "PostPublishableApiKeysPublishableApiKeyRevoke",
     ]
-    return _with_handlers(family, **{name: wrapped(family.handlers[name]) for name in names})
+    return with_handlers(family, **{name: wrapped(family.handlers[name]) for name in names})
 
 
 def server_error_on_missing_title(family: FamilyDefinition) -> FamilyDefinition:
@@ -160,7 +157,7 @@ def server_error_on_missing_title(family: FamilyDefinition) -> FamilyDefinition:
             raise UnknownError()
         return principal
 
-    return _with_authenticate(family, crashing)
+    return with_authenticate(family, crashing)
 
 
 def channel_list_without_auth(family: FamilyDefinition) -> FamilyDefinition:
@@ -173,7 +170,7 @@ def channel_list_without_auth(family: FamilyDefinition) -> FamilyDefinition:
             return AdminPrincipal(backend.store.all(USERS)[0].id, "session")
         return authenticate(backend, call)
 
-    return _with_authenticate(family, leaky)
+    return with_authenticate(family, leaky)
 
 
 def api_token_accepted_as_bearer(family: FamilyDefinition) -> FamilyDefinition:
@@ -188,7 +185,7 @@ def api_token_accepted_as_bearer(family: FamilyDefinition) -> FamilyDefinition:
                 return AdminPrincipal(user.id, "api_token")
         return authenticate(backend, call)
 
-    return _with_authenticate(family, lenient)
+    return with_authenticate(family, lenient)
 
 
 def unsigned_jwt_accepted(family: FamilyDefinition) -> FamilyDefinition:
@@ -207,7 +204,7 @@ def unsigned_jwt_accepted(family: FamilyDefinition) -> FamilyDefinition:
                 return AdminPrincipal(str(claims["user_id"]), "jwt")
         return authenticate(backend, call)
 
-    return _with_authenticate(family, lenient)
+    return with_authenticate(family, lenient)
 
 
 def store_ignores_key_channels(family: FamilyDefinition) -> FamilyDefinition:
@@ -220,7 +217,7 @@ def store_ignores_key_channels(family: FamilyDefinition) -> FamilyDefinition:
             return StoreScope(principal.key_id)
         return principal
 
-    return _with_authenticate(family, unscoped)
+    return with_authenticate(family, unscoped)
 
 
 def batch_remove_drops_every_channel(family: FamilyDefinition) -> FamilyDefinition:
@@ -232,7 +229,7 @@ def batch_remove_drops_every_channel(family: FamilyDefinition) -> FamilyDefiniti
             backend.store.delete(KEY_LINKS, link.id)
         return Reply({"publishable_api_key": key_json(key)})
 
-    return _with_handlers(family, DeletePublishableApiKeySalesChannelsChannelsBatch=remove)
+    return with_handlers(family, DeletePublishableApiKeySalesChannelsChannelsBatch=remove)
 
 
 def delete_only_revokes(family: FamilyDefinition) -> FamilyDefinition:
@@ -244,7 +241,7 @@ def delete_only_revokes(family: FamilyDefinition) -> FamilyDefinition:
             backend.revoke_key(key.id, call.principal.user_id)
         return Reply({"id": key.id, "object": "publishable_api_key", "deleted": True})
 
-    return _with_handlers(family, DeletePublishableApiKeysPublishableApiKey=delete)
+    return with_handlers(family, DeletePublishableApiKeysPublishableApiKey=delete)
 
 
 def deleted_key_scopes_store(family: FamilyDefinition) -> FamilyDefinition:
@@ -259,7 +256,7 @@ def deleted_key_scopes_store(family: FamilyDefinition) -> FamilyDefinition:
                 return StoreScope(key_id, tuple(link.sales_channel_id for link in links))
         return authenticate(backend, call)
 
-    return _with_authenticate(family, by_links)
+    return with_authenticate(family, by_links)
 
 
 def logout_keeps_session(family: FamilyDefinition) -> FamilyDefinition:
@@ -268,7 +265,7 @@ def logout_keeps_session(family: FamilyDefinition) -> FamilyDefinition:
     def logout(backend, call: Call) -> Reply:
         return Reply("OK", content_type="text/plain; charset=utf-8")
 
-    return _with_handlers(family, DeleteAuth=logout)
+    return with_handlers(family, DeleteAuth=logout)
 
 
 DEFECTS: list[Defect] = [
@@ -349,16 +346,9 @@ DEFECTS: list[Defect] = [
 
 
 def defective_app(patch: Patch | None = None, profile: str = "contract") -> Flask:
-    """A Medusa 1.20 mock (responses not validated, so a broken body is served as a real backend
-    would serve it) with ``patch`` applied to its family definition."""
-    app = create_app(MockConfig(family=FAMILY, scrypt_n=TEST_SCRYPT_N, profile=profile))
-    if patch is not None:
-        runtime = app.extensions["revokit"]
-        runtime.family = patch(runtime.family)
-    return app
+    """A Medusa 1.20 mock with ``patch`` applied (see ``contracts_defects.build_defective_app``)."""
+    return build_defective_app(FAMILY, patch, profile)
 
 
-def credentials(app: Flask) -> Credentials:
-    """The seeded admin's e-mail and password: the suite logs in with them."""
-    admin = app.extensions["revokit"].seed_info["admin"]
-    return Credentials(email=admin["email"], password=admin["password"])
+#: The seeded admin's e-mail and password: the suite logs in with them.
+credentials = seeded_admin

@@ -10,32 +10,29 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from contracts_defects import Defect, Patch, serve
+from contracts_defects import (
+    Defect,
+    Patch,
+    build_defective_app,
+    seeded_admin,
+    serve,
+    with_authenticate,
+    with_handlers,
+)
 from flask import Flask
 
-from revokit.contracts.suite import Credentials
-from revokit.mockserver import MockConfig, create_app
 from revokit.mockserver.engine import Call, FamilyDefinition, Reply
 from revokit.mockserver.families.xclade_v2.exceptions import NotFound, UnknownError, XcladeErrors
 from revokit.mockserver.families.xclade_v2.models import API_KEYS, PUBLISHABLE, SECRET, Actor
 from revokit.mockserver.families.xclade_v2.responses import api_key_json
-from revokit_testing import TEST_SCRYPT_N
 
 FAMILY = "xclade-v2"
 
 __all__ = ["DEFECTS", "FAMILY", "Defect", "credentials", "defective_app", "serve"]
-
-
-def _with_handlers(family: FamilyDefinition, **handlers: Callable) -> FamilyDefinition:
-    return dataclasses.replace(family, handlers={**family.handlers, **handlers})
-
-
-def _with_authenticate(family: FamilyDefinition, authenticate: Callable) -> FamilyDefinition:
-    return dataclasses.replace(family, authenticate=authenticate)
 
 
 def _fields(call: Call) -> str | None:
@@ -75,7 +72,7 @@ def revoke_does_not_stick(family: FamilyDefinition) -> FamilyDefinition:
         shown = dataclasses.replace(key, revoked_at=at, revoked_by=call.principal.actor_id, updated_at=now)
         return Reply({"api_key": api_key_json(backend, shown, _fields(call))})
 
-    return _with_handlers(family, PostApiKeysIdRevoke=revoke)
+    return with_handlers(family, PostApiKeysIdRevoke=revoke)
 
 
 def revoked_secret_key_cached(family: FamilyDefinition) -> FamilyDefinition:
@@ -92,7 +89,7 @@ def revoked_secret_key_cached(family: FamilyDefinition) -> FamilyDefinition:
             verified[token] = actor
         return actor
 
-    return _with_authenticate(family, cached)
+    return with_authenticate(family, cached)
 
 
 def revoke_takes_a_sibling(family: FamilyDefinition) -> FamilyDefinition:
@@ -114,7 +111,7 @@ def revoke_takes_a_sibling(family: FamilyDefinition) -> FamilyDefinition:
                 backend.store.put(API_KEYS, dataclasses.replace(newest, revoked_at=now, revoked_by="defect"))
         return reply
 
-    return _with_handlers(family, PostApiKeysIdRevoke=revoke)
+    return with_handlers(family, PostApiKeysIdRevoke=revoke)
 
 
 def secret_revoked_twice(family: FamilyDefinition) -> FamilyDefinition:
@@ -132,7 +129,7 @@ def secret_revoked_twice(family: FamilyDefinition) -> FamilyDefinition:
             return Reply({"api_key": api_key_json(backend, moved, _fields(call))})
         return original(backend, call)
 
-    return _with_handlers(family, PostApiKeysIdRevoke=revoke)
+    return with_handlers(family, PostApiKeysIdRevoke=revoke)
 
 
 def store_ignores_revocation(family: FamilyDefinition) -> FamilyDefinition:
@@ -147,7 +144,7 @@ def store_ignores_revocation(family: FamilyDefinition) -> FamilyDefinition:
                     return key
         return authenticate(backend, call)
 
-    return _with_authenticate(family, lenient)
+    return with_authenticate(family, lenient)
 
 
 def revoke_in_ignored(family: FamilyDefinition) -> FamilyDefinition:
@@ -157,7 +154,7 @@ def revoke_in_ignored(family: FamilyDefinition) -> FamilyDefinition:
     def revoke(backend, call: Call) -> Reply:
         return original(backend, dataclasses.replace(call, body={}))
 
-    return _with_handlers(family, PostApiKeysIdRevoke=revoke)
+    return with_handlers(family, PostApiKeysIdRevoke=revoke)
 
 
 def delete_skips_revoke_check(family: FamilyDefinition) -> FamilyDefinition:
@@ -171,7 +168,7 @@ def delete_skips_revoke_check(family: FamilyDefinition) -> FamilyDefinition:
             return Reply({"id": key.id, "object": "api_key", "deleted": True})
         return original(backend, call)
 
-    return _with_handlers(family, DeleteApiKeysId=delete)
+    return with_handlers(family, DeleteApiKeysId=delete)
 
 
 def secret_shown_twice(family: FamilyDefinition) -> FamilyDefinition:
@@ -191,7 +188,7 @@ def secret_shown_twice(family: FamilyDefinition) -> FamilyDefinition:
             key["token"] = tokens[key["id"]]
         return reply
 
-    return _with_handlers(family, PostApiKeys=create_key, GetApiKeysId=get_key)
+    return with_handlers(family, PostApiKeys=create_key, GetApiKeysId=get_key)
 
 
 def not_found_in_other_words(family: FamilyDefinition) -> FamilyDefinition:
@@ -204,7 +201,7 @@ def not_found_in_other_words(family: FamilyDefinition) -> FamilyDefinition:
         except NotFound:
             return Reply({"type": "not_found", "message": "API key not found"}, status=404)
 
-    return _with_handlers(family, GetApiKeysId=get_key)
+    return with_handlers(family, GetApiKeysId=get_key)
 
 
 def key_list_without_auth(family: FamilyDefinition) -> FamilyDefinition:
@@ -216,7 +213,7 @@ def key_list_without_auth(family: FamilyDefinition) -> FamilyDefinition:
             return Actor("user_debug", "user")
         return authenticate(backend, call)
 
-    return _with_authenticate(family, leaky)
+    return with_authenticate(family, leaky)
 
 
 class _CrashingOnBadKeyType(XcladeErrors):
@@ -242,7 +239,7 @@ def list_without_count(family: FamilyDefinition) -> FamilyDefinition:
         reply.body.pop("count", None)
         return reply
 
-    return _with_handlers(family, GetApiKeys=list_keys)
+    return with_handlers(family, GetApiKeys=list_keys)
 
 
 def logout_keeps_session(family: FamilyDefinition) -> FamilyDefinition:
@@ -253,7 +250,7 @@ def logout_keeps_session(family: FamilyDefinition) -> FamilyDefinition:
             {"success": True}, cookies=[{"key": "connect.sid", "value": "", "path": "/", "expires": 0}]
         )
 
-    return _with_handlers(family, DeleteSession=delete_session)
+    return with_handlers(family, DeleteSession=delete_session)
 
 
 DEFECTS: list[Defect] = [
@@ -330,16 +327,9 @@ DEFECTS: list[Defect] = [
 
 
 def defective_app(patch: Patch | None = None, profile: str = "contract") -> Flask:
-    """A Medusa 2.21 mock (responses not validated, so a broken body is served as a real backend
-    would serve it) with ``patch`` applied to its family definition."""
-    app = create_app(MockConfig(family=FAMILY, scrypt_n=TEST_SCRYPT_N, profile=profile))
-    if patch is not None:
-        runtime = app.extensions["revokit"]
-        runtime.family = patch(runtime.family)
-    return app
+    """A Medusa 2.21 mock with ``patch`` applied (see ``contracts_defects.build_defective_app``)."""
+    return build_defective_app(FAMILY, patch, profile)
 
 
-def credentials(app: Flask) -> Credentials:
-    """The seeded admin's e-mail and password: the suite logs in with them."""
-    admin = app.extensions["revokit"].seed_info["admin"]
-    return Credentials(email=admin["email"], password=admin["password"])
+#: The seeded admin's e-mail and password: the suite logs in with them.
+credentials = seeded_admin
