@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import logging
 import os
 import shutil
 import signal
@@ -41,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -221,6 +223,7 @@ def serve(workload_file: str, threads: int) -> None:
     from waitress import create_server
 
     app = bare_app(json.loads(Path(workload_file).read_text()))
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # as `revokit mock` does
     server = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="bench")
     print(f"READY {server.effective_port}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: server.close() or sys.exit(0))
@@ -244,6 +247,14 @@ class Server:
                 self.stop()
                 raise RuntimeError(f"{argv[:4]} did not start: {line!r}")
             self.port = int(line.split()[1])
+        # Keep reading what the server prints: a full pipe would block its logging, and with it
+        # the request that logs.
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        if self.proc.stdout is not None:
+            for _ in self.proc.stdout:
+                pass
 
     def stop(self) -> None:
         if self.proc.poll() is None:

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from faker import Faker
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
+from flask import request as _request_proxy
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -141,6 +142,8 @@ class MockRuntime:
 
     def dispatch(self, op: Operation, path_params: dict[str, str]) -> Response:
         errors = self.family.errors
+        # The proxy resolves the request context on every attribute read; resolve it once.
+        request: Request = _request_proxy._get_current_object()  # type: ignore[attr-defined]
         raw = request.get_data(cache=True)
         if len(raw) > self.config.max_body_bytes:
             raise errors.body_too_large(self.config.max_body_bytes)
@@ -172,7 +175,7 @@ class MockRuntime:
             body_sent=body_sent,
         )
         call.principal = self.family.authenticate(self.backend, call)
-        oa_request = self._openapi_request(path_params, body, op.template)
+        oa_request = self._openapi_request(request, path_params, body, op.template)
         validated = self.validator.validate_request(oa_request, op.template)
         if validated.violations:
             raise errors.validation_failed(validated.violations, op.operation_id)
@@ -187,7 +190,7 @@ class MockRuntime:
         return response
 
     def _openapi_request(
-        self, path_params: dict[str, str], body: Any, template: str | None
+        self, request: Request, path_params: dict[str, str], body: Any, template: str | None
     ) -> OpenAPIRequest:
         # The parsed body travels as is; it is serialised again only if openapi-core reads it.
         return OpenAPIRequest(
@@ -229,7 +232,8 @@ class MockRuntime:
         ):
             try:
                 template = self._templates.get(rule.endpoint.split(".", 1)[-1])
-                self.check_response(self._openapi_request(request.view_args or {}, None, template), response)
+                oa_request = self._openapi_request(request, request.view_args or {}, None, template)
+                self.check_response(oa_request, response)
             except ResponseSpecViolation as violation:
                 return self.spec_violation_response(violation)
         return response
@@ -278,12 +282,11 @@ def parse_json(raw: bytes) -> Any:
 
 def _to_response(item: Any) -> Response:
     data, status, headers, content_type = render(item)
-    response = Response(data, status=status)
-    response.headers.extend(headers)
+    # One constructor call: building a default text/html response and then rewriting its headers
+    # cost a tenth of a fast request.
+    response = Response(data, status=status, headers=headers or None, content_type=content_type)
     if content_type is None:
         del response.headers["Content-Type"]
-    else:
-        response.headers["Content-Type"] = content_type
     return response
 
 
@@ -341,6 +344,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
 
     @app.after_request
     def _cors_and_journal(response: Response) -> Response:
+        request: Request = _request_proxy._get_current_object()  # type: ignore[attr-defined]
         origin = request.environ.get("HTTP_ORIGIN")  # headers.get raises and catches when absent
         if origin:
             # Echo the origin (not "*") so browsers allow credentials: cookies and Authorization.
@@ -349,7 +353,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             response.headers["Access-Control-Expose-Headers"] = "Set-Cookie, Allow"
             response.vary.add("Origin")
         if not request.path.startswith(CONTROL_PREFIX) and request.method != "OPTIONS":
-            rt.journal.record(_journal_entry(rt, response))
+            rt.journal.record(_journal_entry(rt, request, response))
         return response
 
     @app.errorhandler(ApiError)
@@ -395,7 +399,7 @@ def _view(op: Operation):
     return view
 
 
-def _journal_entry(rt: MockRuntime, response: Response) -> Callable[[], dict[str, Any]]:
+def _journal_entry(rt: MockRuntime, request: Request, response: Response) -> Callable[[], dict[str, Any]]:
     """The journal's record of this request, formatted only if someone reads the journal."""
     body: Any = g.get("revokit_body")
     if body is None:

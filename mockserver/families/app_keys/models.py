@@ -8,6 +8,7 @@ it is gone: every look-up treats it as missing.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -70,9 +71,11 @@ def redact(token: str) -> str:
     return f"{token[:11]}...{token[-4:]}"
 
 
+_KEY_SHAPE = re.compile(re.escape(TOKEN_PREFIX) + "[0-9a-f]{64}")
+
+
 def is_key_shaped(token: str) -> bool:
-    body = token[len(TOKEN_PREFIX) :]
-    return token.startswith(TOKEN_PREFIX) and len(body) == 64 and all(c in "0123456789abcdef" for c in body)
+    return _KEY_SHAPE.fullmatch(token) is not None
 
 
 @lru_cache(maxsize=256)
