@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import threading
 
@@ -22,6 +23,50 @@ def new_salt() -> str:
 def hash_secret(token: str, salt: str, *, n: int = DEFAULT_SCRYPT_N) -> str:
     digest = hashlib.scrypt(token.encode(), salt=salt.encode(), n=n, r=8, p=1, dklen=64, maxmem=2**27)
     return digest.hex()
+
+
+# Seed data is deterministic, so the default seed's secrets, salts and therefore hashes are the
+# same on every start; scrypt at the production cost is most of `revokit mock`'s start-up. The
+# hashes are shipped (fixtures/seed_hashes.json, keyed by a digest of every input, so a changed
+# seed or cost simply misses and is computed) and remembered for the process.
+SEED_HASHES_FILE = "seed_hashes.json"
+_seed_hashes: dict[str, str] | None = None
+_seed_hashes_lock = threading.Lock()
+
+
+def seed_hash_key(token: str, salt: str, n: int) -> str:
+    return hashlib.sha256(f"{n}\x00{salt}\x00{token}".encode()).hexdigest()
+
+
+def _shipped_seed_hashes() -> dict[str, str]:
+    from importlib.resources import files
+
+    try:
+        return dict(json.loads(files("revokit.fixtures").joinpath(SEED_HASHES_FILE).read_text()))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def seed_hash(token: str, salt: str, *, n: int = DEFAULT_SCRYPT_N) -> str:
+    """``hash_secret`` for seed data: served from the shipped and remembered hashes when they
+    hold this exact (token, salt, n), computed (and remembered) otherwise."""
+    global _seed_hashes
+    with _seed_hashes_lock:
+        if _seed_hashes is None:
+            _seed_hashes = _shipped_seed_hashes()
+        known = _seed_hashes.get(seed_hash_key(token, salt, n))
+    if known is not None:
+        return known
+    digest = hash_secret(token, salt, n=n)
+    with _seed_hashes_lock:
+        _seed_hashes[seed_hash_key(token, salt, n)] = digest
+    return digest
+
+
+def remembered_seed_hashes() -> dict[str, str]:
+    """Every seed hash this process served (to regenerate the shipped file)."""
+    with _seed_hashes_lock:
+        return dict(_seed_hashes or {})
 
 
 def verify_secret(token: str, salt: str, stored_hash: str, *, n: int = DEFAULT_SCRYPT_N) -> bool:

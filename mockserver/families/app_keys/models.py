@@ -11,13 +11,12 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 import jwt
 
 from ...engine import BackendContext, SeedContext
-from ...hashing import VerifiedTokens, hash_secret, verify_secret
+from ...hashing import VerifiedTokens, hash_secret, seed_hash, verify_secret
 from .exceptions import Forbidden, NotFound, Unauthorized
 
 USERS = "users"
@@ -76,12 +75,6 @@ _KEY_SHAPE = re.compile(re.escape(TOKEN_PREFIX) + "[0-9a-f]{64}")
 
 def is_key_shaped(token: str) -> bool:
     return _KEY_SHAPE.fullmatch(token) is not None
-
-
-@lru_cache(maxsize=256)
-def _seed_hash(token: str, salt: str, n: int) -> str:
-    # Seeding hashes the same deterministic tokens every time a mock starts; remember them.
-    return hash_secret(token, salt, n=n)
 
 
 class AppKeysBackend:
@@ -256,7 +249,7 @@ class AppKeysBackend:
                             key_spec["name"],
                             token,
                             salt,
-                            _seed_hash(token, salt, self.settings.scrypt_n),
+                            seed_hash(token, salt, n=self.settings.scrypt_n),
                         ),
                         id=ctx.ids.uuid4(),
                         created_at=at,

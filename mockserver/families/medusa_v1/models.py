@@ -18,7 +18,7 @@ from typing import Any
 import jwt
 
 from ...engine import BackendContext, SeedContext
-from ...hashing import hash_secret, verify_secret
+from ...hashing import seed_hash, verify_secret
 from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
 from .exceptions import (
     AlreadyRevoked,
@@ -645,7 +645,7 @@ class MedusaV1Backend:
             role=admin_spec.get("role", "admin"),
             api_token=admin_spec.get("api_token") or ctx.ids.token_hex(24),
             password_salt=salt,
-            password_hash=_seed_hash(admin_spec["password"], salt, self.settings.scrypt_n),
+            password_hash=seed_hash(admin_spec["password"], salt, n=self.settings.scrypt_n),
             created_at=at,
             updated_at=at,
         )
@@ -740,17 +740,6 @@ class MedusaV1Backend:
             "products": products_out,
             "publishable_api_keys": keys_out,
         }
-
-
-_SEED_HASHES: dict[tuple[str, str, int], str] = {}
-
-
-def _seed_hash(password: str, salt: str, n: int) -> str:
-    # Every mock start (and every test app) hashes the same seeded password; remember it.
-    key = (password, salt, n)
-    if key not in _SEED_HASHES:
-        _SEED_HASHES[key] = hash_secret(password, salt, n=n)
-    return _SEED_HASHES[key]
 
 
 def _handle(title: str) -> str:

@@ -24,14 +24,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 import jwt
 
 from ...clock import isoformat_ms
 from ...engine import BackendContext, SeedContext
-from ...hashing import VerifiedTokens, hash_secret, verify_secret
+from ...hashing import VerifiedTokens, hash_secret, seed_hash, verify_secret
 from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
 from .exceptions import (
     ApiKeyNotFound,
@@ -169,12 +168,6 @@ class ApiKey:
 
 def redact(token: str) -> str:
     return f"{token[:6]}***{token[-3:]}"
-
-
-@lru_cache(maxsize=256)
-def _seed_hash(secret: str, salt: str, n: int) -> str:
-    # A mock start hashes the same deterministic seed secrets every time; remember them.
-    return hash_secret(secret, salt, n=n)
 
 
 # -- list helpers -------------------------------------------------------------------------------
@@ -642,7 +635,7 @@ class XcladeBackend:
             last_name=admin.get("last_name"),
             auth_identity_id=ctx.ids.prefixed_ulid("authid", at),
             password_salt=salt,
-            password_hash=_seed_hash(admin["password"], salt, n),
+            password_hash=seed_hash(admin["password"], salt, n=n),
             created_at=at,
         )
         self.store.put(USERS, user)
@@ -733,7 +726,7 @@ class XcladeBackend:
         token = _TOKEN_PREFIX[key_type] + ctx.ids.token_hex(32)
         if key_type == SECRET:
             salt = ctx.ids.token_hex(16)
-            stored = _seed_hash(token, salt, self.settings.scrypt_n)
+            stored = seed_hash(token, salt, n=self.settings.scrypt_n)
         else:
             salt, stored = "", token
         state = spec.get("state", "active")
