@@ -160,12 +160,3 @@ def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
             target = target[part]
         node = target
     return node
-
-
-def __getattr__(name: str) -> Any:
-    # openapi-core takes ~0.7 s to import: the reference is loaded when first asked for.
-    if name in ("OpenAPICoreValidator", "violations_from"):
-        from . import reference_validation
-
-        return getattr(reference_validation, name)
-    raise AttributeError(name)

@@ -170,18 +170,12 @@ class MedusaV1Kit(_MedusaKit):
         return MedusaV1KeyFactory(self, admin.with_headers({FIXTURE_HEADER: "factory"}))
 
 
-class MedusaV1KeyFactory:
-    """Publishable keys of medusa-v1 in any state, with or without sales channels.
+class _MedusaKeyFactory:
+    """What both Medusa key factories share: the admin client, sales channels, the store client."""
 
-    ``factory()`` is an active key; ``factory("revoked", sales_channels=2)`` a revoked key linked
-    to two new channels; ``sales_channels=["sc_..."]`` links existing ones. v1 has neither secret
-    keys nor scheduled revokes.
-    """
+    family: str = ""
 
-    family = "medusa-v1"
-    states = ("active", "revoked", "deleted")
-
-    def __init__(self, kit: MedusaV1Kit, admin: Client) -> None:
+    def __init__(self, kit: MedusaV1Kit | XcladeV2Kit, admin: Client) -> None:
         self.kit = kit
         self.admin = admin
 
@@ -191,14 +185,31 @@ class MedusaV1KeyFactory:
         if description is not None:
             body["description"] = description
         response = self.admin.post("/admin/sales-channels", json=body)
-        return expect_status(response, 200, doing="medusa-v1: creating a sales channel").json()[
+        return expect_status(response, 200, doing=f"{self.family}: creating a sales channel").json()[
             "sales_channel"
         ]
 
     def _channels(self, sales_channels: int | Sequence[str]) -> list[str]:
+        """``n`` new channels, or the given channel ids."""
         if isinstance(sales_channels, int):
             return [self.sales_channel()["id"] for _ in range(sales_channels)]
         return [str(c) for c in sales_channels]
+
+    def store_client(self, key: MadeKey | str) -> Client:
+        """The store API with ``x-publishable-api-key`` set to ``key``."""
+        return self.kit.store(key)
+
+
+class MedusaV1KeyFactory(_MedusaKeyFactory):
+    """Publishable keys of medusa-v1 in any state, with or without sales channels.
+
+    ``factory()`` is an active key; ``factory("revoked", sales_channels=2)`` a revoked key linked
+    to two new channels; ``sales_channels=["sc_..."]`` links existing ones. v1 has neither secret
+    keys nor scheduled revokes.
+    """
+
+    family = "medusa-v1"
+    states = ("active", "revoked", "deleted")
 
     def __call__(
         self,
@@ -242,10 +253,6 @@ class MedusaV1KeyFactory:
 
     def deleted(self, **options: Any) -> MadeKey:
         return self("deleted", **options)
-
-    def store_client(self, key: MadeKey | str) -> Client:
-        """The store API with ``x-publishable-api-key`` set to ``key``."""
-        return self.kit.store(key)
 
 
 # -- xclade-v2 ----------------------------------------------------------------------------------
@@ -304,7 +311,7 @@ class XcladeV2Kit(_MedusaKit):
         return XcladeV2KeyFactory(self, admin.with_headers({FIXTURE_HEADER: "factory"}))
 
 
-class XcladeV2KeyFactory:
+class XcladeV2KeyFactory(_MedusaKeyFactory):
     """Secret and publishable keys of xclade-v2 in any state.
 
     ``factory()`` is an active publishable key; ``factory("scheduled", type="secret",
@@ -315,20 +322,7 @@ class XcladeV2KeyFactory:
 
     family = "xclade-v2"
     states = ("active", "revoked", "scheduled", "deleted")
-
-    def __init__(self, kit: XcladeV2Kit, admin: Client) -> None:
-        self.kit = kit
-        self.admin = admin
-
-    def sales_channel(self, name: str | None = None, description: str | None = None) -> dict[str, Any]:
-        """A new sales channel (``POST /admin/sales-channels``), as the API returns it."""
-        body: dict[str, Any] = {"name": name or _label("channel")}
-        if description is not None:
-            body["description"] = description
-        response = self.admin.post("/admin/sales-channels", json=body)
-        return expect_status(response, 200, doing="xclade-v2: creating a sales channel").json()[
-            "sales_channel"
-        ]
+    kit: XcladeV2Kit
 
     def sales_channels(self, **params: Any) -> list[dict[str, Any]]:
         """Existing sales channels (``GET /admin/sales-channels``)."""
@@ -355,11 +349,7 @@ class XcladeV2KeyFactory:
         response = self.admin.post("/admin/api-keys", json={"title": title, "type": type})
         data = expect_status(response, 200, doing=f"xclade-v2: creating a {type} key").json()["api_key"]
         key_id, token = data["id"], data["token"]
-        channels = (
-            [self.sales_channel()["id"] for _ in range(sales_channels)]
-            if isinstance(sales_channels, int)
-            else [str(c) for c in sales_channels]
-        )
+        channels = self._channels(sales_channels)
         if channels:
             response = self.admin.post(f"/admin/api-keys/{key_id}/sales-channels", json={"add": channels})
             data = expect_status(response, 200, doing="xclade-v2: linking sales channels").json()["api_key"]
@@ -379,10 +369,6 @@ class XcladeV2KeyFactory:
 
     def secret(self, state: str = "active", **options: Any) -> MadeKey:
         return self(state, type="secret", **options)
-
-    def store_client(self, key: MadeKey | str) -> Client:
-        """The store API with ``x-publishable-api-key`` set to ``key``."""
-        return self.kit.store(key)
 
     def secret_client(self, key: MadeKey | str) -> Client:
         """The admin API authenticated by the secret ``key`` (HTTP Basic)."""

@@ -28,7 +28,8 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from revokit.mockserver import MockConfig, create_app
 from revokit.mockserver.compiled_validation import CompiledValidator
-from revokit.mockserver.validation import MISSING, OpenAPICoreValidator, OpenAPIRequest, OpenAPIResponse
+from revokit.mockserver.reference_validation import OpenAPICoreValidator
+from revokit.mockserver.validation import MISSING, OpenAPIRequest, OpenAPIResponse
 from revokit.specs import load_spec
 from revokit_testing import TEST_SCRYPT_N
 
