@@ -154,6 +154,8 @@ class MockRuntime:
             if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
                 try:
                     body = parse_json(raw)
+                except JsonTooDeep as exc:
+                    raise errors.json_too_deep(str(exc)) from None
                 except ValueError as exc:
                     raise errors.malformed_json(str(exc)) from None
                 g.revokit_body = body
@@ -250,6 +252,10 @@ class MockRuntime:
 MAX_JSON_DEPTH = 64
 
 
+class JsonTooDeep(ValueError):
+    """Well-formed, perhaps, but nested deeper than ``MAX_JSON_DEPTH``: not a syntax error."""
+
+
 def parse_json(raw: bytes) -> Any:
     """Strict UTF-8 JSON, refused (``ValueError``) when malformed or nested deeper than
     ``MAX_JSON_DEPTH``: deep nesting would otherwise exhaust the recursion of every later step."""
@@ -271,7 +277,7 @@ def parse_json(raw: bytes) -> Any:
             depth += 1
             deepest = max(deepest, depth)
             if deepest > MAX_JSON_DEPTH:
-                raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+                raise JsonTooDeep(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
         elif byte in (0x5D, 0x7D):
             depth -= 1
     try:

@@ -51,6 +51,11 @@ class FamilyErrors(ABC):
     @abstractmethod
     def malformed_json(self, detail: str) -> ApiError: ...
 
+    def json_too_deep(self, detail: str) -> ApiError:
+        """A body nested deeper than the engine parses (``detail`` says how deep). It is no syntax
+        error, so a family that words syntax errors like its parser does overrides this."""
+        return self.malformed_json(detail)
+
     @abstractmethod
     def body_too_large(self, limit: int) -> ApiError: ...
 

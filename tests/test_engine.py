@@ -8,7 +8,7 @@ from revokit.mockserver import MockConfig, create_app
 from revokit.mockserver.engine import FamilyDefinition, check_handlers, operations_of
 from revokit.mockserver.families import get_family
 from revokit.specs import load_spec
-from revokit_testing import bearer, build_app
+from revokit_testing import TEST_SCRYPT_N, bearer, build_app
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +155,50 @@ def test_deep_nesting_and_huge_headers_are_refused_in_shape(client, alice):
     )
     huge = client.get("/api/v1/applications", headers={**bearer(alice), "X-Big": "x" * 100_000})
     assert huge.status_code == 400 and huge.get_json()["code"] == 400
+
+
+DEEP_JSON = b'{"a":' * 100 + b"1" + b"}" * 100  # well-formed, deeper than MAX_JSON_DEPTH (64)
+
+
+@pytest.mark.parametrize(
+    "family, path, expected",
+    [
+        (
+            "app-keys",
+            "/api/v1/applications",
+            {
+                "error": "Bad Request",
+                "message": "The request contains invalid parameters or malformed data",
+                "code": 400,
+                "details": [{"field": "body", "message": "must be well-formed JSON"}],
+            },
+        ),
+        # No JSON.parse / V8 wording applies to the engine's own limit: the Medusa families say it.
+        (
+            "medusa-v1",
+            "/admin/publishable-api-keys",
+            {"type": "invalid_data", "message": "JSON nested deeper than 64 levels"},
+        ),
+        (
+            "xclade-v2",
+            "/admin/api-keys",
+            {"message": "JSON nested deeper than 64 levels", "type": "invalid_data"},
+        ),
+    ],
+)
+def test_json_deeper_than_the_limit_gets_each_familys_exact_400(family, path, expected):
+    app = create_app(MockConfig(family=family, scrypt_n=TEST_SCRYPT_N))
+    seed = app.extensions["revokit"].seed_info
+    client = app.test_client()
+    if family == "app-keys":
+        token = seed["users"][0]["token"]
+    elif family == "medusa-v1":
+        login = {"email": seed["admin"]["email"], "password": seed["admin"]["password"]}
+        token = client.post("/admin/auth/token", json=login).get_json()["access_token"]
+    else:
+        token = seed["admin"]["token"]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    answer = client.post(path, data=DEEP_JSON, headers=headers)
+    assert answer.status_code == 400
+    assert answer.get_json() == expected
+    assert list(answer.get_json()) == list(expected)  # the key order is part of the body

@@ -294,10 +294,11 @@ class MedusaV1Errors(FamilyErrors):
         return resolve_violations(violations, operation_id)
 
     def malformed_json(self, detail: str) -> ApiError:
-        if detail.startswith("JSON nested deeper"):
-            # The engine's depth limit, not a syntax error: no JSON.parse wording applies.
-            return malformed_json_error(detail, _active_profile())
         return malformed_json_error(json_syntax_message(detail), _active_profile())
+
+    def json_too_deep(self, detail: str) -> ApiError:
+        # No JSON.parse wording applies to the engine's depth limit.
+        return malformed_json_error(detail, _active_profile())
 
     def non_json_body(self, content_type: str, operation_id: str) -> ApiError | None:
         return None  # Express's JSON parser skips other content types: the body reads as {}

@@ -362,11 +362,12 @@ class XcladeErrors(FamilyErrors):
     def malformed_json_text(self, message: str) -> ApiError:
         return HttpError(400, message, "invalid_data")
 
+    def json_too_deep(self, detail: str) -> ApiError:
+        # Node would parse it, so no V8 wording applies (and the recursive port of V8's parser
+        # could not follow it anyway).
+        return self.malformed_json_text(detail)
+
     def malformed_json(self, detail: str) -> ApiError:
-        if detail.startswith("JSON nested deeper"):
-            # The engine's depth limit, not a syntax error: Node would parse it, so no V8 wording
-            # applies (and the recursive port of V8's parser could not follow it anyway).
-            return self.malformed_json_text(detail)
         raw = _raw_request_body()
         message = body_parser_error(raw) if raw is not None else "Unexpected end of JSON input"
         return self.malformed_json_text(message)
