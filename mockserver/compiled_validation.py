@@ -18,8 +18,7 @@ agree with it:
 - Python's ``re.search`` lets ``$`` match before a final newline, so a pattern's closing ``$``
   becomes ``\\n?$``.
 
-openapi-core is imported (0.7 s) and built in a background thread after start-up, so that the mock
-answers first. ``disagreements`` counts the calls where the compiled schemas refused what the
+openapi-core is imported (0.7 s) and built by the first refusal that needs it, in that request. ``disagreements`` counts the calls where the compiled schemas refused what the
 reference then accepted (the reference's answer wins); the differential test asserts it stays 0.
 """
 
@@ -51,7 +50,6 @@ if TYPE_CHECKING:
 _FAST_TYPES = ("string", "integer", "number")
 # Response media types read here as openapi-core reads them: JSON parsed, text/plain decoded UTF-8.
 _COMPILED_MIMETYPES = ("application/json", "text/plain")
-REFERENCE_WARM_UP_DELAY = 2.0  # seconds after start-up
 _VERDICTS_KEPT = 256  # per response shape; bodies over 8 KiB are not remembered
 
 
@@ -102,7 +100,7 @@ class _CompiledOperation:
 class CompiledValidator(SpecValidator):
     """``SpecValidator`` over schemas compiled at start-up; refusals are explained by the reference."""
 
-    def __init__(self, spec: dict[str, Any], warm_reference: bool = True) -> None:
+    def __init__(self, spec: dict[str, Any]) -> None:
         super().__init__(spec)
         self._reference: OpenAPICoreValidator | None = None
         self._reference_lock = threading.Lock()
@@ -117,12 +115,10 @@ class CompiledValidator(SpecValidator):
                 if not isinstance(op, dict) or "operationId" not in op:
                     continue
                 self._ops[(template, method.upper())] = self._compile_operation(op, item, (template, method))
-        if warm_reference:
-            # Built off the start-up path, once the server is up (importing openapi-core while the
-            # server starts would slow both); a refusal that comes first builds it on the spot.
-            warm = threading.Timer(REFERENCE_WARM_UP_DELAY, lambda: self.reference)
-            warm.name, warm.daemon = "revokit-reference", True
-            warm.start()
+        # The reference is built by the first refusal that needs it, never in a background thread:
+        # CPython 3.11's compiler keeps its recursion depth in shared state, so importing
+        # openapi-core beside another thread's compile() (pytest rewriting a test module) can
+        # fail that compile with "AST constructor recursion depth mismatch".
 
     @property
     def reference(self) -> OpenAPICoreValidator:
