@@ -54,6 +54,8 @@ OP_DELETE_KEY = "DELETE /admin/api-keys/{id}"
 OP_REVOKE_KEY = "POST /admin/api-keys/{id}/revoke"
 OP_LINK_CHANNELS = "POST /admin/api-keys/{id}/sales-channels"
 OP_GET_CHANNEL = "GET /admin/sales-channels/{id}"
+OP_LIST_CHANNELS = "GET /admin/sales-channels"
+OP_CHANNEL_PRODUCTS = "POST /admin/sales-channels/{id}/products"
 OP_STORE_PRODUCTS = "GET /store/products"
 OP_STORE_PRODUCT = "GET /store/products/{id}"
 ADMIN_ROUTES = "admin routes"
@@ -999,6 +1001,34 @@ class XcladeV2Suite(FamilySuite):
             ("not_a_server_error", OP_LINK_CHANNELS),
             ("status_code_conformance", OP_LINK_CHANNELS),
         ],
+        "negative_paging_fails": [
+            ("not_a_server_error", OP_LIST_KEYS),
+            ("not_a_server_error", OP_LIST_CHANNELS),
+        ],
+        "store_paging_unchecked": [
+            ("negative_data_rejection", OP_STORE_PRODUCTS),
+            ("response_schema_conformance", OP_STORE_PRODUCTS),
+        ],
+        "date_filter_fails_in_database": [("not_a_server_error", OP_LIST_KEYS)],
+        "revoke_in_beyond_last_year_fails": [
+            ("not_a_server_error", OP_REVOKE_KEY),
+            ("status_code_conformance", OP_REVOKE_KEY),
+        ],
+        # Any operation whose input reaches Postgres as text.
+        "nul_character_fails_in_database": [
+            ("not_a_server_error", None),
+            ("status_code_conformance", None),
+        ],
+        "channel_products_unknown_channel_returns_empty": [
+            ("response_schema_conformance", OP_CHANNEL_PRODUCTS),
+        ],
+        "duplicate_link_ids_fail": [
+            ("not_a_server_error", OP_CHANNEL_PRODUCTS),
+            ("status_code_conformance", OP_CHANNEL_PRODUCTS),
+            ("not_a_server_error", OP_LINK_CHANNELS),
+            ("status_code_conformance", OP_LINK_CHANNELS),
+        ],
+        "unrouted_requests_express_not_found": [("unsupported_method", None)],
     }
 
     def validate_credentials(self, credentials: Credentials) -> None:

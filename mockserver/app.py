@@ -179,8 +179,11 @@ class MockRuntime:
         call.principal = self.family.authenticate(self.backend, call)
         oa_request = self._openapi_request(request, path_params, body, op.template)
         validated = self.validator.validate_request(oa_request, op.template)
-        if validated.violations:
-            raise errors.validation_failed(validated.violations, op.operation_id)
+        violations = validated.violations
+        if violations and self.family.unchecked is not None:
+            violations = [v for v in violations if not self.family.unchecked(self.backend, call, v)]
+        if violations:
+            raise errors.validation_failed(violations, op.operation_id)
         call.query = validated.query
         reply = self.family.handlers[op.operation_id](self.backend, call)
         response = _to_response(reply)
@@ -371,6 +374,16 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         if request.path.startswith(CONTROL_PREFIX):
             return control_error(error.code or 500, error.name, error.description or "")
         errors = rt.family.errors
+        if error.code in (404, 405) and rt.family.unrouted is not None:
+            raw_path = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path
+            try:
+                answer = rt.family.unrouted(
+                    rt.backend, request.method, raw_path.split("?", 1)[0], request.headers, request.cookies
+                )
+            except ApiError as refusal:  # e.g. the 401 of the prefix's authentication
+                answer = refusal
+            if answer is not None:
+                return _to_response(answer)
         if error.code == 404:
             api_error = errors.route_not_found(request.method, request.path)
         elif error.code == 405 and isinstance(error, MethodNotAllowed):

@@ -26,6 +26,7 @@ from .clock import Clock
 from .errors import JSON, ApiError, FamilyErrors
 from .ids import IdFactory
 from .store import IndexSpec, StateStore
+from .validation import Violation
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _TEMPLATE_PARAM = re.compile(r"{([^}/]+)}")
@@ -115,6 +116,12 @@ class FamilyDefinition:
     missing_body: Any = None
     # POST /__revokit/tokens: a signed token for a seeded user, without a login flow.
     issue_token: Callable[[Any, str], dict[str, Any]] | None = None
+    # Spec violations the backend's release does not check (a behaviour profile says which): the
+    # request goes on to its handler as if the spec allowed it. (backend, call, violation) -> bool.
+    unchecked: Callable[[Any, Call, Violation], bool] | None = None
+    # A request no route of the spec serves: (backend, method, raw path, headers, cookies) -> the
+    # answer, or None for the engine's route_not_found / method_not_allowed.
+    unrouted: Callable[[Any, str, str, Headers, Mapping[str, str]], ApiError | None] | None = None
 
 
 def flask_rule(template: str) -> str:

@@ -22,6 +22,14 @@ FLAGS = {
     "delete_unknown_key_reports_deleted",
     "sales_channels_unknown_key_fails",
     "order_unknown_column_fails",
+    "negative_paging_fails",
+    "store_paging_unchecked",
+    "date_filter_fails_in_database",
+    "revoke_in_beyond_last_year_fails",
+    "nul_character_fails_in_database",
+    "channel_products_unknown_channel_returns_empty",
+    "duplicate_link_ids_fail",
+    "unrouted_requests_express_not_found",
 }
 
 

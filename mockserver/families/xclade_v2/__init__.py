@@ -16,7 +16,7 @@ from .models import (
     User,
     XcladeBackend,
 )
-from .responses import HANDLERS, authenticate, issue_token
+from .responses import HANDLERS, authenticate, issue_token, unchecked_by_release, unrouted
 
 FAMILY = FamilyDefinition(
     name="xclade-v2",
@@ -36,4 +36,6 @@ FAMILY = FamilyDefinition(
     # Express parses a request without a body as {} (the SDK's revoke sends none).
     missing_body={},
     issue_token=issue_token,
+    unchecked=unchecked_by_release,
+    unrouted=unrouted,
 )

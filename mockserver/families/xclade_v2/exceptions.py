@@ -9,11 +9,13 @@ engine's ``Violation`` records.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from ....specs import load_spec
 from ...errors import ApiError, FamilyErrors
@@ -92,6 +94,24 @@ class HttpError(ApiError):
         super().__init__({"message": message, "type": type_}, status=status)
 
 
+class ExpressNotFound(ApiError):
+    """Express's final handler for a request no route serves: an HTML page, 404."""
+
+    status = 404
+    content_type = "text/html; charset=utf-8"
+
+    def __init__(self, method: str, path: str) -> None:
+        shown = html.escape(quote(path, safe="!#$&'()*+,/:;=?@[]~%"), quote=False)
+        page = (
+            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
+            f"</head>\n<body>\n<pre>Cannot {method} {shown}</pre>\n</body>\n</html>\n"
+        )
+        super().__init__(
+            page,
+            headers={"Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"},
+        )
+
+
 # -- domain errors, one class per message -------------------------------------------------------
 
 
@@ -103,6 +123,13 @@ class ApiKeyNotFound(NotFound):
 class SalesChannelNotFound(NotFound):
     def __init__(self, channel_id: str) -> None:
         super().__init__(f"Sales channel with id: {channel_id} not found")
+
+
+class SalesChannelToUpdateNotFound(NotFound):
+    """The update workflow's own wording, with quotes and without the colon of the read route."""
+
+    def __init__(self, channel_id: str) -> None:
+        super().__init__(f'Sales channel with id "{channel_id}" not found')
 
 
 class ProductNotFound(NotFound):

@@ -44,6 +44,7 @@ from .exceptions import (
     SalesChannelNotFound,
     SalesChannelsMissing,
     SalesChannelsNeedPublishableKey,
+    SalesChannelToUpdateNotFound,
     SecretKeysAlreadyRevoked,
     UnknownError,
 )
@@ -70,11 +71,21 @@ SESSION_TTL = timedelta(hours=10)
 LATEST_INSTANT = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
 
 # Behaviour-profile flags (specs/profiles/medusa-2.21.yaml).
+SALES_CHANNEL_EDITABLE = ("name", "description", "is_disabled", "metadata")
+
 FLAG_UPDATE_UNKNOWN = "update_unknown_key_returns_empty"
 FLAG_REVOKE_UNKNOWN = "revoke_unknown_key_returns_empty"
 FLAG_DELETE_UNKNOWN = "delete_unknown_key_reports_deleted"
 FLAG_SALES_CHANNELS_UNKNOWN = "sales_channels_unknown_key_fails"
 FLAG_ORDER_UNKNOWN_COLUMN = "order_unknown_column_fails"
+FLAG_NEGATIVE_PAGING = "negative_paging_fails"
+FLAG_STORE_PAGING = "store_paging_unchecked"
+FLAG_DATE_FILTER = "date_filter_fails_in_database"
+FLAG_REVOKE_IN_RANGE = "revoke_in_beyond_last_year_fails"
+FLAG_NUL = "nul_character_fails_in_database"
+FLAG_CHANNEL_PRODUCTS_UNKNOWN = "channel_products_unknown_channel_returns_empty"
+FLAG_DUPLICATE_LINK = "duplicate_link_ids_fail"
+FLAG_EXPRESS_404 = "unrouted_requests_express_not_found"
 
 # Fields a list may be ordered by (the table's columns); anything else is refused (see parse_order).
 API_KEY_COLUMNS = (
@@ -239,7 +250,16 @@ def _sort_key(value: Any) -> tuple[bool, Any]:
 
 
 def page(records: list[Any], offset: int, limit: int) -> list[Any]:
+    if offset < 0 or limit < 0:
+        return []  # only the medusa-2.21 store gets this far with them (store_paging_unchecked)
     return records[offset : offset + limit]
+
+
+def _paging_reaches_database(offset: int, limit: int) -> None:
+    """A negative admin limit or offset gets past validation only in the medusa-2.21 profile
+    (negative_paging_fails); Postgres then refuses the OFFSET/LIMIT: 500."""
+    if offset < 0 or limit < 0:
+        raise UnknownError()
 
 
 # -- the backend --------------------------------------------------------------------------------
@@ -385,6 +405,7 @@ class XcladeBackend:
         limit: int = 20,
     ) -> tuple[list[ApiKey], int]:
         sort = parse_order(order, API_KEY_COLUMNS, unknown_fails_in_database=self._order_fails_in_database)
+        _paging_reaches_database(offset, limit)
         unfiltered = not (q or ids or titles or tokens or sort) and key_type is None
         if unfiltered and created_at is None and updated_at is None and revoked_at is None:
             # The default listing (by id): one page from the store's sorted index, whatever the total.
@@ -468,6 +489,8 @@ class XcladeBackend:
             if revoke_in is not None and revoke_in > 0:
                 seconds = int(revoke_in)
                 limit = (LATEST_INSTANT - now).total_seconds()
+                if seconds > limit and self.profile.enabled(FLAG_REVOKE_IN_RANGE):
+                    raise UnknownError()  # 2.21.2 writes a year past 9999, which Postgres refuses
                 revoked_at = LATEST_INSTANT if seconds >= limit else now + timedelta(seconds=seconds)
             updated = dataclasses.replace(key, revoked_at=revoked_at, revoked_by=revoked_by, updated_at=now)
             self.store.put(API_KEYS, updated)
@@ -501,11 +524,18 @@ class XcladeBackend:
             missing = [cid for cid in wanted if self.store.get(SALES_CHANNELS, cid) is None]
             if missing:
                 raise SalesChannelsMissing(missing)
+            self._duplicate_links(add)
             linked = [cid for cid in key.sales_channel_ids if cid not in set(remove)]
             linked.extend(cid for cid in wanted if cid not in linked)
             updated = dataclasses.replace(key, sales_channel_ids=tuple(linked))
             self.store.put(API_KEYS, updated)
         return updated
+
+    def _duplicate_links(self, add: Sequence[str]) -> None:
+        """2.21.2 inserts one link row per listed id: the second insert of the same pair breaks
+        the link table's primary key, and the workflow fails with 500 (duplicate_link_ids_fail)."""
+        if len(set(add)) < len(add) and self.profile.enabled(FLAG_DUPLICATE_LINK):
+            raise UnknownError()
 
     def sales_channels_of(self, key: ApiKey) -> list[SalesChannel]:
         channels = (self.store.get(SALES_CHANNELS, cid) for cid in key.sales_channel_ids)
@@ -527,6 +557,7 @@ class XcladeBackend:
         sort = parse_order(
             order, SALES_CHANNEL_COLUMNS, unknown_fails_in_database=self._order_fails_in_database
         )
+        _paging_reaches_database(offset, limit)
         channels = [
             c
             for c in self.store.all(SALES_CHANNELS)
@@ -538,19 +569,41 @@ class XcladeBackend:
         channels = sort_records(channels, sort)
         return page(channels, offset, limit), len(channels)
 
-    def create_sales_channel(self, name: str, description: str | None, is_disabled: bool) -> SalesChannel:
+    def create_sales_channel(
+        self,
+        name: str,
+        description: str | None,
+        is_disabled: bool,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> SalesChannel:
         now = self.now()
         channel = SalesChannel(
             id=self.ids.prefixed_ulid("sc", now),
             name=name,
             description=description,
             is_disabled=is_disabled,
-            metadata=None,
+            metadata=dict(metadata) if metadata is not None else None,
             created_at=now,
             updated_at=now,
         )
         self.store.put(SALES_CHANNELS, channel)
         return channel
+
+    def update_sales_channel(self, channel_id: str, changes: Mapping[str, Any]) -> SalesChannel:
+        """Set the given fields (``name``, ``description``, ``is_disabled``, ``metadata``); an
+        empty change answers the channel untouched (``updated_at`` too)."""
+        with self.store.transaction():
+            channel = self.store.get(SALES_CHANNELS, channel_id)
+            if channel is None:
+                raise SalesChannelToUpdateNotFound(channel_id)
+            allowed = {k: v for k, v in changes.items() if k in SALES_CHANNEL_EDITABLE}
+            if not allowed:
+                return channel
+            if "metadata" in allowed and allowed["metadata"] is not None:
+                allowed["metadata"] = dict(allowed["metadata"])
+            updated = dataclasses.replace(channel, **allowed, updated_at=self.now())
+            self.store.put(SALES_CHANNELS, updated)
+        return updated
 
     def get_sales_channel(self, channel_id: str) -> SalesChannel:
         channel = self.store.get(SALES_CHANNELS, channel_id)
@@ -558,11 +611,20 @@ class XcladeBackend:
             raise SalesChannelNotFound(channel_id)
         return channel
 
-    def link_products(self, channel_id: str, add: Sequence[str], remove: Sequence[str]) -> SalesChannel:
+    def link_products(
+        self, channel_id: str, add: Sequence[str], remove: Sequence[str]
+    ) -> SalesChannel | None:
         """Take products out of (``remove``) and put them in (``add``) a channel. Link creation does
-        not check the product ids, so unknown ones change nothing."""
+        not check the product ids, so unknown ones change nothing. ``None``: no such channel, and
+        the profile says 200 ``{}`` (2.21.2 links without looking the channel up, then refetches
+        nothing)."""
         with self.store.transaction():
-            channel = self.get_sales_channel(channel_id)
+            self._duplicate_links(add)
+            channel = self.store.get(SALES_CHANNELS, channel_id)
+            if channel is None:
+                if self.profile.enabled(FLAG_CHANNEL_PRODUCTS_UNKNOWN):
+                    return None
+                raise SalesChannelNotFound(channel_id)
             removing, adding = set(remove), list(dict.fromkeys(add))
             for product_id in dict.fromkeys([*remove, *add]):
                 product = self.store.get(PRODUCTS, product_id)

@@ -8,16 +8,34 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from werkzeug.datastructures import Headers, MultiDict
+
 from ...clock import isoformat_ms, parse_instant
-from ...engine import Call, Reply
-from .exceptions import InvalidRequest, SecretKeyAsBearer, Unauthorized, XcladeErrors, body_not_an_object
+from ...engine import Call, Handler, Operation, Reply
+from ...errors import ApiError
+from ...validation import Violation
+from .exceptions import (
+    ExpressNotFound,
+    InvalidRequest,
+    SecretKeyAsBearer,
+    Unauthorized,
+    UnknownError,
+    XcladeErrors,
+    body_not_an_object,
+)
 from .fields import parse_fields, project
 from .models import (
     DATE_OPERATORS,
+    FLAG_DATE_FILTER,
+    FLAG_EXPRESS_404,
+    FLAG_NEGATIVE_PAGING,
+    FLAG_NUL,
+    FLAG_STORE_PAGING,
     SESSION_COOKIE,
     Actor,
     ApiKey,
@@ -211,6 +229,71 @@ def authenticate(backend: XcladeBackend, call: Call) -> Any:
     return actor
 
 
+_ADMIN_LISTS = ("GetApiKeys", "GetSalesChannels")
+_ALL_ADMIN_SCHEMES = tuple((scheme,) for scheme in _ADMIN_SCHEMES)
+
+
+def unchecked_by_release(backend: XcladeBackend, call: Call, violation: Violation) -> bool:
+    """What the medusa-2.21 profile lets past validation: zod has no minimum for ``limit`` and
+    ``offset`` (createFindParams), so a negative one reaches the query."""
+    if violation.location != "query" or violation.field not in ("limit", "offset"):
+        return False
+    if violation.kind not in ("minimum", "exclusiveMinimum"):
+        return False
+    operation_id = call.operation.operation_id
+    if operation_id in _ADMIN_LISTS:
+        return backend.profile.enabled(FLAG_NEGATIVE_PAGING)
+    return operation_id == "GetProducts" and backend.profile.enabled(FLAG_STORE_PAGING)
+
+
+def unrouted(
+    backend: XcladeBackend, method: str, path: str, headers: Headers, cookies: Mapping[str, str]
+) -> ApiError | None:
+    """The medusa-2.21 profile (unrouted_requests_express_404): the prefix's middlewares still run
+    (admin authentication, the store's publishable key), then Express answers its HTML 404."""
+    if not backend.profile.enabled(FLAG_EXPRESS_404):
+        return None
+    if path.startswith("/admin"):
+        operation = Operation("", method, path, path, _ALL_ADMIN_SCHEMES, False)
+        call = Call(operation, {}, {}, MultiDict(), headers, cookies, None, False)
+        _admin_actor(backend, call, set(_ADMIN_SCHEMES))
+    elif path.startswith("/store"):
+        backend.publishable_key_for_store(headers.get(PUBLISHABLE_KEY_HEADER))
+    return ExpressNotFound(method, path)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def reaches_database(handler: Handler) -> Handler:
+    """A handler whose input Postgres reads: in the medusa-2.21 profile (nul_character_fails_in_
+    database) a U+0000 in a path parameter, a query value (``fields`` aside: it selects columns in
+    JavaScript) or a body string fails there with 500, after validation passed."""
+
+    @functools.wraps(handler)
+    def wrapped(backend: XcladeBackend, call: Call) -> Reply:
+        if backend.profile.enabled(FLAG_NUL):
+            texts = [
+                *call.path.values(),
+                *(v for k, v in call.raw_query.items(multi=True) if k != "fields"),
+                *_strings(call.body),
+            ]
+            if any("\x00" in text for text in texts):
+                raise UnknownError()
+        return handler(backend, call)
+
+    return wrapped
+
+
 # -- query helpers -------------------------------------------------------------------------------------
 
 
@@ -225,7 +308,7 @@ def _many(call: Call, name: str) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _date_filter(call: Call, name: str) -> dict[str, Any] | None:
+def _date_filter(backend: XcladeBackend, call: Call, name: str) -> dict[str, Any] | None:
     """``name[$gte]=<date-time>&name[$lt]=...`` (or ``name=null``: never set).
 
     Read from the raw query: openapi-core's deepObject parser only matches ``name[word]`` keys, so it
@@ -249,8 +332,22 @@ def _date_filter(call: Call, name: str) -> dict[str, Any] | None:
         except ValueError:
             bad.append(f"Expected type: 'date' for field '{name}, {op}', got: '{value}'")
     if bad:
+        if backend.profile.enabled(FLAG_DATE_FILTER):
+            raise UnknownError()  # 2.21.2 hands the text to Postgres, which cannot read it as a time
         raise InvalidRequest(bad[:3])
     return bounds or None
+
+
+def _paging(call: Call, default_limit: int) -> tuple[int, int]:
+    """``offset`` and ``limit``; one the spec refuses (a negative number) only arrives here when
+    the profile lets it past validation, and is then read from the raw query."""
+    values = []
+    for name, default in (("offset", 0), ("limit", default_limit)):
+        value = call.query.get(name)
+        if value is None and name in call.raw_query:
+            value = int(float(call.raw_query[name]))
+        values.append(default if value is None else value)
+    return values[0], values[1]
 
 
 def _fields(call: Call) -> str | None:
@@ -307,16 +404,16 @@ def post_token_refresh(backend: XcladeBackend, call: Call) -> Reply:
 
 def get_api_keys(backend: XcladeBackend, call: Call) -> Reply:
     query = call.query
-    offset, limit = query.get("offset", 0), query.get("limit", 20)
+    offset, limit = _paging(call, 20)
     keys, count = backend.list_api_keys(
         q=query.get("q"),
         ids=_many(call, "id"),
         titles=_many(call, "title"),
         tokens=_many(call, "token"),
         key_type=query.get("type"),
-        created_at=_date_filter(call, "created_at"),
-        updated_at=_date_filter(call, "updated_at"),
-        revoked_at=_date_filter(call, "revoked_at"),
+        created_at=_date_filter(backend, call, "created_at"),
+        updated_at=_date_filter(backend, call, "updated_at"),
+        revoked_at=_date_filter(backend, call, "revoked_at"),
         order=query.get("order"),
         offset=offset,
         limit=limit,
@@ -378,7 +475,7 @@ def post_api_key_sales_channels(backend: XcladeBackend, call: Call) -> Reply:
 
 def get_sales_channels(backend: XcladeBackend, call: Call) -> Reply:
     query = call.query
-    offset, limit = query.get("offset", 0), query.get("limit", 20)
+    offset, limit = _paging(call, 20)
     channels, count = backend.list_sales_channels(
         q=query.get("q"),
         ids=_many(call, "id"),
@@ -402,8 +499,13 @@ def get_sales_channels(backend: XcladeBackend, call: Call) -> Reply:
 def post_sales_channels(backend: XcladeBackend, call: Call) -> Reply:
     body = _body(call)
     channel = backend.create_sales_channel(
-        body["name"], body.get("description"), bool(body.get("is_disabled", False))
+        body["name"], body.get("description"), bool(body.get("is_disabled", False)), body.get("metadata")
     )
+    return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
+
+
+def post_sales_channel(backend: XcladeBackend, call: Call) -> Reply:
+    channel = backend.update_sales_channel(call.path["id"], _body(call))
     return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
 
 
@@ -415,6 +517,8 @@ def get_sales_channel(backend: XcladeBackend, call: Call) -> Reply:
 def post_sales_channel_products(backend: XcladeBackend, call: Call) -> Reply:
     body = _body(call)
     channel = backend.link_products(call.path["id"], body.get("add") or [], body.get("remove") or [])
+    if channel is None:
+        return Reply({})  # the medusa-2.21 profile: an unknown channel is refetched as undefined
     return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
 
 
@@ -423,7 +527,7 @@ def post_sales_channel_products(backend: XcladeBackend, call: Call) -> Reply:
 
 def get_store_products(backend: XcladeBackend, call: Call) -> Reply:
     query = call.query
-    offset, limit = query.get("offset", 0), query.get("limit", STORE_PRODUCTS_DEFAULT_LIMIT)
+    offset, limit = _paging(call, STORE_PRODUCTS_DEFAULT_LIMIT)
     products, count = backend.store_products(call.principal, q=query.get("q"), offset=offset, limit=limit)
     fields = _fields(call)
     return Reply(
@@ -441,24 +545,25 @@ def get_store_product(backend: XcladeBackend, call: Call) -> Reply:
     return Reply({"product": product_json(product, _fields(call))})
 
 
-HANDLERS = {
-    "PostAuthUserEmailpass": post_auth_user_emailpass,
-    "PostSession": post_session,
-    "DeleteSession": delete_session,
-    "PostAdminAuthTokenRefresh": post_token_refresh,
-    "GetApiKeys": get_api_keys,
-    "PostApiKeys": post_api_keys,
-    "GetApiKeysId": get_api_key,
-    "PostApiKeysId": post_api_key,
-    "DeleteApiKeysId": delete_api_key,
-    "PostApiKeysIdRevoke": post_api_key_revoke,
-    "PostApiKeysIdSalesChannels": post_api_key_sales_channels,
-    "GetSalesChannels": get_sales_channels,
-    "PostSalesChannels": post_sales_channels,
-    "GetSalesChannelsId": get_sales_channel,
-    "PostSalesChannelsIdProducts": post_sales_channel_products,
-    "GetProducts": get_store_products,
-    "GetProductsId": get_store_product,
+HANDLERS: dict[str, Handler] = {
+    "PostAuthUserEmailpass": reaches_database(post_auth_user_emailpass),
+    "PostSession": reaches_database(post_session),
+    "DeleteSession": reaches_database(delete_session),
+    "PostAdminAuthTokenRefresh": reaches_database(post_token_refresh),
+    "GetApiKeys": reaches_database(get_api_keys),
+    "PostApiKeys": reaches_database(post_api_keys),
+    "GetApiKeysId": reaches_database(get_api_key),
+    "PostApiKeysId": reaches_database(post_api_key),
+    "DeleteApiKeysId": reaches_database(delete_api_key),
+    "PostApiKeysIdRevoke": reaches_database(post_api_key_revoke),
+    "PostApiKeysIdSalesChannels": reaches_database(post_api_key_sales_channels),
+    "GetSalesChannels": reaches_database(get_sales_channels),
+    "PostSalesChannels": reaches_database(post_sales_channels),
+    "GetSalesChannelsId": reaches_database(get_sales_channel),
+    "PostSalesChannelsId": reaches_database(post_sales_channel),
+    "PostSalesChannelsIdProducts": reaches_database(post_sales_channel_products),
+    "GetProducts": reaches_database(get_store_products),
+    "GetProductsId": reaches_database(get_store_product),
 }
 
 
