@@ -129,8 +129,29 @@ psql_q -d "$DB_NAME" -c "update \"user\" set api_token = '$ADMIN_API_TOKEN' wher
 log "starting on $BASE_URL (log: $SERVER_LOG)"
 (
   cd "$INSTALL_DIR"
-  HOST="$HOST" PORT="$PORT" nohup setsid node serve.js >>"$SERVER_LOG" 2>&1 </dev/null &
-  echo $! >"$PIDFILE"
+  # bash -c writes its own pid, then execs the server: the pid file names the server itself.
+  HOST="$HOST" PORT="$PORT" nohup setsid bash -c 'echo $$ >"$0"; exec node serve.js' "$PIDFILE" \
+    >>"$SERVER_LOG" 2>&1 </dev/null &
 )
 wait_healthy
+
+# A fresh database has no region and no product. Carts need a region, and the conformance suite's
+# store-scoping checks need two published products, which the spec's routes cannot create: add
+# them through the admin API, once.
+admin_api() { # method path [json]
+  curl -fsS -X "$1" "$BASE_URL$2" -H "x-medusa-access-token: $ADMIN_API_TOKEN" -H 'Content-Type: application/json' \
+    ${3:+--data-raw "$3"}
+}
+count_of() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).count))'; }
+if [[ "$(admin_api GET '/admin/regions?limit=1' | count_of)" == 0 ]]; then
+  log "creating a region (USD, manual providers)"
+  admin_api POST /admin/regions '{"name": "revokit region", "currency_code": "usd", "tax_rate": 0,
+    "payment_providers": ["manual"], "fulfillment_providers": ["manual"], "countries": ["us"]}' >/dev/null
+fi
+published="$(admin_api GET '/admin/products?status[]=published&limit=1' | count_of)"
+for n in $(seq $((published + 1)) 2); do
+  log "creating published product $n"
+  admin_api POST /admin/products "{\"title\": \"revokit product $n\", \"description\": \"seeded by revokit\",
+    \"status\": \"published\"}" >/dev/null
+done
 echo "$BASE_URL"
