@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -43,7 +45,7 @@ from .ids import IdFactory
 from .journal import MAX_BODY_CHARS, Journal
 from .sqlite_store import SQLiteStore
 from .store import InMemoryStore, StateStore
-from .validation import OpenAPIRequest, OpenAPIResponse, build_validator
+from .validation import OpenAPIRequest, OpenAPIResponse, Violation, build_validator
 
 log = logging.getLogger("revokit.mock")
 
@@ -158,6 +160,16 @@ class MockRuntime:
                     raise errors.json_too_deep(str(exc)) from None
                 except ValueError as exc:
                     raise errors.malformed_json(str(exc)) from None
+                infinite = non_finite_numbers(body) if overflowed(raw) else []
+                if infinite:
+                    # 1e400 is valid JSON that no double holds: JavaScript reads Infinity, which
+                    # a number validator refuses (zod: "Expected type: 'number' ... 'Infinity'").
+                    raise errors.validation_failed(infinite, op.operation_id)
+                if b"\\u" in raw and has_lone_surrogate(body):
+                    # Valid JSON, but no UTF-8 form: stored as is, no answer could ever render it.
+                    if not self.profile.enabled(FLAG_SURROGATES_REPLACED):
+                        raise errors.bad_request(LONE_SURROGATE)
+                    body = replace_lone_surrogates(body)
                 g.revokit_body = body
                 body_sent = True
             else:
@@ -195,8 +207,9 @@ class MockRuntime:
         self, request: Request, path_params: dict[str, str], body: Any, template: str | None
     ) -> OpenAPIRequest:
         # The parsed body travels as is; it is serialised again only if openapi-core reads it.
+        # HEAD is served by the GET view, so it is validated as that GET (defaults included).
         return OpenAPIRequest(
-            method=request.method,
+            method="GET" if request.method == "HEAD" else request.method,
             path=request.path,
             query=request.args,
             headers=request.headers,
@@ -250,6 +263,75 @@ class MockRuntime:
 
 
 MAX_JSON_DEPTH = 64
+# Release profiles: the database driver stores a lone surrogate as U+FFFD (profile yaml explains).
+FLAG_SURROGATES_REPLACED = "lone_surrogates_stored_replaced"
+LONE_SURROGATE = "the body holds a lone UTF-16 surrogate (such as \\ud800), which has no UTF-8 form"
+
+
+# json.loads joins a valid escaped pair into one character: any surrogate left is lone.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _strings_of(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings_of(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_of(item)
+
+
+def _has_surrogate(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """Whether any string (or key) in parsed JSON holds a lone surrogate (``"\\ud800"``)."""
+    return any(_has_surrogate(text) for text in _strings_of(value))
+
+
+def replace_lone_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate turned into U+FFFD, as a UTF-8 encoder replaces it."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {replace_lone_surrogates(k): replace_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_lone_surrogates(item) for item in value]
+    return value
+
+
+_LONG_EXPONENT = re.compile(rb"[eE][+-]?0*\d{3}|\d{300}")
+
+
+def overflowed(raw: bytes) -> bool:
+    """Whether the body may hold a number beyond a double's range (a cheap test on the bytes)."""
+    return _LONG_EXPONENT.search(raw) is not None
+
+
+def non_finite_numbers(value: Any, path: str = "") -> list[Violation]:
+    """A violation for every number in parsed JSON that overflowed to infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [Violation("body", path, "type", f"{path or 'body'} must be a finite number", value, "number")]
+    if isinstance(value, dict):
+        return [
+            v for k, item in value.items() for v in non_finite_numbers(item, f"{path}.{k}" if path else k)
+        ]
+    if isinstance(value, list):
+        return [
+            v
+            for i, item in enumerate(value)
+            for v in non_finite_numbers(item, f"{path}.{i}" if path else str(i))
+        ]
+    return []
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity; JSON (and JavaScript's JSON.parse) does not.
+    raise ValueError(f"{name} is not valid JSON")
 
 
 class JsonTooDeep(ValueError):
@@ -281,7 +363,7 @@ def parse_json(raw: bytes) -> Any:
         elif byte in (0x5D, 0x7D):
             depth -= 1
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, RecursionError) as exc:
         raise ValueError(str(exc)) from None
 

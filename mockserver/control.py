@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..specs import SPEC_FILES, spec_text
-from .clock import isoformat_ms, parse_instant
+from .clock import ClockOutOfRange, isoformat_ms, parse_instant
 
 if TYPE_CHECKING:
     from .app import MockRuntime
@@ -54,7 +54,9 @@ def control_blueprint(prefix: str) -> Blueprint:
     @bp.before_request
     def _require_token() -> Response | None:
         token = _rt().config.control_token
-        if token and not hmac.compare_digest(request.headers.get(CONTROL_TOKEN_HEADER, ""), token):
+        # Bytes, not str: compare_digest raises on a str with non-ASCII characters.
+        sent = request.headers.get(CONTROL_TOKEN_HEADER, "").encode("utf-8", "surrogatepass")
+        if token and not hmac.compare_digest(sent, token.encode("utf-8", "surrogatepass")):
             return control_error(401, "Unauthorized", f"send the control token in {CONTROL_TOKEN_HEADER}")
         return None
 
@@ -99,7 +101,10 @@ def control_blueprint(prefix: str) -> Blueprint:
         frozen = data.get("frozen", True)
         if not isinstance(frozen, bool):
             return control_error(400, "Bad Request", "'frozen' must be a boolean")
-        _rt().clock.set(instant, frozen=frozen)
+        try:
+            _rt().clock.set(instant, frozen=frozen)
+        except ClockOutOfRange as exc:
+            return control_error(400, "Bad Request", str(exc))
         return jsonify(_clock_state())
 
     @bp.post("/clock/advance")
@@ -110,7 +115,10 @@ def control_blueprint(prefix: str) -> Blueprint:
         seconds = data.get("seconds")
         if isinstance(seconds, bool) or not isinstance(seconds, int | float):
             return control_error(400, "Bad Request", "'seconds' must be a number")
-        _rt().clock.advance(float(seconds))
+        try:
+            _rt().clock.advance(float(seconds))
+        except (ClockOutOfRange, OverflowError) as exc:  # OverflowError: an int beyond a float
+            return control_error(400, "Bad Request", str(exc) or "'seconds' is out of range")
         return jsonify(_clock_state())
 
     @bp.get("/journal")

@@ -161,9 +161,11 @@ def render(error_or_reply: ApiError | Reply) -> tuple[bytes, int, list[tuple[str
     if body is None:
         data = b""
     elif isinstance(body, str):
-        data = body.encode("utf-8")
+        data = body.encode("utf-8", "backslashreplace")
     elif isinstance(body, bytes):
         data = body
     else:
-        data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        # A lone surrogate has no UTF-8 form; "backslashreplace" writes it as the JSON escape
+        # \ud800, as JavaScript's JSON.stringify does, so no answer can fail to render.
+        data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "backslashreplace")
     return data, error_or_reply.status, list(error_or_reply.headers.items()), error_or_reply.content_type

@@ -19,6 +19,7 @@ import jwt
 
 from ...engine import BackendContext, SeedContext
 from ...hashing import seed_hash, verify_secret
+from ...like import ilike
 from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
 from .exceptions import (
     AlreadyRevoked,
@@ -180,23 +181,6 @@ class Page:
 
 
 # -- query helpers ---------------------------------------------------------------------------------
-
-
-def ilike(needle: str) -> Callable[[str | None], bool]:
-    """``ILIKE '%needle%'`` with Postgres's wildcards (``%``, ``_``) and backslash escapes."""
-    pattern = f"%{needle}%"
-    parts: list[str] = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            parts.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        parts.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
-        i += 1
-    compiled = re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-    return lambda text: text is not None and compiled.fullmatch(text) is not None
 
 
 _COMPARATORS: dict[str, Callable[[datetime, datetime], bool]] = {

@@ -75,6 +75,7 @@ FLAG_REVOKE_UNKNOWN = "revoke_unknown_key_returns_empty"
 FLAG_DELETE_UNKNOWN = "delete_unknown_key_reports_deleted"
 FLAG_SALES_CHANNELS_UNKNOWN = "sales_channels_unknown_key_fails"
 FLAG_ORDER_UNKNOWN_COLUMN = "order_unknown_column_fails"
+FLAG_REVOKE_IN_PAST_9999 = "revoke_in_past_year_9999_fails"
 
 # Fields a list may be ordered by (the table's columns); anything else is refused (see parse_order).
 API_KEY_COLUMNS = (
@@ -468,6 +469,8 @@ class XcladeBackend:
             if revoke_in is not None and revoke_in > 0:
                 seconds = int(revoke_in)
                 limit = (LATEST_INSTANT - now).total_seconds()
+                if seconds >= limit and self.profile.enabled(FLAG_REVOKE_IN_PAST_9999):
+                    raise UnknownError()
                 revoked_at = LATEST_INSTANT if seconds >= limit else now + timedelta(seconds=seconds)
             updated = dataclasses.replace(key, revoked_at=revoked_at, revoked_by=revoked_by, updated_at=now)
             self.store.put(API_KEYS, updated)
