@@ -12,6 +12,7 @@ import logging
 import math
 import random
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import fixtures as fixture_data
 from ..specs import load_spec, profile_for
+from .body_encoding import InflatedTooLarge, UndecodableBody, UnsupportedBody, inflate, json_text
 from .clock import Clock, isoformat_ms
 from .control import control_blueprint, control_error
 from .engine import (
@@ -40,9 +42,10 @@ from .engine import (
 )
 from .errors import ApiError
 from .families import get_family
-from .hashing import DEFAULT_SCRYPT_N
+from .hashing import DEFAULT_SCRYPT_N, KnownTokens
 from .ids import IdFactory
 from .journal import MAX_BODY_CHARS, Journal
+from .redaction import redacted_body, redacted_headers
 from .sqlite_store import SQLiteStore
 from .store import InMemoryStore, StateStore
 from .validation import OpenAPIRequest, OpenAPIResponse, Violation, build_validator
@@ -53,7 +56,6 @@ CONTROL_PREFIX = "/__revokit"
 _CONTENT = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the environ keys of headers without HTTP_
 _HTTP_CONTENT = ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH")  # what EnvironHeaders skips
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
-DEFAULT_JWT_SECRET = "revokit-mock-jwt-secret-not-for-production"
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,15 @@ class MockConfig:
     max_body_bytes: int = 1024 * 1024
     max_header_bytes: int = 32 * 1024
     control_token: str | None = None
-    jwt_secret: str = DEFAULT_JWT_SECRET
+    # Signs JWTs and session cookies. None: a random secret per mock, so no token can be forged
+    # from the source; set one only when tokens must outlive the process (or be made elsewhere).
+    jwt_secret: str | None = None
     scrypt_n: int = DEFAULT_SCRYPT_N
     journal_size: int = 500
     frozen_at: datetime | None = None  # start with a frozen clock (tests); None follows real time
     state_path: str | None = None  # keep the state in this SQLite file across restarts
+    # /__revokit/state and the journal show credentials redacted unless this is set.
+    show_secrets: bool = False
     # "compiled" (schemas compiled at start-up) or "openapi-core" (the reference, slow): same answers.
     validator: str = "compiled"
 
@@ -92,7 +98,9 @@ class MockRuntime:
         self._templates = {op.operation_id: op.template for op in self.operations}
         check_handlers(self.family, self.operations)
         self.validator = build_validator(self.spec, config.validator)
-        self.settings = Settings(jwt_secret=config.jwt_secret, scrypt_n=config.scrypt_n)
+        jwt_secret = config.jwt_secret or secrets.token_urlsafe(32)
+        self.settings = Settings(jwt_secret=jwt_secret, scrypt_n=config.scrypt_n)
+        self.known_tokens = KnownTokens()
         # The seed is always made in memory; a persistent store is filled from it only when it
         # holds no state yet, and a reset restores it either way.
         seed_store = InMemoryStore(self.family.indexes)
@@ -115,7 +123,7 @@ class MockRuntime:
 
     def _backend(self, store: StateStore) -> Any:
         return self.family.create_backend(
-            BackendContext(store, self.clock, self.profile, self.settings, IdFactory())
+            BackendContext(store, self.clock, self.profile, self.settings, IdFactory(), self.known_tokens)
         )
 
     def _seed_context(self) -> SeedContext:
@@ -154,18 +162,19 @@ class MockRuntime:
         # An operation without a request body ignores whatever body was sent, as real servers do.
         if op.has_body and raw.strip():
             if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
+                text = self._json_text(raw, request)
                 try:
-                    body = parse_json(raw)
+                    body = parse_json(text)
                 except JsonTooDeep as exc:
                     raise errors.json_too_deep(str(exc)) from None
                 except ValueError as exc:
                     raise errors.malformed_json(str(exc)) from None
-                infinite = non_finite_numbers(body) if overflowed(raw) else []
+                infinite = non_finite_numbers(body) if overflowed(text) else []
                 if infinite:
                     # 1e400 is valid JSON that no double holds: JavaScript reads Infinity, which
                     # a number validator refuses (zod: "Expected type: 'number' ... 'Infinity'").
                     raise errors.validation_failed(infinite, op.operation_id)
-                if b"\\u" in raw and has_lone_surrogate(body):
+                if b"\\u" in text and has_lone_surrogate(body):
                     # Valid JSON, but no UTF-8 form: stored as is, no answer could ever render it.
                     if not self.profile.enabled(FLAG_SURROGATES_REPLACED):
                         raise errors.bad_request(LONE_SURROGATE)
@@ -202,6 +211,22 @@ class MockRuntime:
         if self.config.validate_responses and request.method != "HEAD":
             self.check_response(oa_request, response)
         return response
+
+    def _json_text(self, raw: bytes, request: Request) -> bytes:
+        """A JSON body as UTF-8 bytes: inflated (gzip, deflate) and decoded from its charset."""
+        errors = self.family.errors
+        try:
+            inflated = inflate(raw, request.headers.get("Content-Encoding", ""), self.config.max_body_bytes)
+            text = json_text(inflated, request.mimetype_params.get("charset"))
+        except UnsupportedBody as exc:
+            raise errors.unsupported_body(str(exc)) from None
+        except UndecodableBody as exc:
+            raise errors.undecodable_body(str(exc)) from None
+        except InflatedTooLarge:
+            raise errors.body_too_large(self.config.max_body_bytes) from None
+        if text is not raw:
+            g.revokit_json_text = text
+        return text
 
     def _openapi_request(
         self, request: Request, path_params: dict[str, str], body: Any, template: str | None
@@ -420,6 +445,9 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
 
     @app.before_request
     def _cors_preflight() -> Response | None:
+        # The control plane gets no CORS at all: no other origin may read or drive it.
+        if request.path.startswith(CONTROL_PREFIX):
+            return None
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             response = Response(status=204)
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
@@ -434,13 +462,14 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     def _cors_and_journal(response: Response) -> Response:
         request: Request = _request_proxy._get_current_object()  # type: ignore[attr-defined]
         origin = request.environ.get("HTTP_ORIGIN")  # headers.get raises and catches when absent
-        if origin:
+        is_control = request.path.startswith(CONTROL_PREFIX)
+        if origin and not is_control:
             # Echo the origin (not "*") so browsers allow credentials: cookies and Authorization.
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Allow-Credentials"] = "true"
             response.headers["Access-Control-Expose-Headers"] = "Set-Cookie, Allow"
             response.vary.add("Origin")
-        if not request.path.startswith(CONTROL_PREFIX) and request.method != "OPTIONS":
+        if not is_control and request.method != "OPTIONS":
             rt.journal.record(_journal_entry(rt, request, response))
         return response
 
@@ -504,14 +533,17 @@ def _journal_entry(rt: MockRuntime, request: Request, response: Response) -> Cal
     method, path, args, rule = request.method, request.path, request.args, request.url_rule
     at, status = rt.clock.now(), response.status_code
 
+    show_secrets = rt.config.show_secrets
+
     def entry() -> dict[str, Any]:
+        headers = dict(EnvironHeaders(environ).items())
         return {
             "at": isoformat_ms(at),
             "method": method,
             "path": path,
             "query": {k: v if len(v) > 1 else v[0] for k, v in args.lists()},
-            "headers": dict(EnvironHeaders(environ).items()),
-            "body": body,
+            "headers": headers if show_secrets else redacted_headers(headers),
+            "body": body if show_secrets else redacted_body(body),
             "status": status,
             "operation_id": rule.endpoint.split(".", 1)[-1] if rule else None,
         }

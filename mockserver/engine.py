@@ -24,6 +24,7 @@ from werkzeug.datastructures import Headers, MultiDict
 from ..specs import Profile
 from .clock import Clock
 from .errors import JSON, ApiError, FamilyErrors
+from .hashing import KnownTokens
 from .ids import IdFactory
 from .store import IndexSpec, StateStore
 
@@ -85,6 +86,8 @@ class BackendContext:
     profile: Profile
     settings: Settings
     ids: IdFactory = field(default_factory=IdFactory)
+    # Shared by the seed's backend and the serving one, so seeded secrets are known to both.
+    known_tokens: KnownTokens = field(default_factory=KnownTokens)
 
 
 @dataclass
@@ -113,6 +116,9 @@ class FamilyDefinition:
     record_types: Mapping[str, type] = field(default_factory=dict)
     # What a handler sees when no body was sent: Express-based systems parse that as {}.
     missing_body: Any = None
+    # kind -> fields holding a credential in the clear (an API token, a session id): what the
+    # control plane's state snapshot redacts. Hashes and salts are not listed: they are no secret.
+    secret_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # POST /__revokit/tokens: a signed token for a seeded user, without a login flow.
     issue_token: Callable[[Any, str], dict[str, Any]] | None = None
 

@@ -21,10 +21,11 @@ from revokit_testing import build_app
 FAMILIES = ("app-keys", "medusa-v1", "xclade-v2")
 
 
-def _client(family: str, **config: Any) -> FlaskClient:
-    # A release profile answers outside the spec on purpose (a 500 the release gives).
+def _client(family: str, *, validate: bool = True, **config: Any) -> FlaskClient:
+    # A release profile answers outside the spec on purpose (a 500 the release gives), and so do
+    # body-parser's transport-level refusals (415), which no operation of a spec lists.
     app = build_app(family, **config)
-    if config.get("profile", "contract") != "contract":
+    if config.get("profile", "contract") != "contract" or not validate:
         app = create_app(dataclasses.replace(app.extensions["revokit"].config, validate_responses=False))
         app.testing = True
     return app.test_client()
@@ -342,3 +343,321 @@ def test_a_non_ascii_control_token_is_a_401(sent):
     )
     assert answer.status_code == 401
     assert client.get("/__revokit/health", headers={"X-Revokit-Control-Token": "s3cret"}).status_code == 200
+
+
+# -- 7: the control plane is neither readable nor writable cross-origin -----------------------------
+
+CONTROL_ROUTES = [
+    ("GET", "/__revokit/state"),
+    ("GET", "/__revokit/seed"),
+    ("GET", "/__revokit/journal"),
+    ("POST", "/__revokit/reset"),
+    ("POST", "/__revokit/tokens"),
+]
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_the_control_plane_sends_no_cors_headers(family):
+    client = _client(family)
+    origin = {"Origin": "http://evil.example"}
+    for method, path in CONTROL_ROUTES:
+        answer = client.open(path, method=method, headers=origin, json={} if method == "POST" else None)
+        assert "Access-Control-Allow-Origin" not in answer.headers, path
+        assert "Access-Control-Allow-Credentials" not in answer.headers, path
+        preflight = client.options(path, headers={**origin, "Access-Control-Request-Method": "POST"})
+        assert not any(h.lower().startswith("access-control-") for h, _ in preflight.headers.items()), path
+    # The API routes keep the CORS the real systems send (the origin echoed, with credentials).
+    api = client.get("/__revokit/health")
+    assert api.status_code == 200
+    route = {"app-keys": "/api/v1/key-info", "medusa-v1": "/store/products", "xclade-v2": "/store/products"}
+    answer = client.get(route[family], headers=origin)
+    assert answer.headers["Access-Control-Allow-Origin"] == "http://evil.example"
+    assert answer.headers["Access-Control-Allow-Credentials"] == "true"
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example", "evil.example:9000", "127.0.0.1.nip.io:9000", "localhost.evil.example", "10.0.0.1:9000"],
+)
+def test_without_a_token_the_control_plane_refuses_foreign_host_names(host):
+    client = _client("app-keys")
+    before = _state(client)
+    for method, path in CONTROL_ROUTES:
+        answer = client.open(
+            path, method=method, headers={"Host": host}, json={} if method == "POST" else None
+        )
+        assert answer.status_code == 403, (host, path)
+        assert "journal" not in answer.get_data(as_text=True) or answer.get_json()["error"] == "Forbidden"
+    assert _state(client) == before
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "localhost:9000", "127.0.0.1:9000", "[::1]:9000", "127.0.0.2", "app.localhost"]
+)
+def test_without_a_token_loopback_host_names_reach_the_control_plane(host):
+    client = _client("app-keys")
+    assert client.get("/__revokit/health", headers={"Host": host}).status_code == 200
+
+
+def test_with_a_token_any_host_name_may_reach_the_control_plane():
+    client = _client("app-keys", control_token="s3cret")
+    token = {"X-Revokit-Control-Token": "s3cret"}
+    assert client.get("/__revokit/health", headers={"Host": "mock.internal:9000", **token}).status_code == 200
+    assert client.get("/__revokit/health", headers={"Host": "mock.internal:9000"}).status_code == 401
+
+
+# -- 8: tokens cannot be forged -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_each_mock_signs_with_its_own_random_secret(family):
+    first = build_app(family)
+    second = build_app(family)
+    secrets = {app.extensions["revokit"].settings.jwt_secret for app in (first, second)}
+    assert len(secrets) == 2 and all(len(s) >= 32 for s in secrets)
+    # A token one mock minted is refused by the other.
+    email = "alice@example.com" if family == "app-keys" else "admin@medusa-test.com"
+    token = first.test_client().post("/__revokit/tokens", json={"email": email}).get_json()["token"]
+    path = {
+        "app-keys": "/api/v1/applications",
+        "medusa-v1": "/admin/publishable-api-keys",
+        "xclade-v2": "/admin/api-keys",
+    }
+    headers = {"Authorization": f"Bearer {token}"}
+    assert first.test_client().get(path[family], headers=headers).status_code == 200
+    assert second.test_client().get(path[family], headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_a_configured_secret_keeps_tokens_valid_across_mocks(family):
+    first = build_app(family, jwt_secret="a-stable-secret-for-this-test-run")
+    second = build_app(family, jwt_secret="a-stable-secret-for-this-test-run")
+    email = "alice@example.com" if family == "app-keys" else "admin@medusa-test.com"
+    token = first.test_client().post("/__revokit/tokens", json={"email": email}).get_json()["token"]
+    path = {
+        "app-keys": "/api/v1/applications",
+        "medusa-v1": "/admin/publishable-api-keys",
+        "xclade-v2": "/admin/api-keys",
+    }
+    assert (
+        second.test_client().get(path[family], headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
+
+
+def _signed(app: Any, claims: dict[str, Any]) -> str:
+    import jwt
+
+    return jwt.encode(claims, app.extensions["revokit"].settings.jwt_secret, algorithm="HS256")
+
+
+def test_a_well_signed_token_for_an_invented_user_is_refused_by_the_contract():
+    import jwt
+
+    v1 = build_app("medusa-v1")
+    before = _state(v1.test_client())
+    invented = _signed(v1, {"user_id": "usr_invented", "domain": "admin", "exp": 4102444800})
+    answer = v1.test_client().post(
+        "/admin/publishable-api-keys",
+        json={"title": "forged"},
+        headers={"Authorization": f"Bearer {invented}"},
+    )
+    assert answer.status_code == 401 and _state(v1.test_client()) == before
+    v2 = build_app("xclade-v2")
+    real = jwt.decode(
+        v2.extensions["revokit"].seed_info["admin"]["token"], options={"verify_signature": False}
+    )
+    invented = _signed(v2, {**real, "actor_id": "user_invented"})
+    answer = v2.test_client().get("/admin/api-keys", headers={"Authorization": f"Bearer {invented}"})
+    assert answer.status_code == 401
+
+
+# -- 9: no credential in the clear in the state or the journal -------------------------------------
+
+
+def test_the_state_shows_api_tokens_and_session_ids_redacted():
+    from revokit.mockserver.redaction import redacted
+
+    client = _client("medusa-v1")
+    seed = client.get("/__revokit/seed").get_json()
+    login = client.post("/admin/auth", json={"email": "admin@medusa-test.com", "password": "supersecret"})
+    assert login.status_code == 200
+    state = client.get("/__revokit/state").get_data(as_text=True)
+    assert seed["admin"]["api_token"] not in state
+    assert redacted(seed["admin"]["api_token"]) in state
+    sessions = json.loads(state)["state"]["sessions"]
+    assert sessions and all("***" in s["id"] for s in sessions)
+    shown = _client("medusa-v1", show_secrets=True)
+    assert seed["admin"]["api_token"] in shown.get("/__revokit/state").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_the_journal_redacts_credentials_and_passwords(family):
+    from revokit.mockserver.redaction import redacted
+
+    client = _client(family)
+    seed = client.get("/__revokit/seed").get_json()
+    secrets: list[str] = []
+    if family == "medusa-v1":
+        token = seed["admin"]["api_token"]
+        client.get("/admin/publishable-api-keys", headers={"x-medusa-access-token": token})
+        client.post("/admin/auth", json={"email": "admin@medusa-test.com", "password": "supersecret"})
+        secrets += [token, "supersecret"]
+    elif family == "xclade-v2":
+        import base64
+
+        secret_key = next(k["token"] for k in seed["api_keys"] if k["type"] == "secret")
+        basic = base64.b64encode(f"{secret_key}:".encode()).decode()
+        client.get("/admin/api-keys", headers={"Authorization": f"Basic {basic}"})
+        client.post(
+            "/auth/user/emailpass", json={"email": "admin@medusa-test.com", "password": "supersecret"}
+        )
+        secrets += [basic, secret_key, "supersecret"]
+    else:
+        key = seed["users"][0]["applications"][0]["keys"][0]["key"]
+        client.get("/api/v1/key-info", headers={"X-API-Key": key})
+        client.get("/api/v1/applications", headers={"Authorization": f"Bearer {seed['users'][0]['token']}"})
+        secrets += [key, seed["users"][0]["token"]]
+    journal = client.get("/__revokit/journal").get_data(as_text=True)
+    for secret in secrets:
+        assert secret not in journal
+    entries = client.get("/__revokit/journal").get_json()["entries"]
+    headers = {k.lower(): v for e in entries for k, v in e["headers"].items()}
+    if family == "medusa-v1":
+        assert headers["x-medusa-access-token"] == redacted(secrets[0])
+        assert entries[-1]["body"] == {"email": "admin@medusa-test.com", "password": "***"}
+    elif family == "xclade-v2":
+        assert headers["authorization"] == "Basic " + redacted(secrets[0])
+    else:
+        assert headers["x-api-key"] == redacted(secrets[0])
+        assert headers["authorization"].startswith("Bearer eyJ")
+
+
+# -- 11: HTTP-edge fidelity ----------------------------------------------------------------------------
+
+LOGIN = {"email": "admin@medusa-test.com", "password": "supersecret"}
+LOGIN_PATH = {"medusa-v1": "/admin/auth", "xclade-v2": "/auth/user/emailpass"}
+
+
+def _login(client: FlaskClient, family: str, data: bytes, **headers: str) -> Any:
+    content_type = headers.pop("content_type", "application/json")
+    return client.post(LOGIN_PATH[family], data=data, content_type=content_type, headers=headers)
+
+
+@pytest.mark.parametrize("family", ["medusa-v1", "xclade-v2"])
+def test_gzip_and_deflate_bodies_are_inflated(family):
+    import gzip
+    import zlib
+
+    client = _client(family)
+    raw = json.dumps(LOGIN).encode()
+    assert _login(client, family, gzip.compress(raw), **{"Content-Encoding": "gzip"}).status_code == 200
+    assert _login(client, family, zlib.compress(raw), **{"Content-Encoding": "deflate"}).status_code == 200
+
+
+@pytest.mark.parametrize("family", ["medusa-v1", "xclade-v2"])
+def test_utf16_json_is_decoded(family):
+    client = _client(family)
+    raw = json.dumps(LOGIN).encode("utf-16")
+    assert _login(client, family, raw, content_type="application/json; charset=utf-16").status_code == 200
+
+
+def test_body_parser_refusals_in_v2():
+    client = _client("xclade-v2", validate=False)
+    raw = json.dumps(LOGIN).encode()
+    answer = _login(client, "xclade-v2", raw, **{"Content-Encoding": "br"})
+    assert answer.status_code == 415
+    assert answer.get_json() == {"message": 'unsupported content encoding "br"', "type": "unknown_error"}
+    answer = _login(client, "xclade-v2", raw, **{"Content-Encoding": "gzip"})
+    assert answer.status_code == 400
+    assert answer.get_json() == {"message": "incorrect header check", "type": "invalid_data"}
+    answer = _login(client, "xclade-v2", raw, content_type="application/json; charset=latin1")
+    assert answer.status_code == 415
+    assert answer.get_json() == {"message": 'unsupported charset "LATIN1"', "type": "unknown_error"}
+
+
+def test_body_parser_refusals_in_v1_1_20_are_html_pages():
+    client = _client("medusa-v1", profile="medusa-1.20")
+    raw = json.dumps(LOGIN).encode()
+    answer = _login(client, "medusa-v1", raw, **{"Content-Encoding": "br"})
+    assert answer.status_code == 415 and answer.mimetype == "text/html"
+    assert "UnsupportedMediaTypeError: unsupported content encoding &quot;br&quot;" in answer.get_data(
+        as_text=True
+    )
+    answer = _login(client, "medusa-v1", raw, **{"Content-Encoding": "gzip"})
+    assert answer.status_code == 400 and "incorrect header check" in answer.get_data(as_text=True)
+    contract = _client("medusa-v1", validate=False)
+    answer = _login(contract, "medusa-v1", raw, **{"Content-Encoding": "br"})
+    assert answer.status_code == 415 and answer.get_json()["type"] == "invalid_data"
+
+
+def test_a_gzip_bomb_is_refused_as_too_large():
+    import gzip
+
+    client = _client("xclade-v2", validate=False, max_body_bytes=64 * 1024)
+    bomb = gzip.compress(b'{"email":"' + b"a" * (1024 * 1024) + b'"}')
+    assert len(bomb) < 64 * 1024
+    assert _login(client, "xclade-v2", bomb, **{"Content-Encoding": "gzip"}).status_code == 413
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_a_jwt_not_yet_valid_is_refused(family):
+    import jwt
+
+    app = build_app(family)
+    client = app.test_client()
+    email = "alice@example.com" if family == "app-keys" else "admin@medusa-test.com"
+    token = client.post("/__revokit/tokens", json={"email": email}).get_json()["token"]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    now = int(app.extensions["revokit"].clock.now().timestamp())
+    path = {
+        "app-keys": "/api/v1/applications",
+        "medusa-v1": "/admin/publishable-api-keys",
+        "xclade-v2": "/admin/api-keys",
+    }
+    future = _signed(app, {**claims, "nbf": now + 3600})
+    assert client.get(path[family], headers={"Authorization": f"Bearer {future}"}).status_code == 401
+    past = _signed(app, {**claims, "nbf": now - 10})
+    assert client.get(path[family], headers={"Authorization": f"Bearer {past}"}).status_code == 200
+    client.post("/__revokit/clock/advance", json={"seconds": 3600})
+    assert client.get(path[family], headers={"Authorization": f"Bearer {future}"}).status_code == 200
+
+
+# -- 12: a guessed prefix buys no scrypt ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("family", ["app-keys", "xclade-v2"])
+def test_a_wrong_token_with_a_known_prefix_pays_no_scrypt(family, monkeypatch):
+    import revokit.mockserver.hashing as hashing
+
+    app = build_app(family)
+    client = app.test_client()
+    seed = client.get("/__revokit/seed").get_json()
+    if family == "app-keys":
+        real = seed["users"][0]["applications"][0]["keys"][0]["key"]
+        forged = real[:11] + ("0" if real[11] != "0" else "1") + real[12:]
+        send = lambda token: client.get("/api/v1/key-info", headers={"X-API-Key": token})  # noqa: E731
+    else:
+        import base64
+
+        real = next(k["token"] for k in seed["api_keys"] if k["type"] == "secret" and k["state"] == "active")
+        forged = real[:6] + ("0" if real[6] != "0" else "1") + real[7:]
+        send = lambda token: client.get(  # noqa: E731
+            "/admin/api-keys", headers={"Authorization": "Basic " + base64.b64encode(token.encode()).decode()}
+        )
+    calls: list[str] = []
+    original = hashing.hash_secret
+    models = __import__(f"revokit.mockserver.families.{family.replace('-', '_')}.models", fromlist=["x"])
+
+    def counting(token: str, salt: str, *, n: int = hashing.DEFAULT_SCRYPT_N) -> str:
+        calls.append(token)
+        return original(token, salt, n=n)
+
+    monkeypatch.setattr(hashing, "hash_secret", counting)
+    monkeypatch.setattr(
+        models, "verify_secret", lambda t, s, h, n: hashing.hmac.compare_digest(counting(t, s, n=n), h)
+    )
+    for _ in range(5):
+        assert send(forged).status_code == 401
+    assert send(real).status_code == 200
+    assert calls == []  # neither the forged nor the real token needed scrypt

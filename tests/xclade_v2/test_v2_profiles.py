@@ -22,6 +22,9 @@ FLAGS = {
     "delete_unknown_key_reports_deleted",
     "sales_channels_unknown_key_fails",
     "order_unknown_column_fails",
+    "revoke_in_overflow_fails",
+    "jwt_user_not_looked_up",
+    "lone_surrogates_stored_replaced",
 }
 
 
