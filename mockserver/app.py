@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
-from collections.abc import Callable
+import re
+import secrets
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +26,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import fixtures as fixture_data
 from ..specs import load_spec, profile_for
+from .body_encoding import InflatedTooLarge, UndecodableBody, UnsupportedBody, inflate, json_text
 from .clock import Clock, isoformat_ms
 from .control import control_blueprint, control_error
 from .engine import (
@@ -38,12 +42,13 @@ from .engine import (
 )
 from .errors import ApiError
 from .families import get_family
-from .hashing import DEFAULT_SCRYPT_N
+from .hashing import DEFAULT_SCRYPT_N, KnownTokens
 from .ids import IdFactory
 from .journal import MAX_BODY_CHARS, Journal
+from .redaction import redacted_body, redacted_headers
 from .sqlite_store import SQLiteStore
 from .store import InMemoryStore, StateStore
-from .validation import OpenAPIRequest, OpenAPIResponse, build_validator
+from .validation import OpenAPIRequest, OpenAPIResponse, Violation, build_validator
 
 log = logging.getLogger("revokit.mock")
 
@@ -51,7 +56,6 @@ CONTROL_PREFIX = "/__revokit"
 _CONTENT = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the environ keys of headers without HTTP_
 _HTTP_CONTENT = ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH")  # what EnvironHeaders skips
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
-DEFAULT_JWT_SECRET = "revokit-mock-jwt-secret-not-for-production"
 
 
 @dataclass(frozen=True)
@@ -63,11 +67,15 @@ class MockConfig:
     max_body_bytes: int = 1024 * 1024
     max_header_bytes: int = 32 * 1024
     control_token: str | None = None
-    jwt_secret: str = DEFAULT_JWT_SECRET
+    # Signs JWTs and session cookies. None: a random secret per mock, so no token can be forged
+    # from the source; set one only when tokens must outlive the process (or be made elsewhere).
+    jwt_secret: str | None = None
     scrypt_n: int = DEFAULT_SCRYPT_N
     journal_size: int = 500
     frozen_at: datetime | None = None  # start with a frozen clock (tests); None follows real time
     state_path: str | None = None  # keep the state in this SQLite file across restarts
+    # /__revokit/state and the journal show credentials redacted unless this is set.
+    show_secrets: bool = False
     # "compiled" (schemas compiled at start-up) or "openapi-core" (the reference, slow): same answers.
     validator: str = "compiled"
 
@@ -90,7 +98,9 @@ class MockRuntime:
         self._templates = {op.operation_id: op.template for op in self.operations}
         check_handlers(self.family, self.operations)
         self.validator = build_validator(self.spec, config.validator)
-        self.settings = Settings(jwt_secret=config.jwt_secret, scrypt_n=config.scrypt_n)
+        jwt_secret = config.jwt_secret or secrets.token_urlsafe(32)
+        self.settings = Settings(jwt_secret=jwt_secret, scrypt_n=config.scrypt_n)
+        self.known_tokens = KnownTokens()
         # The seed is always made in memory; a persistent store is filled from it only when it
         # holds no state yet, and a reset restores it either way.
         seed_store = InMemoryStore(self.family.indexes)
@@ -113,7 +123,7 @@ class MockRuntime:
 
     def _backend(self, store: StateStore) -> Any:
         return self.family.create_backend(
-            BackendContext(store, self.clock, self.profile, self.settings, IdFactory())
+            BackendContext(store, self.clock, self.profile, self.settings, IdFactory(), self.known_tokens)
         )
 
     def _seed_context(self) -> SeedContext:
@@ -152,12 +162,23 @@ class MockRuntime:
         # An operation without a request body ignores whatever body was sent, as real servers do.
         if op.has_body and raw.strip():
             if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
+                text = self._json_text(raw, request)
                 try:
-                    body = parse_json(raw)
+                    body = parse_json(text)
                 except JsonTooDeep as exc:
                     raise errors.json_too_deep(str(exc)) from None
                 except ValueError as exc:
                     raise errors.malformed_json(str(exc)) from None
+                infinite = non_finite_numbers(body) if overflowed(text) else []
+                if infinite:
+                    # 1e400 is valid JSON that no double holds: JavaScript reads Infinity, which
+                    # a number validator refuses (zod: "Expected type: 'number' ... 'Infinity'").
+                    raise errors.validation_failed(infinite, op.operation_id)
+                if b"\\u" in text and has_lone_surrogate(body):
+                    # Valid JSON, but no UTF-8 form: stored as is, no answer could ever render it.
+                    if not self.profile.enabled(FLAG_SURROGATES_REPLACED):
+                        raise errors.bad_request(LONE_SURROGATE)
+                    body = replace_lone_surrogates(body)
                 g.revokit_body = body
                 body_sent = True
             else:
@@ -194,12 +215,29 @@ class MockRuntime:
             self.check_response(oa_request, response)
         return response
 
+    def _json_text(self, raw: bytes, request: Request) -> bytes:
+        """A JSON body as UTF-8 bytes: inflated (gzip, deflate) and decoded from its charset."""
+        errors = self.family.errors
+        try:
+            inflated = inflate(raw, request.headers.get("Content-Encoding", ""), self.config.max_body_bytes)
+            text = json_text(inflated, request.mimetype_params.get("charset"))
+        except UnsupportedBody as exc:
+            raise errors.unsupported_body(str(exc)) from None
+        except UndecodableBody as exc:
+            raise errors.undecodable_body(str(exc)) from None
+        except InflatedTooLarge:
+            raise errors.body_too_large(self.config.max_body_bytes) from None
+        if text is not raw:
+            g.revokit_json_text = text
+        return text
+
     def _openapi_request(
         self, request: Request, path_params: dict[str, str], body: Any, template: str | None
     ) -> OpenAPIRequest:
         # The parsed body travels as is; it is serialised again only if openapi-core reads it.
+        # HEAD is served by the GET view, so it is validated as that GET (defaults included).
         return OpenAPIRequest(
-            method=request.method,
+            method="GET" if request.method == "HEAD" else request.method,
             path=request.path,
             query=request.args,
             headers=request.headers,
@@ -253,6 +291,75 @@ class MockRuntime:
 
 
 MAX_JSON_DEPTH = 64
+# Release profiles: the database driver stores a lone surrogate as U+FFFD (profile yaml explains).
+FLAG_SURROGATES_REPLACED = "lone_surrogates_stored_replaced"
+LONE_SURROGATE = "the body holds a lone UTF-16 surrogate (such as \\ud800), which has no UTF-8 form"
+
+
+# json.loads joins a valid escaped pair into one character: any surrogate left is lone.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _strings_of(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings_of(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_of(item)
+
+
+def _has_surrogate(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """Whether any string (or key) in parsed JSON holds a lone surrogate (``"\\ud800"``)."""
+    return any(_has_surrogate(text) for text in _strings_of(value))
+
+
+def replace_lone_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate turned into U+FFFD, as a UTF-8 encoder replaces it."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {replace_lone_surrogates(k): replace_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_lone_surrogates(item) for item in value]
+    return value
+
+
+_LONG_EXPONENT = re.compile(rb"[eE][+-]?0*\d{3}|\d{300}")
+
+
+def overflowed(raw: bytes) -> bool:
+    """Whether the body may hold a number beyond a double's range (a cheap test on the bytes)."""
+    return _LONG_EXPONENT.search(raw) is not None
+
+
+def non_finite_numbers(value: Any, path: str = "") -> list[Violation]:
+    """A violation for every number in parsed JSON that overflowed to infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [Violation("body", path, "type", f"{path or 'body'} must be a finite number", value, "number")]
+    if isinstance(value, dict):
+        return [
+            v for k, item in value.items() for v in non_finite_numbers(item, f"{path}.{k}" if path else k)
+        ]
+    if isinstance(value, list):
+        return [
+            v
+            for i, item in enumerate(value)
+            for v in non_finite_numbers(item, f"{path}.{i}" if path else str(i))
+        ]
+    return []
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity; JSON (and JavaScript's JSON.parse) does not.
+    raise ValueError(f"{name} is not valid JSON")
 
 
 class JsonTooDeep(ValueError):
@@ -284,7 +391,7 @@ def parse_json(raw: bytes) -> Any:
         elif byte in (0x5D, 0x7D):
             depth -= 1
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, RecursionError) as exc:
         raise ValueError(str(exc)) from None
 
@@ -341,6 +448,9 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
 
     @app.before_request
     def _cors_preflight() -> Response | None:
+        # The control plane gets no CORS at all: no other origin may read or drive it.
+        if request.path.startswith(CONTROL_PREFIX):
+            return None
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             response = Response(status=204)
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
@@ -355,13 +465,14 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     def _cors_and_journal(response: Response) -> Response:
         request: Request = _request_proxy._get_current_object()  # type: ignore[attr-defined]
         origin = request.environ.get("HTTP_ORIGIN")  # headers.get raises and catches when absent
-        if origin:
+        is_control = request.path.startswith(CONTROL_PREFIX)
+        if origin and not is_control:
             # Echo the origin (not "*") so browsers allow credentials: cookies and Authorization.
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Allow-Credentials"] = "true"
             response.headers["Access-Control-Expose-Headers"] = "Set-Cookie, Allow"
             response.vary.add("Origin")
-        if not request.path.startswith(CONTROL_PREFIX) and request.method != "OPTIONS":
+        if not is_control and request.method != "OPTIONS":
             rt.journal.record(_journal_entry(rt, request, response))
         return response
 
@@ -435,14 +546,17 @@ def _journal_entry(rt: MockRuntime, request: Request, response: Response) -> Cal
     method, path, args, rule = request.method, request.path, request.args, request.url_rule
     at, status = rt.clock.now(), response.status_code
 
+    show_secrets = rt.config.show_secrets
+
     def entry() -> dict[str, Any]:
+        headers = dict(EnvironHeaders(environ).items())
         return {
             "at": isoformat_ms(at),
             "method": method,
             "path": path,
             "query": {k: v if len(v) > 1 else v[0] for k, v in args.lists()},
-            "headers": dict(EnvironHeaders(environ).items()),
-            "body": body,
+            "headers": headers if show_secrets else redacted_headers(headers),
+            "body": body if show_secrets else redacted_body(body),
             "status": status,
             "operation_id": rule.endpoint.split(".", 1)[-1] if rule else None,
         }

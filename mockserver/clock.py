@@ -6,8 +6,25 @@ move time forward (``revoke_in`` expiry, token expiry) through the control plane
 
 from __future__ import annotations
 
+import math
 import threading
 from datetime import UTC, datetime, timedelta
+
+# The span the mock's clock may be set to. Every deadline the mock computes (a session's 10 hours,
+# a token's day) must still be a datetime, so the clock stops a year short of datetime's end; the
+# ULIDs the mock mints need a time after the Unix epoch.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+class ClockOutOfRange(ValueError):
+    """A clock change that would leave ``[EARLIEST, LATEST]``; the clock is left as it was."""
+
+
+def _in_range(instant: datetime) -> datetime:
+    if not EARLIEST <= instant <= LATEST:
+        raise ClockOutOfRange(f"the clock must stay between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return instant
 
 
 def utc_now() -> datetime:
@@ -40,6 +57,7 @@ class Clock:
         """Jump to ``instant``; a frozen clock stays there, an unfrozen one keeps ticking from it."""
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=UTC)
+        _in_range(instant)
         with self._lock:
             if frozen:
                 self._frozen_at = instant
@@ -50,8 +68,16 @@ class Clock:
         return self.now()
 
     def advance(self, seconds: float) -> datetime:
+        if not math.isfinite(seconds):
+            raise ClockOutOfRange("the clock advances by a finite number of seconds")
         with self._lock:
-            delta = timedelta(seconds=seconds)
+            try:
+                delta = timedelta(seconds=seconds)
+                _in_range(self.now() + delta)
+            except OverflowError:
+                raise ClockOutOfRange(
+                    f"the clock must stay between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+                ) from None
             if self._frozen_at is not None:
                 self._frozen_at += delta
             else:

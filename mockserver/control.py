@@ -9,12 +9,14 @@ request journal, ready-made tokens for seeded users, the seeded facts, and the s
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..specs import SPEC_FILES, spec_text
-from .clock import isoformat_ms, parse_instant
+from .clock import ClockOutOfRange, isoformat_ms, parse_instant
+from .redaction import redacted_state
 
 if TYPE_CHECKING:
     from .app import MockRuntime
@@ -26,6 +28,22 @@ def control_error(status: int, error: str, message: str) -> Response:
     response = jsonify(error=error, message=message)
     response.status_code = status
     return response
+
+
+def addressed_to_loopback(host: str) -> bool:
+    """Whether a Host header (``name[:port]``, ``[v6][:port]``) names localhost or a loopback IP."""
+    name = host.strip().lower()
+    if name.startswith("["):
+        name = name[1:].partition("]")[0]
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    name = name.rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def _rt() -> MockRuntime:
@@ -54,7 +72,18 @@ def control_blueprint(prefix: str) -> Blueprint:
     @bp.before_request
     def _require_token() -> Response | None:
         token = _rt().config.control_token
-        if token and not hmac.compare_digest(request.headers.get(CONTROL_TOKEN_HEADER, ""), token):
+        if not token and not addressed_to_loopback(request.host):
+            # DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 reaches
+            # the mock with Host: evil.example. Without a token, only loopback names are served.
+            return control_error(
+                403,
+                "Forbidden",
+                "without a control token the control plane answers only requests addressed to "
+                "localhost or a loopback address",
+            )
+        # Bytes, not str: compare_digest raises on a str with non-ASCII characters.
+        sent = request.headers.get(CONTROL_TOKEN_HEADER, "").encode("utf-8", "surrogatepass")
+        if token and not hmac.compare_digest(sent, token.encode("utf-8", "surrogatepass")):
             return control_error(401, "Unauthorized", f"send the control token in {CONTROL_TOKEN_HEADER}")
         return None
 
@@ -71,7 +100,10 @@ def control_blueprint(prefix: str) -> Blueprint:
     @bp.get("/state")
     def state() -> Response:
         rt = _rt()
-        return jsonify(family=rt.config.family, profile=rt.profile.name, state=rt.store.dump())
+        state = rt.store.dump()
+        if not rt.config.show_secrets:
+            state = redacted_state(state, rt.family.secret_fields)
+        return jsonify(family=rt.config.family, profile=rt.profile.name, state=state)
 
     @bp.get("/seed")
     def seed() -> Response:
@@ -99,7 +131,10 @@ def control_blueprint(prefix: str) -> Blueprint:
         frozen = data.get("frozen", True)
         if not isinstance(frozen, bool):
             return control_error(400, "Bad Request", "'frozen' must be a boolean")
-        _rt().clock.set(instant, frozen=frozen)
+        try:
+            _rt().clock.set(instant, frozen=frozen)
+        except ClockOutOfRange as exc:
+            return control_error(400, "Bad Request", str(exc))
         return jsonify(_clock_state())
 
     @bp.post("/clock/advance")
@@ -110,7 +145,10 @@ def control_blueprint(prefix: str) -> Blueprint:
         seconds = data.get("seconds")
         if isinstance(seconds, bool) or not isinstance(seconds, int | float):
             return control_error(400, "Bad Request", "'seconds' must be a number")
-        _rt().clock.advance(float(seconds))
+        try:
+            _rt().clock.advance(float(seconds))
+        except (ClockOutOfRange, OverflowError) as exc:  # OverflowError: an int beyond a float
+            return control_error(400, "Bad Request", str(exc) or "'seconds' is out of range")
         return jsonify(_clock_state())
 
     @bp.get("/journal")

@@ -24,6 +24,7 @@ from werkzeug.datastructures import Headers, MultiDict
 from ..specs import Profile
 from .clock import Clock
 from .errors import JSON, ApiError, FamilyErrors
+from .hashing import KnownTokens
 from .ids import IdFactory
 from .store import IndexSpec, StateStore
 from .validation import Violation
@@ -86,6 +87,8 @@ class BackendContext:
     profile: Profile
     settings: Settings
     ids: IdFactory = field(default_factory=IdFactory)
+    # Shared by the seed's backend and the serving one, so seeded secrets are known to both.
+    known_tokens: KnownTokens = field(default_factory=KnownTokens)
 
 
 @dataclass
@@ -114,6 +117,9 @@ class FamilyDefinition:
     record_types: Mapping[str, type] = field(default_factory=dict)
     # What a handler sees when no body was sent: Express-based systems parse that as {}.
     missing_body: Any = None
+    # kind -> fields holding a credential in the clear (an API token, a session id): what the
+    # control plane's state snapshot redacts. Hashes and salts are not listed: they are no secret.
+    secret_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # POST /__revokit/tokens: a signed token for a seeded user, without a login flow.
     issue_token: Callable[[Any, str], dict[str, Any]] | None = None
     # Spec violations the backend's release does not check (a behaviour profile says which): the
@@ -168,9 +174,11 @@ def render(error_or_reply: ApiError | Reply) -> tuple[bytes, int, list[tuple[str
     if body is None:
         data = b""
     elif isinstance(body, str):
-        data = body.encode("utf-8")
+        data = body.encode("utf-8", "backslashreplace")
     elif isinstance(body, bytes):
         data = body
     else:
-        data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        # A lone surrogate has no UTF-8 form; "backslashreplace" writes it as the JSON escape
+        # \ud800, as JavaScript's JSON.stringify does, so no answer can fail to render.
+        data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "backslashreplace")
     return data, error_or_reply.status, list(error_or_reply.headers.items()), error_or_reply.content_type

@@ -72,6 +72,16 @@ class FamilyErrors(ABC):
     @abstractmethod
     def internal_error(self) -> ApiError: ...
 
+    def unsupported_body(self, detail: str) -> ApiError:
+        """A JSON body in a content encoding or charset the server does not read: 415."""
+        error = self.bad_request(detail)
+        error.status = 415
+        return error
+
+    def undecodable_body(self, detail: str) -> ApiError:
+        """A JSON body that does not inflate or decode from its declared encoding: 400."""
+        return self.bad_request(detail)
+
     def non_json_body(self, content_type: str, operation_id: str) -> ApiError | None:
         """A body sent with a non-JSON content type. ``None`` means: treat it as no body at all
         (what Express's JSON body parser does); the default refuses it as malformed."""

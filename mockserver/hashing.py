@@ -106,3 +106,35 @@ class VerifiedTokens:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+class KnownTokens:
+    """A keyed digest of every secret token this process has held in the clear, by record id.
+
+    A stored secret is checked with scrypt (~40 ms at the production cost), and candidates are
+    found by the token's public prefix; so anyone who knows a key's redacted prefix could make
+    every request pay one scrypt. A key made or seeded by this process, or verified once, is
+    checked against its digest instead (HMAC-SHA256 under a random per-process key, a microsecond),
+    so a wrong token costs scrypt only for a key made by an earlier process (``--state``) and
+    not yet used since. The digests live in memory only; the state keeps only the salted hash.
+    Entries are never dropped: an id names one token for good (a reset restores the same seed).
+    """
+
+    def __init__(self) -> None:
+        self._key = os.urandom(32)
+        self._digests: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def _digest(self, token: str) -> bytes:
+        return hmac.new(self._key, token.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+
+    def learn(self, record_id: str, token: str) -> None:
+        digest = self._digest(token)
+        with self._lock:
+            self._digests[record_id] = digest
+
+    def matches(self, record_id: str, token: str) -> bool | None:
+        """Whether ``token`` is the record's token; ``None`` when this process never held it."""
+        with self._lock:
+            known = self._digests.get(record_id)
+        return None if known is None else hmac.compare_digest(known, self._digest(token))

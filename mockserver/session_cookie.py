@@ -21,7 +21,7 @@ def new_session_id(ids: IdFactory) -> str:
 
 
 def _signature(session_id: str, secret: str) -> str:
-    mac = hmac.new(secret.encode(), session_id.encode(), hashlib.sha256).digest()
+    mac = hmac.new(secret.encode(), session_id.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
     return base64.b64encode(mac).decode().rstrip("=")
 
 
@@ -39,6 +39,8 @@ def session_id_from_cookie(cookie: str | None, secret: str) -> str | None:
     if not value.startswith("s:") or "." not in value:
         return None
     session_id, _, signature = value[2:].rpartition(".")
-    if not hmac.compare_digest(signature, _signature(session_id, secret)):
+    # Bytes, not str: compare_digest refuses str with non-ASCII characters (a %FF in the cookie).
+    expected = _signature(session_id, secret).encode()
+    if not hmac.compare_digest(signature.encode("utf-8", "surrogatepass"), expected):
         return None
     return session_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import json
 import logging
@@ -17,6 +18,12 @@ from . import FAMILIES, __version__
 
 READY_LINE = "revokit mock is serving; press Ctrl-C to stop."
 DEFAULT_PORT = 9000  # Medusa's own port, so a real client's base URL needs no change
+# waitress stops accepting at connection_limit open connections (its default, 100, is reached by a
+# browser with many tabs plus a test run) and closes idle ones only after channel_timeout (120 s).
+# Node closes an idle keep-alive connection after 5 s; so does the mock, checked every second,
+# and it keeps up to CONNECTION_LIMIT connections per port (the file limit is raised to fit).
+CONNECTION_LIMIT = 1000
+IDLE_TIMEOUT_SECONDS = 5
 
 
 def is_loopback(host: str) -> bool:
@@ -58,6 +65,7 @@ def _mock(args: argparse.Namespace) -> int:
     # waitress warns "Task queue depth is N" for every request that waits for a thread: under a
     # load test that is a log line per request, written before the answer.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    _raise_open_file_limit(len(families) * (CONNECTION_LIMIT + 16))
     started = time.perf_counter()
     clock = Clock()  # one clock for every family served by this process
     servers = []
@@ -68,12 +76,23 @@ def _mock(args: argparse.Namespace) -> int:
             profile=args.profile,
             seed=args.seed,
             control_token=args.control_token,
+            jwt_secret=args.jwt_secret,
+            show_secrets=args.show_secrets,
             validate_responses=args.validate_responses,
             state_path=args.state,
         )
         app = create_app(config, clock=clock)
         port = args.port + offset if args.port else 0
-        server = create_server(app, host=args.host, port=port, threads=args.threads, ident="revokit")
+        server = create_server(
+            app,
+            host=args.host,
+            port=port,
+            threads=args.threads,
+            ident="revokit",
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=IDLE_TIMEOUT_SECONDS,
+            cleanup_interval=1,
+        )
         servers.append(server)
         banners.append((family, server.effective_port, app.extensions["revokit"]))
 
@@ -89,6 +108,20 @@ def _mock(args: argparse.Namespace) -> int:
     for server in servers:
         server.close()
     return 0
+
+
+def _raise_open_file_limit(wanted: int) -> None:
+    """Let the process hold ``wanted`` sockets, as far as the hard limit allows (not on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        # Failing that, keep the limit we have: waitress then stops accepting at the OS limit.
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def _print_banner(args: argparse.Namespace, banners: list[tuple[str, int, Any]], elapsed: float) -> None:
@@ -151,6 +184,17 @@ def build_parser() -> argparse.ArgumentParser:
     mock.add_argument("--seed", type=int, default=20261123, help="seed of the generated data")
     mock.add_argument(
         "--control-token", default=None, help="required to bind off loopback: guards /__revokit"
+    )
+    mock.add_argument(
+        "--jwt-secret",
+        default=None,
+        help="sign JWTs and session cookies with this secret (default: a random one per run, so "
+        "tokens stop working at a restart and none can be forged)",
+    )
+    mock.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="show credentials in the clear in /__revokit/state and the journal (default: redacted)",
     )
     mock.add_argument(
         "--state",

@@ -130,8 +130,10 @@ def test_response_validation_catches_a_handler_that_breaks_the_spec():
 
 
 def test_app_factory_has_no_shared_state():
-    first = create_app(MockConfig(family="app-keys", scrypt_n=2**10))
-    second = create_app(MockConfig(family="app-keys", scrypt_n=2**10))
+    # One signing secret for both (each app draws its own by default), so alice's token is valid
+    # in both and only the state can differ.
+    first = create_app(MockConfig(family="app-keys", scrypt_n=2**10, jwt_secret="shared-by-both-apps"))
+    second = create_app(MockConfig(family="app-keys", scrypt_n=2**10, jwt_secret="shared-by-both-apps"))
     alice = first.extensions["revokit"].seed_info["users"][0]
     created = first.test_client().post(
         "/api/v1/applications", headers=bearer(alice), json={"name": "only here"}

@@ -22,9 +22,10 @@ from urllib.parse import quote, unquote
 import jwt
 import pytest
 
-from revokit.mockserver.app import DEFAULT_JWT_SECRET
 from revokit_testing import build_app
 
+# A fixed signing secret, so these tests can sign the variants a forger could only guess.
+JWT_SECRET = "revokit-test-jwt-secret-known-to-these-tests"
 V1_UNAUTHORIZED_TEXT = "Unauthorized"
 V2_UNAUTHORIZED = {"message": "Unauthorized"}
 FROZEN = "2026-11-23T10:00:00.000Z"
@@ -64,7 +65,7 @@ def _forged_cases(token: str, at: datetime) -> dict[str, str]:
     now = int(at.timestamp())
     expired = {**claims, "iat": now - 90000, "exp": now - 10}
     return {
-        "expired": jwt.encode(expired, DEFAULT_JWT_SECRET, algorithm="HS256"),
+        "expired": jwt.encode(expired, JWT_SECRET, algorithm="HS256"),
         "tampered payload": _swap_payload(token, {"exp": now + 10**6}),
         "tampered signature": _flip_signature(token),
         "alg none": _unsigned(claims),
@@ -83,7 +84,7 @@ def _forged_cases(token: str, at: datetime) -> dict[str, str]:
 def _swap_header_alg(claims: dict[str, Any]) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PyJWT finds the mock's secret short for HS512: irrelevant here
-        token = jwt.encode(claims, DEFAULT_JWT_SECRET, algorithm="HS512")
+        token = jwt.encode(claims, JWT_SECRET, algorithm="HS512")
     _, payload, signature = token.split(".")
     return f"{_b64({'alg': 'HS256', 'typ': 'JWT'})}.{payload}.{signature}"
 
@@ -93,7 +94,7 @@ def _swap_header_alg(claims: dict[str, Any]) -> str:
 
 @pytest.fixture
 def v1():
-    app = build_app("medusa-v1", frozen_at=FROZEN_AT)
+    app = build_app("medusa-v1", frozen_at=FROZEN_AT, jwt_secret=JWT_SECRET)
     client = app.test_client()
     seed = client.get("/__revokit/seed").get_json()
     return client, seed
@@ -141,13 +142,11 @@ def test_v1_forged_jwts_are_refused(v1):
     token = _v1_login_token(client, seed)
     claims = _claims(token)
     cases = _forged_cases(token, FROZEN_AT)
-    cases["store domain"] = jwt.encode({**claims, "domain": "store"}, DEFAULT_JWT_SECRET, algorithm="HS256")
+    cases["store domain"] = jwt.encode({**claims, "domain": "store"}, JWT_SECRET, algorithm="HS256")
     cases["no domain"] = jwt.encode(
-        {k: v for k, v in claims.items() if k != "domain"}, DEFAULT_JWT_SECRET, algorithm="HS256"
+        {k: v for k, v in claims.items() if k != "domain"}, JWT_SECRET, algorithm="HS256"
     )
-    cases["user_id not a string"] = jwt.encode(
-        {**claims, "user_id": 7}, DEFAULT_JWT_SECRET, algorithm="HS256"
-    )
+    cases["user_id not a string"] = jwt.encode({**claims, "user_id": 7}, JWT_SECRET, algorithm="HS256")
     for why, forged in cases.items():
         _assert_v1_refused(client, {"Authorization": f"Bearer {forged}"}, why)
     for why, value in {
@@ -213,7 +212,7 @@ def test_v1_logged_out_session_is_refused(v1):
 
 @pytest.fixture
 def v2():
-    app = build_app("xclade-v2", frozen_at=FROZEN_AT)
+    app = build_app("xclade-v2", frozen_at=FROZEN_AT, jwt_secret=JWT_SECRET)
     client = app.test_client()
     seed = client.get("/__revokit/seed").get_json()
     return client, seed
@@ -255,7 +254,7 @@ def test_v2_forged_jwts_are_refused(v2):
     client, seed = v2
     token = _v2_login_token(client, seed)
     claims = _claims(token)
-    sign: Callable[[dict[str, Any]], str] = lambda c: jwt.encode(c, DEFAULT_JWT_SECRET, algorithm="HS256")  # noqa: E731
+    sign: Callable[[dict[str, Any]], str] = lambda c: jwt.encode(c, JWT_SECRET, algorithm="HS256")  # noqa: E731
     cases = _forged_cases(token, FROZEN_AT)
     cases["customer actor"] = sign({**claims, "actor_type": "customer"})
     cases["no exp"] = sign({k: v for k, v in claims.items() if k != "exp"})

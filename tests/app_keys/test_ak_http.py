@@ -227,7 +227,7 @@ def test_expired_and_foreign_tokens_are_refused(ak_client, ak_app, alice):
     import jwt
 
     runtime: Any = ak_app.extensions["revokit"]
-    secret = runtime.config.jwt_secret
+    secret = runtime.settings.jwt_secret
     claims = jwt.decode(alice["token"], options={"verify_signature": False})
     variants = {
         "wrong audience": jwt.encode({**claims, "aud": "other"}, secret, algorithm="HS256"),

@@ -6,10 +6,13 @@ import jwt
 import pytest
 from flask.testing import FlaskClient
 
-from revokit.mockserver.app import DEFAULT_JWT_SECRET
-
 LOGIN = {"email": "admin@medusa-test.com", "password": "supersecret"}
 KEYS = "/admin/publishable-api-keys"
+
+
+def signing_secret(client: FlaskClient) -> str:
+    """The mock's JWT secret (random per mock unless configured), to sign tokens a forger could not."""
+    return client.application.extensions["revokit"].settings.jwt_secret
 
 
 def user_body(admin: dict) -> dict:
@@ -100,7 +103,7 @@ def test_token_login_returns_an_admin_jwt(client: FlaskClient, admin: dict) -> N
     token = response.get_json()["access_token"]
     assert list(response.get_json()) == ["access_token"]
     assert jwt.get_unverified_header(token)["alg"] == "HS256"
-    claims = jwt.decode(token, DEFAULT_JWT_SECRET, algorithms=["HS256"], options={"verify_exp": False})
+    claims = jwt.decode(token, signing_secret(client), algorithms=["HS256"], options={"verify_exp": False})
     issued = 1772366400  # 2026-03-01T12:00:00Z
     assert claims == {"user_id": admin["id"], "domain": "admin", "iat": issued, "exp": issued + 86400}
     bearer = {"Authorization": f"Bearer {token}"}
@@ -114,15 +117,23 @@ def test_token_login_returns_an_admin_jwt(client: FlaskClient, admin: dict) -> N
 
 def test_jwts_the_admin_strategy_refuses(client: FlaskClient, admin: dict) -> None:
     store_domain = jwt.encode(
-        {"user_id": admin["id"], "domain": "store"}, DEFAULT_JWT_SECRET, algorithm="HS256"
+        {"user_id": admin["id"], "domain": "store"}, signing_secret(client), algorithm="HS256"
     )
     foreign = jwt.encode({"user_id": admin["id"], "domain": "admin"}, "x" * 40, algorithm="HS256")
     for token in (store_domain, foreign, admin["api_token"]):  # an API token is no bearer token since 1.17
         assert client.get(KEYS, headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
-def test_a_jwt_of_a_vanished_user_passes_auth_but_not_get_auth(client: FlaskClient) -> None:
-    ghost = jwt.encode({"user_id": "usr_gone", "domain": "admin"}, DEFAULT_JWT_SECRET, algorithm="HS256")
+def test_a_jwt_of_a_vanished_user_is_refused_by_the_contract(client: FlaskClient) -> None:
+    ghost = jwt.encode({"user_id": "usr_gone", "domain": "admin"}, signing_secret(client), algorithm="HS256")
+    headers = {"Authorization": f"Bearer {ghost}"}
+    assert client.get("/admin/auth", headers=headers).status_code == 401
+    assert client.post(KEYS, json={"title": "ghost"}, headers=headers).status_code == 401
+
+
+def test_a_jwt_of_a_vanished_user_passes_auth_but_not_get_auth_in_1_20(client_120: FlaskClient) -> None:
+    client = client_120
+    ghost = jwt.encode({"user_id": "usr_gone", "domain": "admin"}, signing_secret(client), algorithm="HS256")
     headers = {"Authorization": f"Bearer {ghost}"}
     me = client.get("/admin/auth", headers=headers)
     assert me.status_code == 400

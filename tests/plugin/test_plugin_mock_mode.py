@@ -80,6 +80,8 @@ def test_journal_shows_what_the_code_under_test_sent(pytester: pytest.Pytester, 
         """
         import requests
 
+        from revokit.mockserver.redaction import redacted
+
         def test_sdk_call(revokit, app_keys_key_factory, revokit_journal):
             key = app_keys_key_factory()
             # "the SDK under test": any HTTP client pointed at the mock
@@ -93,7 +95,9 @@ def test_journal_shows_what_the_code_under_test_sent(pytester: pytest.Pytester, 
                 ("POST", f"/api/v1/applications/{key.application_id}/api-keys", 401),
             ]
             first = sent[0]
-            assert first.header("x-api-key") == key.token and first.header("X-TRACE") == "t-1"
+            # The journal redacts credentials: the key shows as its redacted form only.
+            assert first.header("x-api-key") == redacted(key.token) != key.token
+            assert first.header("X-TRACE") == "t-1"
             assert first["family"] == "app-keys" and sent[1]["query"] == {"limit": "5"}
             assert revokit_journal.last(method="POST").body == {"name": "from-sdk"}
             everything = revokit_journal.entries(include_fixtures=True)

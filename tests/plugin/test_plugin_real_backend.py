@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from revokit.mockserver.redaction import redacted
 from revokit.testing_server import LiveServer
 
 
@@ -45,9 +46,8 @@ def test_clients_and_factories_use_the_real_api(pytester: pytest.Pytester, run, 
     # every request went to the backend, through its API routes
     sent = [(e["method"], e["operation_id"]) for e in backend.runtime.journal.entries()]
     assert ("POST", "createApplication") in sent and ("DELETE", "revokeApiKey") in sent
-    assert (
-        backend.runtime.journal.entries()[0]["headers"]["Authorization"] == f"Bearer {alice_token(backend)}"
-    )
+    sent_auth = backend.runtime.journal.entries()[0]["headers"]["Authorization"]
+    assert sent_auth == f"Bearer {redacted(alice_token(backend))}"  # the journal redacts credentials
 
 
 def test_control_plane_fixtures_fail_clearly(pytester: pytest.Pytester, run, backend: LiveServer):

@@ -30,6 +30,8 @@ FLAGS = {
     "channel_products_unknown_channel_returns_empty",
     "duplicate_link_ids_fail",
     "unrouted_requests_express_not_found",
+    "jwt_user_not_looked_up",
+    "lone_surrogates_stored_replaced",
 }
 
 

@@ -17,6 +17,7 @@ import jwt
 
 from ...engine import BackendContext, SeedContext
 from ...hashing import VerifiedTokens, hash_secret, seed_hash, verify_secret
+from ...jwt_claims import not_yet_valid
 from .exceptions import Forbidden, NotFound, Unauthorized
 
 USERS = "users"
@@ -85,6 +86,7 @@ class AppKeysBackend:
         self.settings = ctx.settings
         self.profile = ctx.profile
         self._verified = VerifiedTokens()
+        self._known = ctx.known_tokens
 
     def reset_caches(self) -> None:
         self._verified.clear()
@@ -116,12 +118,18 @@ class AppKeysBackend:
                 algorithms=[JWT_ALGORITHM],
                 audience=JWT_AUDIENCE,
                 issuer=JWT_ISSUER,
-                options={"require": ["exp", "sub", "aud", "iss"], "verify_exp": False, "verify_iat": False},
+                options={
+                    "require": ["exp", "sub", "aud", "iss"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
             )
         except jwt.PyJWTError:
             raise Unauthorized() from None
         # Expiry is judged by the mock's clock, so tests can age a token without sleeping.
-        if not isinstance(claims.get("exp"), int) or claims["exp"] <= self.clock.now().timestamp():
+        now = self.clock.now().timestamp()
+        if not isinstance(claims.get("exp"), int) or claims["exp"] <= now or not_yet_valid(claims, now):
             raise Unauthorized()
         user = self.store.get(USERS, str(claims["sub"]))
         if user is None:
@@ -168,6 +176,7 @@ class AppKeysBackend:
             application_id, name, token, salt, hash_secret(token, salt, n=self.settings.scrypt_n)
         )
         self.store.put(KEYS, key)
+        self._known.learn(key.id, token)
         return key, token
 
     def _new_key(
@@ -206,9 +215,7 @@ class AppKeysBackend:
         key_id = self._verified.get(token)
         if key_id is None:
             for candidate in self.store.find(KEYS, "lookup", token[:11]):
-                if not candidate.revoked and verify_secret(
-                    token, candidate.salt, candidate.token_hash, n=self.settings.scrypt_n
-                ):
+                if not candidate.revoked and self._token_matches(candidate, token):
                     key_id = candidate.id
                     break
             if key_id is None:
@@ -223,6 +230,16 @@ class AppKeysBackend:
             used = dataclasses.replace(key, last_used_at=self.clock.now())
             self.store.put(KEYS, used)
         return used
+
+    def _token_matches(self, key: ApplicationKey, token: str) -> bool:
+        """By digest for a key this process knows; by scrypt (once) for one made before a restart."""
+        known = self._known.matches(key.id, token)
+        if known is not None:
+            return known
+        if not verify_secret(token, key.salt, key.token_hash, n=self.settings.scrypt_n):
+            return False
+        self._known.learn(key.id, token)
+        return True
 
     # -- seed ---------------------------------------------------------------------------------
 
@@ -258,6 +275,7 @@ class AppKeysBackend:
                     if state == "revoked":
                         key = dataclasses.replace(key, revoked_at=at + timedelta(days=1))
                     self.store.put(KEYS, key)
+                    self._known.learn(key.id, token)
                     keys_out.append({"id": key.id, "name": key.name, "state": state, "key": token})
                 apps_out.append({"id": app.id, "name": app.name, "keys": keys_out})
             users_out.append(

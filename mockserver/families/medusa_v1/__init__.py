@@ -42,6 +42,7 @@ FAMILY = FamilyDefinition(
         PRODUCTS: Product,
         CARTS: Cart,
     },
+    secret_fields={USERS: ("api_token",), SESSIONS: ("id",)},
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
     issue_token=issue_token,
 )

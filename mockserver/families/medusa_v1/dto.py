@@ -43,7 +43,8 @@ INVALID_DATE: Any = type("InvalidDate", (), {"__repr__": lambda self: "Invalid D
 
 # -- JavaScript semantics the validators rely on ---------------------------------------------
 
-_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Unambiguous (no two ways to split a digit run), so a long run of digits fails in linear time.
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _RADIX = {"0x": 16, "0o": 8, "0b": 2}
 
 

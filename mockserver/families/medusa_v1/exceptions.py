@@ -21,6 +21,7 @@ HTML = "text/html; charset=utf-8"
 # Flags of the medusa-1.20 profile that change how an error looks (see specs/profiles).
 FLAG_NO_CONTENT_TYPE_401 = "unauthorized_without_content_type"
 FLAG_MALFORMED_JSON_HTML = "malformed_json_html"
+FLAG_BODY_PARSER_ERRORS_HTML = "body_parser_errors_html"
 
 SCOPE_ERRORS_MESSAGE = "Provided request body contains errors. Please check the data and retry the request"
 
@@ -251,14 +252,24 @@ def json_syntax_message(detail: str) -> str:
     return f"Unexpected token in JSON at position {match.group(1)}"
 
 
-def express_html_error(message: str) -> ApiError:
-    """Express's ``finalhandler`` page for an error with status 400 (development mode)."""
+def express_html_error(message: str, *, status: int = 400, name: str = "SyntaxError") -> ApiError:
+    """Express's ``finalhandler`` page for a body-parser error (development mode)."""
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
-        f"</head>\n<body>\n<pre>SyntaxError: {html.escape(message)}</pre>\n</body>\n</html>\n"
+        f"</head>\n<body>\n<pre>{name}: {html.escape(message)}</pre>\n</body>\n</html>\n"
     )
     headers = {"Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"}
-    return ApiError(page, status=400, headers=headers, content_type=HTML)
+    return ApiError(page, status=status, headers=headers, content_type=HTML)
+
+
+def body_parser_error(message: str, status: int, name: str) -> ApiError:
+    """An encoding or charset body-parser refuses (415), or a body that does not inflate (400)."""
+    profile = _active_profile()
+    if profile is not None and profile.enabled(FLAG_BODY_PARSER_ERRORS_HTML):
+        return express_html_error(message, status=status, name=name)
+    error = InvalidData(message)
+    error.status = status
+    return error
 
 
 def strict_json_error(profile: Any) -> ApiError:
@@ -314,6 +325,12 @@ class MedusaV1Errors(FamilyErrors):
 
     def bad_request(self, detail: str) -> ApiError:
         return InvalidData(detail)
+
+    def unsupported_body(self, detail: str) -> ApiError:
+        return body_parser_error(detail, 415, "UnsupportedMediaTypeError")
+
+    def undecodable_body(self, detail: str) -> ApiError:
+        return body_parser_error(detail, 400, "Error")
 
     def internal_error(self) -> ApiError:
         return UnknownError()

@@ -19,6 +19,8 @@ import jwt
 
 from ...engine import BackendContext, SeedContext
 from ...hashing import seed_hash, verify_secret
+from ...jwt_claims import not_yet_valid
+from ...like import ilike
 from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
 from .exceptions import (
     AlreadyRevoked,
@@ -56,6 +58,7 @@ JWT_TTL = timedelta(hours=24)
 # medusa-1.20 profile flags read by the domain (descriptions in specs/profiles/medusa-1.20.yaml)
 FLAG_STORE_ACCEPTS_INVALID_KEYS = "store_accepts_invalid_keys"
 FLAG_UNKNOWN_KEY_CHANNELS_EMPTY = "unknown_key_sales_channels_empty"
+FLAG_JWT_USER_NOT_LOOKED_UP = "jwt_user_not_looked_up"
 
 UNSET: Any = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
 
@@ -182,23 +185,6 @@ class Page:
 # -- query helpers ---------------------------------------------------------------------------------
 
 
-def ilike(needle: str) -> Callable[[str | None], bool]:
-    """``ILIKE '%needle%'`` with Postgres's wildcards (``%``, ``_``) and backslash escapes."""
-    pattern = f"%{needle}%"
-    parts: list[str] = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            parts.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        parts.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
-        i += 1
-    compiled = re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-    return lambda text: text is not None and compiled.fullmatch(text) is not None
-
-
 _COMPARATORS: dict[str, Callable[[datetime, datetime], bool]] = {
     "lt": lambda a, b: a < b,
     "gt": lambda a, b: a > b,
@@ -315,22 +301,33 @@ class MedusaV1Backend:
     def jwt_user_id(self, token: str) -> str | None:
         """passport-jwt's admin-bearer strategy: signature, expiry (by the mock's clock) and domain.
 
-        Like 1.20 it does not look the user up: a well-signed token of a removed user still passes.
+        The contract wants the token's user to exist; 1.20 does not look it up, so a well-signed
+        token of a removed user still passes there (``jwt_user_not_looked_up``).
         """
         if not self.settings.jwt_secret:
             return None
         try:
             claims = jwt.decode(
-                token, self.settings.jwt_secret, algorithms=[JWT_ALGORITHM], options={"verify_exp": False}
+                token,
+                self.settings.jwt_secret,
+                algorithms=[JWT_ALGORITHM],
+                options={"verify_exp": False, "verify_nbf": False},
             )
         except jwt.PyJWTError:
             return None
+        now = self.clock.now().timestamp()
         exp = claims.get("exp")
-        if exp is not None and (not isinstance(exp, int | float) or exp <= self.clock.now().timestamp()):
+        if exp is not None and (not isinstance(exp, int | float) or exp <= now):
+            return None
+        if not_yet_valid(claims, now):
             return None
         user_id = claims.get("user_id")
         if claims.get("domain") != "admin" or not isinstance(user_id, str) or not user_id:
             return None
+        if not self.profile.enabled(FLAG_JWT_USER_NOT_LOOKED_UP):
+            user = self.user(user_id)
+            if user is None or user.deleted_at is not None:
+                return None
         return user_id
 
     def authenticate_admin(

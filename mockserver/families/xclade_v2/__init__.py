@@ -33,6 +33,7 @@ FAMILY = FamilyDefinition(
         PRODUCTS: Product,
         API_KEYS: ApiKey,
     },
+    secret_fields={SESSIONS: ("id",)},  # secret keys are stored hashed already
     # Express parses a request without a body as {} (the SDK's revoke sends none).
     missing_body={},
     issue_token=issue_token,

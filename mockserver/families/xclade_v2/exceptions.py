@@ -366,7 +366,13 @@ def _raw_request_body() -> bytes | None:
         from flask import has_request_context, request
     except ImportError:  # pragma: no cover - Flask is a dependency
         return None
-    return request.get_data(cache=True) if has_request_context() else None
+    if not has_request_context():
+        return None
+    from flask import g
+
+    # The body as the parser saw it: inflated and re-encoded from its charset by the engine.
+    decoded = g.get("revokit_json_text")
+    return decoded if decoded is not None else request.get_data(cache=True)
 
 
 class XcladeErrors(FamilyErrors):
@@ -418,6 +424,9 @@ class XcladeErrors(FamilyErrors):
 
     def bad_request(self, detail: str) -> ApiError:
         return HttpError(400, detail, "invalid_data")
+
+    def unsupported_body(self, detail: str) -> ApiError:
+        return HttpError(415, detail, "unknown_error")  # body-parser's 415 has no MedusaError type
 
     def internal_error(self) -> ApiError:
         return UnknownError()

@@ -31,6 +31,7 @@ import jwt
 from ...clock import isoformat_ms
 from ...engine import BackendContext, SeedContext
 from ...hashing import VerifiedTokens, hash_secret, seed_hash, verify_secret
+from ...jwt_claims import not_yet_valid
 from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
 from .exceptions import (
     ApiKeyNotFound,
@@ -86,6 +87,7 @@ FLAG_NUL = "nul_character_fails_in_database"
 FLAG_CHANNEL_PRODUCTS_UNKNOWN = "channel_products_unknown_channel_returns_empty"
 FLAG_DUPLICATE_LINK = "duplicate_link_ids_fail"
 FLAG_EXPRESS_404 = "unrouted_requests_express_not_found"
+FLAG_JWT_USER_NOT_LOOKED_UP = "jwt_user_not_looked_up"
 
 # Fields a list may be ordered by (the table's columns); anything else is refused (see parse_order).
 API_KEY_COLUMNS = (
@@ -273,6 +275,7 @@ class XcladeBackend:
         self.settings = ctx.settings
         self.profile = ctx.profile
         self._verified = VerifiedTokens()
+        self._known = ctx.known_tokens
 
     @property
     def _order_fails_in_database(self) -> bool:
@@ -332,10 +335,18 @@ class XcladeBackend:
             )
         except jwt.PyJWTError:
             return None
+        now = self.now().timestamp()
         exp = claims.get("exp")
-        if isinstance(exp, bool) or not isinstance(exp, int | float) or exp <= self.now().timestamp():
+        if isinstance(exp, bool) or not isinstance(exp, int | float) or exp <= now:
+            return None
+        if not_yet_valid(claims, now):
             return None
         if not isinstance(claims.get("actor_id"), str) or not isinstance(claims.get("actor_type"), str):
+            return None
+        # The contract wants the token's user to exist; 2.21.2 trusts the signed auth context.
+        if not self.profile.enabled(FLAG_JWT_USER_NOT_LOOKED_UP) and (
+            claims["actor_type"] != "user" or self.store.get(USERS, claims["actor_id"]) is None
+        ):
             return None
         return claims
 
@@ -372,11 +383,9 @@ class XcladeBackend:
         if key_id is None:
             now = self.now()
             for candidate in self.store.find(API_KEYS, "redacted", redact(token)):
-                if (
-                    candidate.type == SECRET
-                    and not candidate.revoked_by_time(now)
-                    and verify_secret(token, candidate.salt, candidate.token, n=self.settings.scrypt_n)
-                ):
+                if candidate.type != SECRET or candidate.revoked_by_time(now):
+                    continue
+                if self._token_matches(candidate, token):
                     key_id = candidate.id
                     break
             if key_id is None:
@@ -386,6 +395,16 @@ class XcladeBackend:
         if key is None or key.type != SECRET or key.revoked_by_time(self.now()):
             return None
         return key
+
+    def _token_matches(self, key: ApiKey, token: str) -> bool:
+        """By digest for a key this process knows; by scrypt (once) for one made before a restart."""
+        known = self._known.matches(key.id, token)
+        if known is not None:
+            return known
+        if not verify_secret(token, key.salt, key.token, n=self.settings.scrypt_n):
+            return False
+        self._known.learn(key.id, token)
+        return True
 
     # -- API keys ----------------------------------------------------------------------------------
 
@@ -446,6 +465,8 @@ class XcladeBackend:
             updated_at=now,
         )
         self.store.put(API_KEYS, key)
+        if key_type == SECRET:
+            self._known.learn(key.id, token)
         return key, token
 
     def get_api_key(self, key_id: str) -> ApiKey:
@@ -799,23 +820,23 @@ class XcladeBackend:
             # Far enough ahead to be "in the future" for as long as this mock is in use.
             revoked_at = ctx.epoch + timedelta(days=365 * 50)
         created_by = spec.get("created_by", user.id)
-        return (
-            ApiKey(
-                id=ctx.ids.prefixed_ulid("apk", at),
-                title=spec["title"],
-                type=key_type,
-                token=stored,
-                salt=salt,
-                redacted=redact(token),
-                created_by=created_by,
-                created_at=at,
-                updated_at=revoked_at if state == "revoked" and revoked_at else at,
-                revoked_at=revoked_at,
-                revoked_by=user.id if revoked_at else None,
-                sales_channel_ids=tuple(channels[name].id for name in spec.get("sales_channels", [])),
-            ),
-            token,
+        key = ApiKey(
+            id=ctx.ids.prefixed_ulid("apk", at),
+            title=spec["title"],
+            type=key_type,
+            token=stored,
+            salt=salt,
+            redacted=redact(token),
+            created_by=created_by,
+            created_at=at,
+            updated_at=revoked_at if state == "revoked" and revoked_at else at,
+            revoked_at=revoked_at,
+            revoked_by=user.id if revoked_at else None,
+            sales_channel_ids=tuple(channels[name].id for name in spec.get("sales_channels", [])),
         )
+        if key_type == SECRET:
+            self._known.learn(key.id, token)
+        return key, token
 
 
 def _iso(instant: datetime | None) -> str | None:
