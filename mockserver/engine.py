@@ -115,6 +115,9 @@ class FamilyDefinition:
     missing_body: Any = None
     # POST /__revokit/tokens: a signed token for a seeded user, without a login flow.
     issue_token: Callable[[Any, str], dict[str, Any]] | None = None
+    # POST /__revokit/revoke-keys: revoke the keys a selector picks, all or nothing, by the
+    # family's rules; gets the JSON body, answers the JSON reply or raises BadControlInput.
+    revoke_keys: Callable[[Any, Mapping[str, Any]], dict[str, Any]] | None = None
 
 
 def flask_rule(template: str) -> str:
