@@ -829,11 +829,11 @@ class XcladeBackend:
 def revocation_time(now: datetime, revoke_in: float | None) -> datetime:
     """Now, or ``revoke_in`` whole seconds later (like ``Date.setSeconds``), at most the last
     instant a date can hold."""
-    if revoke_in is None or revoke_in <= 0:
+    if revoke_in is None or not revoke_in > 0:  # NaN too: `revoke_in > 0` is false in JavaScript
         return now
-    seconds = int(revoke_in)
-    limit = (LATEST_INSTANT - now).total_seconds()
-    return LATEST_INSTANT if seconds >= limit else now + timedelta(seconds=seconds)
+    if revoke_in >= (LATEST_INSTANT - now).total_seconds():  # infinity included
+        return LATEST_INSTANT
+    return now + timedelta(seconds=int(revoke_in))
 
 
 def _iso(instant: datetime | None) -> str | None:
