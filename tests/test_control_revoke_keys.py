@@ -327,3 +327,21 @@ def test_the_bulk_revoke_survives_a_restart(tmp_path, family):
     assert after == before
     for key in revoked:
         assert after[key["id"]]["revoked_at"] is not None
+
+
+@pytest.mark.parametrize("family", list(BODIES))
+def test_answers_and_requests_keep_the_control_spec(mock, family):
+    from jsonschema import Draft202012Validator
+
+    operation = yaml.safe_load(spec_text("control"))["paths"]["/revoke-keys"]["post"]
+    request_schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    answer_schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    client = mock(family)
+    body = BODIES[family](seed_of(client))
+    Draft202012Validator(request_schema).validate(body)
+    response = client.post(ROUTE, json=body)
+    assert response.status_code == 200
+    Draft202012Validator(answer_schema).validate(response.get_json())
+    bad = client.post(ROUTE, json={"selector": 1})
+    error_schema = yaml.safe_load(spec_text("control"))["components"]["responses"]["Error"]
+    Draft202012Validator(error_schema["content"]["application/json"]["schema"]).validate(bad.get_json())

@@ -258,3 +258,11 @@ def test_concurrent_bulk_and_single_revokes_stay_consistent(backend):
     bulk = [r for who, r in answers if int(who[6:].split("-")[0]) < 3 and r is not None]
     assert all(len(r) == len(keys) and len({k.revoked_at for k in r}) == 1 for r in bulk)
     assert any(r is None for _, r in answers), "no refusal happened: the race did not exercise the rule"
+
+
+def test_revoke_in_beyond_the_calendar_or_not_a_number(backend):
+    s1, s2 = keys_of(backend, ("publishable", "a"), ("publishable", "b"))
+    (far,) = backend.revoke_api_keys(KeySelector(ids=(s1.id,)), KeyRevoke(USER, float("inf")))
+    assert far.revoked_at.year == 9999
+    (now,) = backend.revoke_api_keys(KeySelector(ids=(s2.id,)), KeyRevoke(USER, float("nan")))
+    assert now.revoked_at == NOW  # `NaN > 0` is false in JavaScript: the revoke is immediate
