@@ -472,7 +472,9 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             response.headers["Access-Control-Allow-Credentials"] = "true"
             response.headers["Access-Control-Expose-Headers"] = "Set-Cookie, Allow"
             response.vary.add("Origin")
-        if not is_control and request.method != "OPTIONS":
+        # Control routes stay out of the journal, except those that mark themselves (a bulk revoke).
+        journaled = not is_control or g.get("revokit_journal", False)
+        if journaled and request.method != "OPTIONS":
             rt.journal.record(_journal_entry(rt, request, response))
         return response
 

@@ -1,8 +1,9 @@
 """The control plane under ``/__revokit``: what tests and tools use to drive a running mock.
 
 health, reset to the seed, a JSON snapshot of the state, the clock (read, set, advance), the
-request journal, ready-made tokens for seeded users, the seeded facts, and the specs themselves
-(so Schemathesis can load a family's spec from a running mock). Its own contract is
+request journal, ready-made tokens for seeded users, the seeded facts, a bulk revoke of the keys
+a selector picks (journaled like a family request), and the specs themselves (so Schemathesis can
+load a family's spec from a running mock). Its own contract is
 ``specs/control.yaml``.
 """
 
@@ -12,10 +13,11 @@ import hmac
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ..specs import SPEC_FILES, spec_text
 from .clock import ClockOutOfRange, isoformat_ms, parse_instant
+from .control_input import BadControlInput
 from .redaction import redacted_state
 
 if TYPE_CHECKING:
@@ -176,6 +178,24 @@ def control_blueprint(prefix: str) -> Blueprint:
         if issued is None:
             return control_error(404, "Not Found", f"no seeded user {email}")
         return jsonify(issued)
+
+    @bp.post("/revoke-keys", endpoint="revokeKeys")  # the operationId of specs/control.yaml
+    def revoke_keys() -> Response:
+        rt = _rt()
+        g.revokit_journal = True  # what a test drives here is asserted like a family request
+        data = _json_object()
+        if isinstance(data, Response):
+            return data
+        g.revokit_body = data
+        if rt.family.revoke_keys is None:
+            return control_error(404, "Not Found", f"{rt.config.family} has no bulk revoke")
+        try:
+            # The family's refusals (already revoked, unknown ids) are ApiErrors: the app renders
+            # them in the family's own error body, as its revoke route would.
+            answer = rt.family.revoke_keys(rt.backend, data)
+        except BadControlInput as exc:
+            return control_error(400, "Bad Request", str(exc))
+        return jsonify(answer)
 
     @bp.get("/openapi.yaml")
     def own_spec() -> Response:

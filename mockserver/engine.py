@@ -128,6 +128,9 @@ class FamilyDefinition:
     # A request no route of the spec serves: (backend, method, raw path, headers, cookies) -> the
     # answer, or None for the engine's route_not_found / method_not_allowed.
     unrouted: Callable[[Any, str, str, Headers, Mapping[str, str]], ApiError | None] | None = None
+    # POST /__revokit/revoke-keys: revoke the keys a selector picks, all or nothing, by the
+    # family's rules; gets the JSON body, answers the JSON reply or raises BadControlInput.
+    revoke_keys: Callable[[Any, Mapping[str, Any]], dict[str, Any]] | None = None
 
 
 def flask_rule(template: str) -> str:

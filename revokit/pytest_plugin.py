@@ -7,6 +7,8 @@ Fixtures (see the README, "Use it in your tests"):
 - ``revokit`` (function): this test's handle; every mock it uses is reset to the seed first.
 - ``revokit_reset``, ``revokit_clock``, ``revokit_journal``: the mock's control plane.
 - ``revokit_client``: a plain client factory; ``revokit_conformance``: the conformance suites.
+- ``revokit_revoke_keys``: revoke many keys by selector (the control plane, or key by key on a
+  real backend).
 - ready clients: ``medusa_v1_admin``/``_session``/``_api_token``/``_store``,
   ``xclade_v2_admin``/``_session``/``_secret``/``_store``, ``app_keys_user``;
   key factories: ``medusa_v1_key_factory``, ``xclade_v2_key_factory``, ``app_keys_key_factory``.
@@ -31,6 +33,7 @@ from .testing_settings import Settings, SettingsError, build_settings, check_pro
 if TYPE_CHECKING:
     from .testing_http import Client
     from .testing_kits import AppKeysKeyFactory, MedusaV1KeyFactory, XcladeV2KeyFactory
+    from .testing_revoke import BulkRevoke
     from .testing_session import ClockControl, Conformance, JournalView, Revokit, RevokitSession
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
@@ -192,6 +195,16 @@ def revokit_journal(revokit: Revokit) -> JournalView:
 def revokit_client(revokit: Revokit) -> Any:
     """``revokit_client(family, headers=None)``: a plain client for a family's base URL."""
     return revokit.client
+
+
+@pytest.fixture
+def revokit_revoke_keys(revokit: Revokit) -> BulkRevoke:
+    """``revokit_revoke_keys(family, selector={...}, revoke_in=None)``: revoke every key the selector
+    picks, by the family's rules. A mock does it in one all-or-nothing call (journaled); a real
+    backend key by key through its API, which is not atomic."""
+    from .testing_revoke import BulkRevoke
+
+    return BulkRevoke(revokit)
 
 
 @pytest.fixture

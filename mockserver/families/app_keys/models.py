@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -204,9 +205,30 @@ class AppKeysBackend:
     def revoke_key(self, user: User, application_id: str, key_id: str) -> ApplicationKey:
         """Revoke one key; its siblings are untouched. A second revoke finds nothing (404)."""
         with self.store.transaction():
-            key = self.get_key(user, application_id, key_id)
-            revoked = dataclasses.replace(key, revoked_at=self.clock.now())
-            self.store.put(KEYS, revoked)
+            self.get_application(user, application_id)
+            return self.revoke_application_keys(application_id, [key_id])[0]
+
+    def revoke_application_keys(
+        self, application_id: str, key_ids: Sequence[str] | None = None
+    ) -> list[ApplicationKey]:
+        """Revoke every live key of an application, or those of ``key_ids``, all or nothing.
+
+        An unknown application, or a key id that names no live key of it (revoked keys are gone),
+        is a 404 and nothing changes. Returned in the order of ``key_ids``, else of creation.
+        """
+        with self.store.transaction():
+            if self.store.get(APPLICATIONS, application_id) is None:
+                raise NotFound()
+            if key_ids is None:
+                keys = self._live_keys(application_id)
+            else:
+                keys = [self.store.get(KEYS, key_id) for key_id in dict.fromkeys(key_ids)]
+                if any(k is None or k.application_id != application_id or k.revoked for k in keys):
+                    raise NotFound()
+            now = self.clock.now()
+            revoked = [dataclasses.replace(k, revoked_at=now) for k in keys]
+            for key in revoked:
+                self.store.put(KEYS, key)
         return revoked
 
     def authenticate_key(self, token: str) -> ApplicationKey:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ...clock import isoformat_ms
+from ...control_input import BadControlInput, fields_of, optional_string, string_list
 from ...engine import Call, Reply
 from .exceptions import Unauthorized
 from .models import AppKeysBackend, Application, ApplicationKey, User
@@ -107,6 +109,19 @@ HANDLERS = {
     "revokeApiKey": revoke_api_key,
     "getKeyInfo": get_key_info,
 }
+
+
+def revoke_keys(backend: AppKeysBackend, body: Mapping[str, Any]) -> dict[str, Any]:
+    """``POST /__revokit/revoke-keys``: ``{"selector": {"application_id": ..., "id": [...]?}}``,
+    every live key of the application, or the listed ones."""
+    data = fields_of(body, "body", ("selector",))
+    selector = fields_of(data.get("selector"), "selector", ("application_id", "id"))
+    application_id = optional_string(selector.get("application_id"), "selector.application_id")
+    if not application_id:
+        raise BadControlInput("'selector.application_id' is required")
+    ids = string_list(selector["id"], "selector.id") if "id" in selector else None
+    keys = backend.revoke_application_keys(application_id, ids)
+    return {"api_keys": [{**key_json(k), "revoked_at": isoformat_ms(k.revoked_at)} for k in keys]}
 
 
 def issue_token(backend: AppKeysBackend, email: str) -> dict[str, Any] | None:

@@ -22,7 +22,7 @@ from .models import (
     StoreSettings,
     User,
 )
-from .responses import HANDLERS, authenticate, issue_token
+from .responses import HANDLERS, authenticate, issue_token, revoke_keys
 
 FAMILY = FamilyDefinition(
     name="medusa-v1",
@@ -45,4 +45,5 @@ FAMILY = FamilyDefinition(
     secret_fields={USERS: ("api_token",), SESSIONS: ("id",)},
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
     issue_token=issue_token,
+    revoke_keys=revoke_keys,
 )

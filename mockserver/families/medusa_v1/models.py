@@ -47,7 +47,11 @@ KEYS = "publishable_api_keys"
 KEY_LINKS = "publishable_api_key_sales_channels"
 PRODUCTS = "products"
 CARTS = "carts"
-INDEXES = {USERS: ["email", "api_token"], KEY_LINKS: ["key_id"], PRODUCTS: ["sales_channel_ids"]}
+INDEXES = {
+    USERS: ["email", "api_token"],
+    KEY_LINKS: ["key_id", "sales_channel_id"],
+    PRODUCTS: ["sales_channel_ids"],
+}
 
 STORE_ID = "store"
 SESSION_COOKIE = "connect.sid"
@@ -405,13 +409,48 @@ class MedusaV1Backend:
             self.store.delete(KEYS, key_id)
 
     def revoke_key(self, key_id: str, revoked_by: str) -> PublishableApiKey:
+        return self.revoke_keys(revoked_by, ids=[key_id])[0]
+
+    def revoke_keys(
+        self,
+        revoked_by: str | None,
+        *,
+        ids: Sequence[str] | None = None,
+        sales_channel_ids: Sequence[str] | None = None,
+        only_live: bool = False,
+    ) -> list[PublishableApiKey]:
+        """Revoke keys by the single revoke's rules, all or nothing.
+
+        The keys are those named by ``ids`` (each must exist: 404 for the first that does not)
+        and, when ``sales_channel_ids`` is given, linked to one of those channels (each must
+        exist); ``only_live`` drops the keys already revoked. A key revoked before refuses the
+        whole revoke, as the route refuses revoking it twice. Returned in the order of ``ids``,
+        else by id.
+        """
         with self.store.transaction():
-            key = self.get_key(key_id)
-            if key.revoked:
+            if ids is not None:
+                keys = [self.get_key(key_id) for key_id in dict.fromkeys(ids)]
+            else:
+                keys = sorted(self.store.all(KEYS), key=lambda k: k.id)
+            if sales_channel_ids is not None:
+                linked = {
+                    link.key_id
+                    for channel_id in sales_channel_ids
+                    for link in self.store.find(
+                        KEY_LINKS, "sales_channel_id", self.get_channel(channel_id).id
+                    )
+                }
+                keys = [k for k in keys if k.id in linked]
+            if only_live:
+                keys = [k for k in keys if not k.revoked]
+            if any(k.revoked for k in keys):
                 raise AlreadyRevoked()
             now = self.now()
-            revoked = dataclasses.replace(key, revoked_at=now, revoked_by=revoked_by, updated_at=now)
-            self.store.put(KEYS, revoked)
+            revoked = [
+                dataclasses.replace(k, revoked_at=now, revoked_by=revoked_by, updated_at=now) for k in keys
+            ]
+            for key in revoked:
+                self.store.put(KEYS, key)
         return revoked
 
     def _links(self, key_id: str) -> list[KeyChannelLink]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ...clock import isoformat_ms
+from ...control_input import BadControlInput, fields_of, optional_string, string_list
 from ...engine import Call, Reply
 from ...errors import TEXT
 from .dto import as_datetime, check_request, qs_parse, remember
@@ -360,6 +362,32 @@ HANDLERS = {
     "GetProductsProduct": get_product,
     "PostCart": create_cart,
 }
+
+
+# -- the control plane: POST /__revokit/revoke-keys ---------------------------------------------
+
+
+def revoke_keys(backend: MedusaV1Backend, body: Mapping[str, Any]) -> dict[str, Any]:
+    """``POST /__revokit/revoke-keys``: ``{"selector": {"id": [...]} | {"sales_channel_id": ...},
+    "revoke": {"revoked_by": ...}}``; ``"revoked_at": null`` in the selector keeps live keys only."""
+    data = fields_of(body, "body", ("selector", "revoke"))
+    selector = fields_of(data.get("selector"), "selector", ("id", "sales_channel_id", "revoked_at"))
+    if "id" not in selector and "sales_channel_id" not in selector:
+        raise BadControlInput("'selector' needs 'id' (one or many) or 'sales_channel_id' (one or many)")
+    if selector.get("revoked_at", None) is not None:
+        raise BadControlInput("'selector.revoked_at' can only be null (the keys not revoked yet)")
+    revoke = fields_of(data.get("revoke", {}), "revoke", ("revoked_by",))
+    keys = backend.revoke_keys(
+        optional_string(revoke.get("revoked_by"), "revoke.revoked_by"),
+        ids=string_list(selector["id"], "selector.id") if "id" in selector else None,
+        sales_channel_ids=(
+            string_list(selector["sales_channel_id"], "selector.sales_channel_id")
+            if "sales_channel_id" in selector
+            else None
+        ),
+        only_live="revoked_at" in selector,
+    )
+    return {"publishable_api_keys": [key_json(k) for k in keys]}
 
 
 def issue_token(backend: MedusaV1Backend, email: str) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from .models import (
     User,
     XcladeBackend,
 )
-from .responses import HANDLERS, authenticate, issue_token, unchecked_by_release, unrouted
+from .responses import HANDLERS, authenticate, issue_token, revoke_keys, unchecked_by_release, unrouted
 
 FAMILY = FamilyDefinition(
     name="xclade-v2",
@@ -39,4 +39,5 @@ FAMILY = FamilyDefinition(
     issue_token=issue_token,
     unchecked=unchecked_by_release,
     unrouted=unrouted,
+    revoke_keys=revoke_keys,
 )

@@ -142,6 +142,13 @@ class SecretKeysAlreadyRevoked(InvalidData):
         super().__init__(f"There are {count} secret keys that are already revoked.")
 
 
+class RevokedByRequired(InvalidData):
+    """The module's check of a revoke without ``revoked_by`` (the HTTP route always supplies it)."""
+
+    def __init__(self) -> None:
+        super().__init__("You must provide a revoked_by field when revoking a key.")
+
+
 class InvalidOrderField(InvalidData):
     """The contract's answer to ``order`` naming a column the list does not have (2.21.2: 500)."""
 

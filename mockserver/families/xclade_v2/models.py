@@ -42,6 +42,7 @@ from .exceptions import (
     PublishableKeyInvalid,
     PublishableKeyRequired,
     PublishableKeyWithoutSalesChannel,
+    RevokedByRequired,
     SalesChannelNotFound,
     SalesChannelsMissing,
     SalesChannelsNeedPublishableKey,
@@ -183,10 +184,57 @@ def redact(token: str) -> str:
     return f"{token[:6]}***{token[-3:]}"
 
 
+@dataclass(frozen=True)
+class KeySelector:
+    """Which keys a revoke applies to: the workflow's ``selector`` (``FilterableApiKeyProps``:
+    ``q``, ``id``, ``token``, ``title``, ``type``, ``revoked_at``, ``$and``/``$or``), plus the
+    ``created_by`` column and the sales channels a key is linked to.
+
+    Every condition given must hold. ``None`` leaves a field free; an empty tuple matches no key,
+    as ``IN ()`` does in SQL. An empty selector matches every key.
+    """
+
+    q: str | None = None
+    ids: tuple[str, ...] | None = None
+    tokens: tuple[str, ...] | None = None
+    titles: tuple[str, ...] | None = None
+    key_type: str | None = None
+    created_by: tuple[str, ...] | None = None
+    revoked_at: DateFilter | None = None
+    sales_channel_ids: tuple[str, ...] | None = None
+    all_of: tuple[KeySelector, ...] = ()
+    any_of: tuple[KeySelector, ...] | None = None
+
+    def matches(self, key: ApiKey) -> bool:
+        return (
+            (not self.q or contains(key.title, self.q) or contains(key.redacted, self.q))
+            and (self.ids is None or key.id in self.ids)
+            and (self.tokens is None or key.token in self.tokens)
+            and (self.titles is None or key.title in self.titles)
+            and (self.key_type is None or key.type == self.key_type)
+            and (self.created_by is None or key.created_by in self.created_by)
+            and matches_date(key.revoked_at, self.revoked_at)
+            and (
+                self.sales_channel_ids is None
+                or any(cid in self.sales_channel_ids for cid in key.sales_channel_ids)
+            )
+            and all(part.matches(key) for part in self.all_of)
+            and (self.any_of is None or any(part.matches(key) for part in self.any_of))
+        )
+
+
+@dataclass(frozen=True)
+class KeyRevoke:
+    """The workflow's ``revoke``: who revokes, and in how many seconds (none, 0 or less: now)."""
+
+    revoked_by: str | None
+    revoke_in: float | None = None
+
+
 # -- list helpers -------------------------------------------------------------------------------
 
 
-DateFilter = Mapping[str, datetime]
+DateFilter = Mapping[str, datetime | bool]  # operator -> bound; "$null" -> IS [NOT] NULL
 DATE_OPERATORS: dict[str, Callable[[datetime, datetime], bool]] = {
     "$eq": lambda a, b: a == b,
     "$ne": lambda a, b: a != b,
@@ -198,14 +246,16 @@ DATE_OPERATORS: dict[str, Callable[[datetime, datetime], bool]] = {
 
 
 def matches_date(value: datetime | None, condition: DateFilter | None) -> bool:
-    """SQL semantics: a NULL column matches no comparison; ``{"$null": ...}`` tests for NULL."""
+    """SQL semantics: a NULL column matches no comparison; ``{"$null": True}`` is ``IS NULL`` and
+    ``{"$null": False}`` is ``IS NOT NULL`` (either may come with comparisons)."""
     if condition is None:
         return True
-    if "$null" in condition:
-        return value is None
-    if value is None:
+    comparisons = {op: bound for op, bound in condition.items() if op != "$null"}
+    if "$null" in condition and (value is None) != bool(condition["$null"]):
         return False
-    return all(DATE_OPERATORS[op](value, bound) for op, bound in condition.items())
+    if value is None:
+        return not comparisons
+    return all(DATE_OPERATORS[op](value, bound) for op, bound in comparisons.items())
 
 
 def contains(text: str | None, needle: str) -> bool:
@@ -491,31 +541,56 @@ class XcladeBackend:
             self.store.put(API_KEYS, updated)
         return updated
 
-    def revoke_api_key(self, key_id: str, revoke_in: float | None, revoked_by: str) -> ApiKey | None:
-        """Revoke now, or ``revoke_in`` seconds from now (whole seconds, like ``Date.setSeconds``).
+    def revoke_api_keys(self, selector: KeySelector, revoke: KeyRevoke) -> list[ApiKey]:
+        """``revokeApiKeysWorkflow``: revoke every key ``selector`` matches, all or nothing.
 
-        A secret key whose revocation is already in effect is refused; a publishable key, or a
-        secret key whose revocation is still ahead, gets the new time and revoker.
-        ``None``: no such key, and the profile says 200 ``{}``.
+        Nothing matched is no error (an empty list). Otherwise the module's checks run first:
+        ``revoked_by`` is required, and if any matched secret key's revocation is already in
+        effect, nothing changes and the 400 counts those keys. Publishable keys are never
+        checked, and a revocation still ahead is overwritten: every matched key gets the same new
+        ``revoked_at`` and ``revoked_by``. Returned in the module's order (by id).
         """
         with self.store.transaction():
-            key = self.store.get(API_KEYS, key_id)
-            if key is None:
-                self._missing_key(key_id, FLAG_REVOKE_UNKNOWN)
-                return None
+            if selector.ids is not None:
+                found = (self.store.get(API_KEYS, key_id) for key_id in dict.fromkeys(selector.ids))
+                candidates = [k for k in found if k is not None]
+            else:
+                candidates = self.store.all(API_KEYS)
+            keys = sort_records([k for k in candidates if selector.matches(k)], [])
+            if not keys:
+                return []
+            if not revoke.revoked_by:
+                raise RevokedByRequired()
             now = self.now()
-            if key.type == SECRET and key.revoked_by_time(now):
-                raise SecretKeysAlreadyRevoked(1)
-            revoked_at = now
-            if revoke_in is not None and revoke_in > 0:
-                seconds = int(revoke_in)
-                limit = (LATEST_INSTANT - now).total_seconds()
-                if seconds > limit and self.profile.enabled(FLAG_REVOKE_IN_RANGE):
-                    raise UnknownError()  # 2.21.2 writes a year past 9999, which Postgres refuses
-                revoked_at = LATEST_INSTANT if seconds >= limit else now + timedelta(seconds=seconds)
-            updated = dataclasses.replace(key, revoked_at=revoked_at, revoked_by=revoked_by, updated_at=now)
-            self.store.put(API_KEYS, updated)
-        return updated
+            limit = (LATEST_INSTANT - now).total_seconds()
+            if (
+                revoke.revoke_in is not None
+                and revoke.revoke_in > limit
+                and self.profile.enabled(FLAG_REVOKE_IN_RANGE)
+            ):
+                raise UnknownError()  # 2.21.2 writes a year past 9999, which Postgres refuses
+            already = sum(1 for k in keys if k.type == SECRET and k.revoked_by_time(now))
+            if already:
+                raise SecretKeysAlreadyRevoked(already)
+            revoked_at = revocation_time(now, revoke.revoke_in)
+            revoked = [
+                dataclasses.replace(k, revoked_at=revoked_at, revoked_by=revoke.revoked_by, updated_at=now)
+                for k in keys
+            ]
+            for key in revoked:
+                self.store.put(API_KEYS, key)
+        return revoked
+
+    def revoke_api_key(self, key_id: str, revoke_in: float | None, revoked_by: str) -> ApiKey | None:
+        """``POST /admin/api-keys/{id}/revoke``: the workflow with the selector ``{id}``.
+
+        ``None``: no such key, and the profile says 200 ``{}`` (the contract answers 404).
+        """
+        revoked = self.revoke_api_keys(KeySelector(ids=(key_id,)), KeyRevoke(revoked_by, revoke_in))
+        if not revoked:
+            self._missing_key(key_id, FLAG_REVOKE_UNKNOWN)
+            return None
+        return revoked[0]
 
     def delete_api_key(self, key_id: str) -> None:
         """Delete a key whose revocation is in effect, with its sales-channel links."""
@@ -837,6 +912,16 @@ class XcladeBackend:
         if key_type == SECRET:
             self._known.learn(key.id, token)
         return key, token
+
+
+def revocation_time(now: datetime, revoke_in: float | None) -> datetime:
+    """Now, or ``revoke_in`` whole seconds later (like ``Date.setSeconds``), at most the last
+    instant a date can hold."""
+    if revoke_in is None or not revoke_in > 0:  # NaN too: `revoke_in > 0` is false in JavaScript
+        return now
+    if revoke_in >= (LATEST_INSTANT - now).total_seconds():  # infinity included
+        return LATEST_INSTANT
+    return now + timedelta(seconds=int(revoke_in))
 
 
 def _iso(instant: datetime | None) -> str | None:

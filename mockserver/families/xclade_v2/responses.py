@@ -16,6 +16,7 @@ from typing import Any
 from werkzeug.datastructures import Headers, MultiDict
 
 from ...clock import isoformat_ms, parse_instant
+from ...control_input import BadControlInput, fields_of, optional_seconds, optional_string, string_list
 from ...engine import Call, Handler, Operation, Reply
 from ...errors import ApiError
 from ...validation import Violation
@@ -36,9 +37,13 @@ from .models import (
     FLAG_NEGATIVE_PAGING,
     FLAG_NUL,
     FLAG_STORE_PAGING,
+    KEY_TYPES,
+    SECRET,
     SESSION_COOKIE,
     Actor,
     ApiKey,
+    KeyRevoke,
+    KeySelector,
     Product,
     SalesChannel,
     XcladeBackend,
@@ -128,6 +133,12 @@ def created_api_key_json(key: ApiKey, token: str) -> dict[str, Any]:
         "updated_at": _iso(key.updated_at),
         "deleted_at": _iso(key.deleted_at),
     }
+
+
+def revoked_api_key_json(key: ApiKey) -> dict[str, Any]:
+    """A key as ``revokeApiKeysWorkflow`` returns it: the module's layout, token omitted
+    (``""`` for a secret key), no salt, no sales channels."""
+    return created_api_key_json(key, "" if key.type == SECRET else key.token)
 
 
 def sales_channel_json(channel: SalesChannel, fields: str | None) -> dict[str, Any]:
@@ -565,6 +576,96 @@ HANDLERS: dict[str, Handler] = {
     "GetProducts": reaches_database(get_store_products),
     "GetProductsId": reaches_database(get_store_product),
 }
+
+
+# -- the control plane: POST /__revokit/revoke-keys ------------------------------------------------
+
+SELECTOR_FIELDS = (
+    "q", "id", "token", "title", "type", "created_by", "revoked_at", "sales_channel_id", "$and", "$or",
+)  # fmt: skip
+REVOKE_FIELDS = ("revoke_in", "revoked_by")
+MAX_SELECTOR_DEPTH = 8
+
+
+def key_selector_from_json(value: Any, where: str = "selector", depth: int = 0) -> KeySelector:
+    """The workflow's ``selector`` as JSON: ``{"type": "secret", "revoked_at": null}``,
+    ``{"id": ["apk_1", "apk_2"]}``, ``{"sales_channel_id": "sc_1"}``, ``{"$or": [...]}``."""
+    if depth > MAX_SELECTOR_DEPTH:
+        raise BadControlInput(f"'{where}' nests $and/$or deeper than {MAX_SELECTOR_DEPTH} levels")
+    data = fields_of(value, where, SELECTOR_FIELDS)
+
+    def strings(name: str) -> tuple[str, ...] | None:
+        return string_list(data[name], f"{where}.{name}") if name in data else None
+
+    key_type = data.get("type")
+    if key_type is not None and key_type not in KEY_TYPES:
+        raise BadControlInput(f"'{where}.type' must be one of {', '.join(KEY_TYPES)}")
+
+    def nested(name: str) -> tuple[KeySelector, ...] | None:
+        if name not in data:
+            return None
+        parts = data[name]
+        if not isinstance(parts, list) or not parts:
+            raise BadControlInput(f"'{where}.{name}' must be a non-empty list of selectors")
+        return tuple(
+            key_selector_from_json(p, f"{where}.{name}[{i}]", depth + 1) for i, p in enumerate(parts)
+        )
+
+    return KeySelector(
+        q=optional_string(data.get("q"), f"{where}.q"),
+        ids=strings("id"),
+        tokens=strings("token"),
+        titles=strings("title"),
+        key_type=key_type,
+        created_by=strings("created_by"),
+        revoked_at=_date_condition(data["revoked_at"], f"{where}.revoked_at")
+        if "revoked_at" in data
+        else None,
+        sales_channel_ids=strings("sales_channel_id"),
+        all_of=nested("$and") or (),
+        any_of=nested("$or"),
+    )
+
+
+def _date_condition(value: Any, where: str) -> dict[str, Any]:
+    """``null`` (IS NULL), an instant (equals), or an operator map such as
+    ``{"$lt": "2026-01-01T00:00:00Z"}``; ``{"$eq": null}`` / ``{"$ne": null}`` test for NULL."""
+    if value is None:
+        return {"$null": True}
+    operators = {"$eq": value} if isinstance(value, str) else value
+    if not isinstance(operators, Mapping) or not operators:
+        raise BadControlInput(f"'{where}' must be null, an ISO-8601 instant or an operator object")
+    condition: dict[str, Any] = {}
+    for op, bound in operators.items():
+        if op not in DATE_OPERATORS:
+            raise BadControlInput(
+                f"'{where}' has an unknown operator {op!r}; known: {', '.join(DATE_OPERATORS)}"
+            )
+        if bound is None and op in ("$eq", "$ne"):
+            condition["$null"] = op == "$eq"
+            continue
+        try:
+            condition[op] = parse_instant(bound)
+        except (TypeError, ValueError, AttributeError):
+            raise BadControlInput(f"'{where}.{op}' must be an ISO-8601 instant") from None
+    return condition
+
+
+def revoke_keys(backend: XcladeBackend, body: Mapping[str, Any]) -> dict[str, Any]:
+    """``POST /__revokit/revoke-keys``: ``revokeApiKeysWorkflow`` with ``{selector, revoke}``."""
+    data = fields_of(body, "body", ("selector", "revoke"))
+    if "selector" not in data:
+        raise BadControlInput("'selector' is required (an object; {} selects every key)")
+    selector = key_selector_from_json(data["selector"])
+    revoke = fields_of(data.get("revoke", {}), "revoke", REVOKE_FIELDS)
+    keys = backend.revoke_api_keys(
+        selector,
+        KeyRevoke(
+            revoked_by=optional_string(revoke.get("revoked_by"), "revoke.revoked_by"),
+            revoke_in=optional_seconds(revoke.get("revoke_in"), "revoke.revoke_in"),
+        ),
+    )
+    return {"api_keys": [revoked_api_key_json(k) for k in keys]}
 
 
 def issue_token(backend: XcladeBackend, email: str) -> dict[str, Any] | None:
