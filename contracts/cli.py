@@ -45,11 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-url", required=True, help="the backend's base URL, e.g. http://127.0.0.1:9000"
     )
     creds = parser.add_argument_group("credentials")
-    creds.add_argument("--token", default=os.environ.get("REVOKIT_TOKEN"), help="a ready bearer token")
+    creds.add_argument(
+        "--token",
+        default=os.environ.get("REVOKIT_TOKEN"),
+        help="instead of a login, per family -- app-keys: a user's JWT (sent as Authorization: Bearer; "
+        "the mock mints one: POST /__revokit/tokens); medusa-v1: the admin's API token "
+        "(x-medusa-access-token) or a JWT from POST /admin/auth/token; xclade-v2: a secret API key "
+        "(sk_...) sent with HTTP Basic, or an admin JWT",
+    )
     creds.add_argument(
         "--other-token",
         default=os.environ.get("REVOKIT_OTHER_TOKEN"),
-        help="a second user's bearer token: enables the checks that need two identities (403s)",
+        help="app-keys: a second user's JWT, for the checks that need two identities (403s)",
     )
     creds.add_argument(
         "--email", default=os.environ.get("REVOKIT_EMAIL"), help="admin e-mail (Medusa families)"

@@ -115,6 +115,8 @@ class FamilyDefinition:
     missing_body: Any = None
     # POST /__revokit/tokens: a signed token for a seeded user, without a login flow.
     issue_token: Callable[[Any, str], dict[str, Any]] | None = None
+    # The start-up banner's few lines (label, text) from the seed facts: how to authenticate.
+    banner: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
 
 
 def flask_rule(template: str) -> str:

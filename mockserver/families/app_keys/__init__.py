@@ -3,7 +3,7 @@
 from ...engine import FamilyDefinition
 from .exceptions import AppKeysErrors
 from .models import APPLICATIONS, INDEXES, KEYS, USERS, AppKeysBackend, Application, ApplicationKey, User
-from .responses import HANDLERS, authenticate, issue_token
+from .responses import HANDLERS, authenticate, banner_lines, issue_token
 
 FAMILY = FamilyDefinition(
     name="app-keys",
@@ -15,4 +15,5 @@ FAMILY = FamilyDefinition(
     indexes=INDEXES,
     record_types={USERS: User, APPLICATIONS: Application, KEYS: ApplicationKey},
     issue_token=issue_token,
+    banner=banner_lines,
 )

@@ -22,7 +22,7 @@ from .models import (
     StoreSettings,
     User,
 )
-from .responses import HANDLERS, authenticate, issue_token
+from .responses import HANDLERS, authenticate, banner_lines, issue_token
 
 FAMILY = FamilyDefinition(
     name="medusa-v1",
@@ -44,4 +44,5 @@ FAMILY = FamilyDefinition(
     },
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
     issue_token=issue_token,
+    banner=banner_lines,
 )

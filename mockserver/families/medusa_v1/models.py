@@ -734,6 +734,7 @@ class MedusaV1Backend:
                 "email": admin.email,
                 "password": admin_spec["password"],
                 "api_token": admin.api_token,
+                "token": self.issue_jwt(admin),  # as POST /admin/auth/token would give
             },
             "default_sales_channel_id": channels[default_ref].id,
             "sales_channels": channels_out,

@@ -16,7 +16,7 @@ from .models import (
     User,
     XcladeBackend,
 )
-from .responses import HANDLERS, authenticate, issue_token
+from .responses import HANDLERS, authenticate, banner_lines, issue_token
 
 FAMILY = FamilyDefinition(
     name="xclade-v2",
@@ -36,4 +36,5 @@ FAMILY = FamilyDefinition(
     # Express parses a request without a body as {} (the SDK's revoke sends none).
     missing_body={},
     issue_token=issue_token,
+    banner=banner_lines,
 )
