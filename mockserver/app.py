@@ -41,6 +41,7 @@ from .families import get_family
 from .hashing import DEFAULT_SCRYPT_N
 from .ids import IdFactory
 from .journal import MAX_BODY_CHARS, Journal
+from .pages import swagger_assets_blueprint
 from .sqlite_store import SQLiteStore
 from .store import InMemoryStore, StateStore
 from .validation import OpenAPIRequest, OpenAPIResponse, build_validator
@@ -324,6 +325,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         )
     app.register_blueprint(family_bp)
     app.register_blueprint(control_blueprint(CONTROL_PREFIX))
+    app.register_blueprint(swagger_assets_blueprint(CONTROL_PREFIX, config.family))
 
     @app.before_request
     def _header_limit() -> None:

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..specs import SPEC_FILES, spec_text
 from .clock import isoformat_ms, parse_instant
+from .pages import add_pages
 
 if TYPE_CHECKING:
     from .app import MockRuntime
@@ -149,4 +150,5 @@ def control_blueprint(prefix: str) -> Blueprint:
             return control_error(404, "Not Found", f"no spec named {name}")
         return Response(spec_text(name), mimetype="application/yaml")
 
+    add_pages(bp, prefix)
     return bp

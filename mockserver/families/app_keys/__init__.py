@@ -3,7 +3,7 @@
 from ...engine import FamilyDefinition
 from .exceptions import AppKeysErrors
 from .models import APPLICATIONS, INDEXES, KEYS, USERS, AppKeysBackend, Application, ApplicationKey, User
-from .responses import HANDLERS, authenticate, banner_lines, issue_token
+from .responses import HANDLERS, authenticate, banner_lines, docs_credentials, issue_token
 
 FAMILY = FamilyDefinition(
     name="app-keys",
@@ -16,4 +16,6 @@ FAMILY = FamilyDefinition(
     record_types={USERS: User, APPLICATIONS: Application, KEYS: ApplicationKey},
     issue_token=issue_token,
     banner=banner_lines,
+    key_overview=AppKeysBackend.key_overview,
+    docs_credentials=docs_credentials,
 )

@@ -126,3 +126,10 @@ def banner_lines(seed: dict[str, Any]) -> list[tuple[str, str]]:
         ("JWT", f'POST /__revokit/tokens {{"email": "{first["email"]}"}}  (Authorization: Bearer)'),
         ("X-API-Key", f"{active['key']}  ({active['name']})"),
     ]
+
+
+def docs_credentials(seed: dict[str, Any]) -> dict[str, Any]:
+    """The docs page's "try it out" acts as the first seeded user, with one of their keys."""
+    first = seed["users"][0]
+    key = next(key for app in first["applications"] for key in app["keys"] if key["state"] == "active")
+    return {"bearerAuth": first["token"], "apiKeyAuth": key["key"]}

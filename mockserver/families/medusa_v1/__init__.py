@@ -22,7 +22,7 @@ from .models import (
     StoreSettings,
     User,
 )
-from .responses import HANDLERS, authenticate, banner_lines, issue_token
+from .responses import HANDLERS, authenticate, banner_lines, docs_credentials, issue_token
 
 FAMILY = FamilyDefinition(
     name="medusa-v1",
@@ -45,4 +45,6 @@ FAMILY = FamilyDefinition(
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
     issue_token=issue_token,
     banner=banner_lines,
+    key_overview=MedusaV1Backend.key_overview,
+    docs_credentials=docs_credentials,
 )

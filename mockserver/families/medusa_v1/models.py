@@ -17,7 +17,7 @@ from typing import Any
 
 import jwt
 
-from ...engine import BackendContext, SeedContext
+from ...engine import BackendContext, SeedContext, key_row
 from ...hashing import seed_hash, verify_secret
 from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
 from .exceptions import (
@@ -243,6 +243,28 @@ class MedusaV1Backend:
 
     def now(self) -> datetime:
         return millis(self.clock.now())
+
+    def key_overview(self) -> list[dict[str, Any]]:
+        """Every publishable key with its sales channels, for the state page (keys are public)."""
+        now = self.clock.now()
+        channels = {c.id: c.name for c in self.store.all(CHANNELS)}
+        keys: list[PublishableApiKey] = sorted(self.store.all(KEYS), key=lambda k: (k.created_at, k.id))
+        return [
+            key_row(
+                key_id=k.id,
+                name=k.title,
+                kind="publishable",
+                shown=k.id,
+                revoked_at=k.revoked_at,
+                now=now,
+                scope_label="sales channels",
+                scope=[
+                    channels.get(link.sales_channel_id, link.sales_channel_id)
+                    for link in self.store.find(KEY_LINKS, "key_id", k.id)
+                ],
+            )
+            for k in keys
+        ]
 
     # -- admin users and credentials --------------------------------------------------------
 

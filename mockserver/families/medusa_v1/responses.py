@@ -386,3 +386,8 @@ def banner_lines(seed: dict[str, Any]) -> list[tuple[str, str]]:
         ("API token", f"x-medusa-access-token: {admin['api_token']}"),
         ("store key", f"x-publishable-api-key: {store_key['id']}"),
     ]
+
+
+def docs_credentials(seed: dict[str, Any]) -> dict[str, Any]:
+    """The docs page's "try it out" acts as the seeded admin, through the API token."""
+    return {"api_token": seed["admin"]["api_token"]}

@@ -16,7 +16,7 @@ from .models import (
     User,
     XcladeBackend,
 )
-from .responses import HANDLERS, authenticate, banner_lines, issue_token
+from .responses import HANDLERS, authenticate, banner_lines, docs_credentials, issue_token
 
 FAMILY = FamilyDefinition(
     name="xclade-v2",
@@ -37,4 +37,6 @@ FAMILY = FamilyDefinition(
     missing_body={},
     issue_token=issue_token,
     banner=banner_lines,
+    key_overview=XcladeBackend.key_overview,
+    docs_credentials=docs_credentials,
 )

@@ -482,3 +482,14 @@ def banner_lines(seed: dict[str, Any]) -> list[tuple[str, str]]:
         ("store key", store_key["token"]),
         ("", "send it as x-publishable-api-key on every /store request"),
     ]
+
+
+def docs_credentials(seed: dict[str, Any]) -> dict[str, Any]:
+    """The docs page's "try it out": the admin's JWT (one scheme per Authorization header) and a
+    publishable key with a sales channel for the /store routes."""
+    store_key = next(
+        k
+        for k in seed["api_keys"]
+        if k["state"] == "active" and k["type"] == "publishable" and k["sales_channels"]
+    )
+    return {"jwt_token": seed["admin"]["token"], "publishable_api_key": store_key["token"]}
