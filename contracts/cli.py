@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from revokit import FAMILIES
 
-from .report import EXIT_USAGE, render_text, write_junit
+from .report import EXIT_USAGE, render_text, write_env_file, write_junit
 from .runner import ALL_PHASES, DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, CheckOptions, run_check
 from .suite import Credentials, UsageError
 
@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--junit-xml", metavar="FILE", help="also write the results as JUnit XML")
     parser.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="write every credential the curl lines read (yours and those the run's login obtained) "
+        "as export lines to FILE (mode 600), so `. FILE` lets you replay them",
+    )
+    parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"generation seed (default {DEFAULT_SEED})"
     )
     parser.add_argument(
@@ -131,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"revokit check: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.env_file:
+        write_env_file(report, args.env_file)
     sys.stdout.write(render_text(report))
     sys.stdout.flush()
     if args.junit_xml:
