@@ -37,6 +37,10 @@ try:
         )
         assert health["family"] == family, health
     assert text.count("\n== ") == 3, text
+    # The pages ship in the wheel: the state page, the docs page and Swagger UI's own files.
+    for page in ("/__revokit/", "/__revokit/docs/", "/__revokit/swagger-ui/swagger-ui-bundle.js"):
+        with urllib.request.urlopen(f"{base}{page}", timeout=10) as served:
+            assert served.status == 200 and len(served.read()) > 300, page
     print(
         f"wheel smoke: 3 families up; GET /api/v1/applications -> {answer['total']} applications; spec served"
     )

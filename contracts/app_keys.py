@@ -580,7 +580,7 @@ class AppKeysSuite(FamilySuite):
         token = credentials.token or ""
         listed = client.get(APPS, headers=_bearer(token))
         if listed.status in (401, 403):
-            raise UsageError(f"the backend refused --token: {listed.status} {listed.content[:200]!r}")
+            raise UsageError(f"the backend refused --token: {listed.summary()}")
         if listed.status != 200:
             raise SetupFailed("listing applications with --token did not answer 200", listed, "200")
         existing = _existing_application_ids(client, token)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from revokit import FAMILIES
 
-from .report import EXIT_USAGE, render_text, write_junit
+from .report import EXIT_USAGE, render_text, write_env_file, write_junit
 from .runner import ALL_PHASES, DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, CheckOptions, run_check
 from .suite import Credentials, UsageError
 
@@ -45,11 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-url", required=True, help="the backend's base URL, e.g. http://127.0.0.1:9000"
     )
     creds = parser.add_argument_group("credentials")
-    creds.add_argument("--token", default=os.environ.get("REVOKIT_TOKEN"), help="a ready bearer token")
+    creds.add_argument(
+        "--token",
+        default=os.environ.get("REVOKIT_TOKEN"),
+        help="instead of a login, per family -- app-keys: a user's JWT (sent as Authorization: Bearer; "
+        "the mock mints one: POST /__revokit/tokens); medusa-v1: the admin's API token "
+        "(x-medusa-access-token) or a JWT from POST /admin/auth/token; xclade-v2: a secret API key "
+        "(sk_...) sent with HTTP Basic, or an admin JWT",
+    )
     creds.add_argument(
         "--other-token",
         default=os.environ.get("REVOKIT_OTHER_TOKEN"),
-        help="a second user's bearer token: enables the checks that need two identities (403s)",
+        help="app-keys: a second user's JWT, for the checks that need two identities (403s)",
     )
     creds.add_argument(
         "--email", default=os.environ.get("REVOKIT_EMAIL"), help="admin e-mail (Medusa families)"
@@ -70,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="YAML list of expected failures (check, operation, reason); may be repeated",
     )
     parser.add_argument("--junit-xml", metavar="FILE", help="also write the results as JUnit XML")
+    parser.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="write every credential the curl lines read (yours and those the run's login obtained) "
+        "as export lines to FILE (mode 600), so `. FILE` lets you replay them",
+    )
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"generation seed (default {DEFAULT_SEED})"
     )
@@ -124,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"revokit check: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.env_file:
+        write_env_file(report, args.env_file)
     sys.stdout.write(render_text(report))
     sys.stdout.flush()
     if args.junit_xml:

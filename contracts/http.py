@@ -12,6 +12,7 @@ import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,6 +46,10 @@ class Secrets:
 
     def variables(self) -> list[str]:
         return sorted({var for _, var in self._items})
+
+    def values(self) -> dict[str, str]:
+        """Variable -> secret: what ``revokit check --env-file`` writes as export lines."""
+        return {var: value for value, var in self._items}
 
     def contains(self, text: str) -> bool:
         return any(value in text for value, _ in self._items)
@@ -133,6 +138,22 @@ class Exchange:
     @property
     def path(self) -> str:
         return urlsplit(self.url).path
+
+    def summary(self) -> str:
+        """The answer in words for a one-line message: ``401 Unauthorized: Invalid email or password``."""
+        if self.status is None:
+            return f"no answer ({self.error or 'no response'})"
+        reason = HTTPStatus(self.status).phrase if self.status in HTTPStatus._value2member_map_ else ""
+        body = self.json
+        if isinstance(body, dict) and isinstance(body.get("message"), str):
+            text = body["message"]
+        elif isinstance(body, str):
+            text = body
+        else:
+            text = self.content.decode("utf-8", "replace")
+        text = " ".join(text.split())[:200]
+        head = f"{self.status} {reason}".strip()
+        return f"{head}: {text}" if text and text != reason else head
 
 
 class OperationIndex:
@@ -229,11 +250,39 @@ class Client:
         return self.request("DELETE", path, **kwargs)
 
 
+_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+
+
 def probe(base_url: str, timeout: float = 5.0) -> str | None:
-    """``None`` when something answers HTTP at ``base_url``, else why not (for exit code 2)."""
+    """``None`` when something answers HTTP at ``base_url``, else why not, in one short line
+    (for exit code 2): the socket error, not urllib3's retry chain."""
     try:
         requests.get(base_url, timeout=timeout, allow_redirects=False, headers={"User-Agent": USER_AGENT})
+    except requests.Timeout:
+        return f"no answer within {timeout:g} s"
+    except requests.exceptions.InvalidURL as exc:
+        return f"not a usable URL ({exc})"
+    except requests.exceptions.MissingSchema:
+        return "not a URL: it needs http:// or https://"
     except requests.RequestException as exc:
-        reason = str(exc.__context__ or exc) if isinstance(exc, requests.ConnectionError) else str(exc)
-        return f"{type(exc).__name__}: {reason}"
+        text = str(exc)
+        if "NameResolutionError" in text or "Failed to resolve" in text:
+            return f"the host name {urlsplit(base_url).hostname!r} does not resolve"
+        found = _OS_ERROR.search(text)
+        reason = found.group(1).strip().lower() if found else type(exc).__name__
+        return reason
     return None
+
+
+def revokit_mock_family(base_url: str, timeout: float = 5.0) -> str | None:
+    """The family a revokit mock at ``base_url`` serves (its control plane says), or ``None``
+    when no revokit mock answers there (a real backend)."""
+    try:
+        answer = requests.get(
+            f"{base_url.rstrip('/')}/__revokit/health", timeout=timeout, headers={"User-Agent": USER_AGENT}
+        )
+        body = answer.json() if answer.status_code == 200 else None
+    except (requests.RequestException, ValueError):
+        return None
+    family = body.get("family") if isinstance(body, dict) else None
+    return family if isinstance(family, str) else None

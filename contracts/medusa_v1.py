@@ -992,9 +992,7 @@ class MedusaV1Suite(FamilySuite):
         login = {"email": credentials.email, "password": credentials.password}
         session = client.post(AUTH, json_body=login)
         if session.status in (400, 401):
-            raise UsageError(
-                f"the backend refused --email/--password: {session.status} {session.content[:200]!r}"
-            )
+            raise UsageError(f"the backend refused --email/--password: {session.summary()}")
         if session.status != 200:
             raise SetupFailed("POST /admin/auth did not answer 200", session, "200")
         cookie = client.session.cookies.get(SESSION_COOKIE)

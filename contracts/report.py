@@ -89,7 +89,14 @@ class Report:
     stale: list[StaleAllowance] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     secret_variables: list[str] = field(default_factory=list)
+    # The variables whose values the run's own login obtained (the user never saw them).
+    issued_variables: list[str] = field(default_factory=list)
+    # Variable -> secret, for --env-file only: never rendered.
+    secret_values: dict[str, str] = field(default_factory=dict, repr=False)
+    env_file: str | None = None  # where --env-file wrote the export lines
     duration: float = 0.0
+    # Wall-clock seconds of each suite (setup, scenarios, schemathesis): JUnit testsuite times.
+    phase_seconds: dict[str, float] = field(default_factory=dict)
     schemathesis_requests: int = 0
 
     def add(self, result: CheckResult) -> CheckResult:
@@ -162,6 +169,42 @@ def render_failure(result: CheckResult, number: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def _credentials_hint(report: Report) -> list[str]:
+    """How to replay the curl lines: which variables they read, and where their values are."""
+    if not report.secret_variables:
+        return []
+    if report.env_file:
+        names = ", ".join(f"${v}" for v in report.secret_variables)
+        return [f"curl lines read {names}: run `. {report.env_file}` first (export lines, mode 600)"]
+    lines = []
+    given = [v for v in report.secret_variables if v not in report.issued_variables]
+    if given:
+        names = ", ".join(f"${v}" for v in given)
+        lines.append(f"curl lines read your credentials from {names}: export them to run the lines as shown")
+    if report.issued_variables:
+        names = ", ".join(f"${v}" for v in report.issued_variables)
+        lines.append(
+            f"curl lines also read {names}, issued to this run's login: rerun with --env-file FILE "
+            "to have every credential written there as export lines"
+        )
+    return lines
+
+
+def write_env_file(report: Report, path: str) -> None:
+    """``export VAR='value'`` for every credential the curl lines read, readable by the owner only."""
+    import os
+    import shlex
+
+    text = "".join(
+        f"export {var}={shlex.quote(value)}\n" for var, value in sorted(report.secret_values.items())
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
+    report.env_file = path
+
+
 def render_text(report: Report) -> str:
     out: list[str] = []
     out.append(f"revokit check {report.family} against {report.base_url}")
@@ -169,9 +212,7 @@ def render_text(report: Report) -> str:
         f"seed {report.seed} · max examples {report.max_examples} · profile {report.profile} · "
         f"phases {','.join(report.phases)}"
     )
-    if report.secret_variables:
-        names = ", ".join(f"${v}" for v in report.secret_variables)
-        out.append(f"curl lines read your credentials from {names}: export them to run the lines as shown")
+    out += _credentials_hint(report)
     for note in report.notes:
         out.append(f"note: {note}")
 
@@ -279,7 +320,8 @@ def junit_xml(report: Report) -> ET.ElementTree:
             suite.set(k, str(v))
             total[k] += v
         suite.set("errors", "0")
-        suite.set("time", f"{sum(r.duration for r in results):.3f}")
+        elapsed = report.phase_seconds.get(suite_name, sum(r.duration for r in results))
+        suite.set("time", f"{elapsed:.3f}")
     if report.stale:
         suite = ET.SubElement(root, "testsuite", name=f"{report.family}.allow-list")
         for s in report.stale:

@@ -14,7 +14,7 @@ from pathlib import Path
 from revokit.specs import load_profile, load_spec
 
 from .allow import Allowance, AllowFileError, apply_allowances, load_allow_file
-from .http import Client, OperationIndex, Secrets, probe
+from .http import Client, OperationIndex, Secrets, probe, revokit_mock_family
 from .report import CheckResult, Outcome, Report, Source
 from .scenarios import run_scenarios
 from .schemathesis_run import PHASES as SCHEMATHESIS_PHASES
@@ -83,6 +83,12 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
     unreachable = probe(options.base_url)
     if unreachable:
         raise UsageError(f"cannot reach {options.base_url}: {unreachable}")
+    served = revokit_mock_family(options.base_url)
+    if served is not None and served != options.family:
+        raise UsageError(
+            f"{options.base_url} is a revokit mock serving {served}, not {options.family}: point "
+            f"--base-url at the {options.family} port (revokit mock's banner lists each family's URL)"
+        )
 
     secrets = Secrets(suite.secret_variables(options.credentials))
     phases = [p for p in ALL_PHASES if p in options.phases]
@@ -102,16 +108,21 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
     created = []
     try:
         say("setup: logging in and creating what the checks need")
+        phase_started = time.perf_counter()
         try:
             state = suite.prepare(client, options.credentials, options.seed)
         except SetupFailed as exc:
+            report.phase_seconds[Source.SETUP] = time.perf_counter() - phase_started
             secrets.add(exc.issued)
             report.secret_variables = secrets.variables()
             report.add(_setup_failure(exc, secrets))
         else:
             # Credentials the setup obtained (a JWT from a login) are masked like the given ones.
-            secrets.add(suite.obtained_secrets(state))
+            issued = suite.obtained_secrets(state)
+            secrets.add(issued)
             report.secret_variables = secrets.variables()
+            report.issued_variables = sorted(var for var, value in issued.items() if value)
+            report.secret_values = secrets.values()
             report.add(
                 CheckResult(
                     "setup",
@@ -121,12 +132,16 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
                     description="log in and create what the checks need through the API",
                 )
             )
+            report.phase_seconds[Source.SETUP] = time.perf_counter() - phase_started
             if SCENARIOS_PHASE in phases:
+                phase_started = time.perf_counter()
                 for result in run_scenarios(list(suite.scenarios), client, secrets, state, say):
                     report.add(result)
+                report.phase_seconds[Source.SCENARIOS] = time.perf_counter() - phase_started
             st_phases = [p for p in phases if p in SCHEMATHESIS_PHASES]
             if st_phases:
                 say(f"schemathesis: {', '.join(st_phases)} (max examples {options.max_examples})")
+                phase_started = time.perf_counter()
                 run = run_schemathesis(
                     spec,
                     options.base_url,
@@ -141,6 +156,7 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
                     untouchable=suite.untouchable_ids(state),
                 )
                 report.results += run.results
+                report.phase_seconds[Source.SCHEMATHESIS] = time.perf_counter() - phase_started
                 report.schemathesis_requests = run.requests
                 created = run.created
     finally:

@@ -1053,7 +1053,7 @@ class XcladeV2Suite(FamilySuite):
             )
             body = login.json
             if login.status == 401:
-                raise UsageError(f"the backend refused --email/--password: 401 {login.content[:200]!r}")
+                raise UsageError(f"the backend refused --email/--password: {login.summary()}")
             if login.status != 200 or not isinstance(body, dict) or not isinstance(body.get("token"), str):
                 raise SetupFailed(
                     "logging in did not answer 200 with a token", login, "200", '{"token": "<jwt>"}'
@@ -1067,7 +1067,7 @@ class XcladeV2Suite(FamilySuite):
         listed = client.get(KEYS, headers=admin, params={"limit": 1})
         if listed.status == 401:
             what = "the login's JWT" if credentials.email else "--token"
-            raise UsageError(f"the backend refused {what} on {OP_LIST_KEYS}: 401 {listed.content[:200]!r}")
+            raise UsageError(f"the backend refused {what} on {OP_LIST_KEYS}: {listed.summary()}")
         if listed.status != 200:
             raise SetupFailed(f"{OP_LIST_KEYS} did not answer 200", listed, "200")
 

@@ -45,6 +45,7 @@ from .families import get_family
 from .hashing import DEFAULT_SCRYPT_N, KnownTokens
 from .ids import IdFactory
 from .journal import MAX_BODY_CHARS, Journal
+from .pages import swagger_assets_blueprint
 from .redaction import redacted_body, redacted_headers
 from .sqlite_store import SQLiteStore
 from .store import InMemoryStore, StateStore
@@ -434,6 +435,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         )
     app.register_blueprint(family_bp)
     app.register_blueprint(control_blueprint(CONTROL_PREFIX))
+    app.register_blueprint(swagger_assets_blueprint(CONTROL_PREFIX, config.family))
 
     @app.before_request
     def _header_limit() -> None:

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from ..specs import SPEC_FILES, spec_text
 from .clock import ClockOutOfRange, isoformat_ms, parse_instant
 from .control_input import BadControlInput
+from .pages import add_pages
 from .redaction import redacted_state
 
 if TYPE_CHECKING:
@@ -207,4 +208,5 @@ def control_blueprint(prefix: str) -> Blueprint:
             return control_error(404, "Not Found", f"no spec named {name}")
         return Response(spec_text(name), mimetype="application/yaml")
 
+    add_pages(bp, prefix)
     return bp

@@ -131,6 +131,45 @@ class FamilyDefinition:
     # POST /__revokit/revoke-keys: revoke the keys a selector picks, all or nothing, by the
     # family's rules; gets the JSON body, answers the JSON reply or raises BadControlInput.
     revoke_keys: Callable[[Any, Mapping[str, Any]], dict[str, Any]] | None = None
+    # The start-up banner's few lines (label, text) from the seed facts: how to authenticate.
+    banner: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
+    # The state page: every key as ``key_row`` describes it (backend -> rows, no secrets).
+    key_overview: Callable[[Any], list[dict[str, Any]]] | None = None
+    # The docs page's "try it out": security scheme -> a seeded credential (a string, or
+    # [user, password] for HTTP Basic), chosen so no two schemes fill the same header.
+    docs_credentials: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+
+
+def key_row(
+    *,
+    key_id: str,
+    name: str,
+    kind: str,
+    shown: str,
+    revoked_at: datetime | None,
+    now: datetime,
+    scope_label: str,
+    scope: list[str],
+) -> dict[str, Any]:
+    """One key as the state page shows it: ``shown`` is what may be displayed (an id or a
+    redacted token, never a secret); a ``revoked_at`` still ahead makes the key ``scheduled``."""
+    if revoked_at is None:
+        state, seconds_left = "active", None
+    elif revoked_at > now:
+        state, seconds_left = "scheduled", int((revoked_at - now).total_seconds())
+    else:
+        state, seconds_left = "revoked", None
+    return {
+        "id": key_id,
+        "name": name,
+        "kind": kind,
+        "shown": shown,
+        "state": state,
+        "revoked_at": revoked_at.isoformat() if revoked_at else None,
+        "seconds_left": seconds_left,
+        "scope_label": scope_label,
+        "scope": scope,
+    }
 
 
 def flask_rule(template: str) -> str:

@@ -1,9 +1,11 @@
-"""The ``revokit`` command: ``revokit mock`` serves the mock, ``revokit specs`` lists the specs."""
+"""revokit: stateful mocks, conformance suites and pytest fixtures for API-key APIs. Its commands:
+mock serves the mock, check runs the conformance suites against a backend, specs lists the specs."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import ipaddress
 import json
 import logging
@@ -83,16 +85,22 @@ def _mock(args: argparse.Namespace) -> int:
         )
         app = create_app(config, clock=clock)
         port = args.port + offset if args.port else 0
-        server = create_server(
-            app,
-            host=args.host,
-            port=port,
-            threads=args.threads,
-            ident="revokit",
-            connection_limit=CONNECTION_LIMIT,
-            channel_timeout=IDLE_TIMEOUT_SECONDS,
-            cleanup_interval=1,
-        )
+        try:
+            server = create_server(
+                app,
+                host=args.host,
+                port=port,
+                threads=args.threads,
+                ident="revokit",
+                connection_limit=CONNECTION_LIMIT,
+                channel_timeout=IDLE_TIMEOUT_SECONDS,
+                cleanup_interval=1,
+            )
+        except OSError as exc:
+            for opened in servers:
+                opened.close()
+            print(_bind_failure(exc, args.host, port, family, len(families)), file=sys.stderr)
+            return 2
         servers.append(server)
         banners.append((family, server.effective_port, app.extensions["revokit"]))
 
@@ -124,17 +132,42 @@ def _raise_open_file_limit(wanted: int) -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
+def _bind_failure(exc: OSError, host: str, port: int, family: str, count: int) -> str:
+    """One message for a port the mock cannot listen on: which port, which family, what to do."""
+    if exc.errno == errno.EADDRINUSE:
+        problem = f"port {port} ({family}) is already in use on {host}"
+    else:
+        problem = f"cannot listen on {host}:{port} ({family}): {exc.strerror or exc}"
+    ports = "the families take N, N+1, ..." if count > 1 else "the family takes N"
+    return (
+        f"revokit mock: {problem}.\n"
+        f"Choose another first port with --port N ({ports}), or --port 0 for any free ports."
+    )
+
+
 def _print_banner(args: argparse.Namespace, banners: list[tuple[str, int, Any]], elapsed: float) -> None:
+    """One screenful: each family's URL, how to authenticate, and where its pages are."""
+    from .mockserver.app import CONTROL_PREFIX
+
     print(
         f"revokit {__version__} mock ready in {elapsed * 1000:.0f} ms (profile {args.profile}, seed {args.seed})"
     )
     for family, port, runtime in banners:
         base = f"http://{args.host}:{port}"
         print(f"\n== {family}: {base}")
-        print(f"   control plane: {base}/__revokit/health  spec: {base}/__revokit/specs/{family}.yaml")
+        lines = runtime.family.banner(runtime.seed_info) if runtime.family.banner else []
         if runtime.profile.deviations:
-            print(f"   profile {runtime.profile.name}: {', '.join(runtime.profile.deviations)}")
-        print("   seed: " + json.dumps(runtime.seed_info, indent=2).replace("\n", "\n   "))
+            count = len(runtime.profile.deviations)
+            lines.append(("profile", f"{runtime.profile.name}: {count} deviations, {CONTROL_PREFIX}/profile"))
+        lines.append(
+            ("pages", f"docs {CONTROL_PREFIX}/docs  state {CONTROL_PREFIX}/  seed {CONTROL_PREFIX}/seed")
+        )
+        for label, text in lines:
+            print(f"   {label:<10} {text}")
+        if args.print_seed:
+            print("   seed: " + json.dumps(runtime.seed_info, indent=2).replace("\n", "\n   "))
+    if not args.print_seed:
+        print("\nEvery seeded key, token and id: GET /__revokit/seed on a family's port, or --print-seed.")
     print(f"\n{READY_LINE}")
     sys.stdout.flush()
 
@@ -162,16 +195,30 @@ def _check(args: argparse.Namespace) -> int:
     return check_main(args.check_args)
 
 
+class _DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where there is none (None, False, an empty list)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, False, []):
+            return action.help
+        return super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revokit", description=__doc__)
     parser.add_argument("--version", action="version", version=f"revokit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    mock = sub.add_parser("mock", help="serve the stateful mock with its seeded defaults")
-    mock.add_argument(
-        "families", nargs="*", metavar="FAMILY", help=f"any of {', '.join(FAMILIES)} (default: all)"
+    mock = sub.add_parser(
+        "mock",
+        help="serve the stateful mock with its seeded defaults",
+        description="Serve the stateful mock: each family on its own port, seeded the same way every run.",
+        formatter_class=_DefaultsHelpFormatter,
     )
-    mock.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    mock.add_argument(
+        "families", nargs="*", metavar="FAMILY", help=f"any of {', '.join(FAMILIES)}; none given serves all"
+    )
+    mock.add_argument("--host", default="127.0.0.1", help="address to bind")
     mock.add_argument(
         "--port",
         type=int,
@@ -200,9 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--state",
         metavar="FILE",
         default=None,
-        help="keep the state in this SQLite file, so a restart loses nothing (default: in memory)",
+        help="keep the state in this SQLite file, so a restart loses nothing (none: in memory)",
     )
     mock.add_argument("--threads", type=int, default=8, help="worker threads per family")
+    mock.add_argument(
+        "--print-seed",
+        action="store_true",
+        help="print every family's full seed (keys in every state, tokens, ids) in the banner",
+    )
     mock.add_argument(
         "--validate-responses",
         action="store_true",
@@ -212,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check",
-        help="run the conformance suites against a backend (see `revokit check --help`)",
+        help="run the conformance suites against a backend (details: revokit check --help)",
         add_help=False,
     )
     check.add_argument("check_args", nargs=argparse.REMAINDER)

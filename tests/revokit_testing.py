@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import requests
 from flask import Flask
@@ -76,3 +78,25 @@ def _discard_lines(stream) -> None:
 def bearer(user: dict) -> dict[str, str]:
     """Authorization header for a seeded app-keys user (as served by GET /__revokit/seed)."""
     return {"Authorization": f"Bearer {user['token']}"}
+
+
+JS_DIR = Path(__file__).resolve().parent / "js"
+JS_PACKAGES = ("@medusajs/medusa-js", "@medusajs/js-sdk")
+
+
+def install_js_packages() -> None:
+    """Install tests/js's npm packages from its lock as it stands (`npm ci`), once: a plain
+    `npm install` would rewrite the tracked package-lock.json. Fails the test when npm is missing."""
+    import pytest
+
+    if all((JS_DIR / "node_modules" / name / "package.json").is_file() for name in JS_PACKAGES):
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is not on PATH: the JavaScript client tests need Node.js 20+ and npm", pytrace=False)
+    lock = (JS_DIR / "package-lock.json").read_bytes()
+    result = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, capture_output=True, text=True, timeout=900
+    )
+    assert result.returncode == 0, f"npm ci failed:\n{result.stdout}\n{result.stderr}"
+    assert (JS_DIR / "package-lock.json").read_bytes() == lock, "npm ci changed tests/js/package-lock.json"

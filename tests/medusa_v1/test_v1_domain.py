@@ -106,7 +106,9 @@ def test_admin_password_is_a_salted_hash(world: tuple[MedusaV1Backend, dict]) ->
         "email": "admin@medusa-test.com",
         "password": "supersecret",
         "api_token": user.api_token,
+        "token": info["admin"]["token"],
     }
+    assert backend.jwt_user_id(info["admin"]["token"]) == user.id
     assert "supersecret" not in (user.password_hash, user.password_salt)
     assert len(user.password_salt) == 32 and len(user.password_hash) == 128
     assert backend.login("ADMIN@medusa-test.com", "supersecret").id == user.id

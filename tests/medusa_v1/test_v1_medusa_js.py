@@ -20,6 +20,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from revokit.mockserver.redaction import redacted
+from revokit_testing import install_js_packages
 
 JS_DIR = Path(__file__).resolve().parents[1] / "js"
 SCRIPT = JS_DIR / "v1_medusa_js.test.mjs"
@@ -43,11 +44,8 @@ def node() -> str:
     executable = shutil.which("node")
     if executable is None:
         pytest.fail("node is not on PATH: the medusa-js end-to-end test needs Node.js 18 or newer")
-    if not CLIENT_PACKAGE.is_dir():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail(f"{CLIENT_PACKAGE} is missing and npm is not on PATH to install it")
-        subprocess.run([npm, "install", "--no-audit", "--no-fund"], cwd=JS_DIR, check=True, timeout=900)
+    install_js_packages()
+    assert CLIENT_PACKAGE.is_dir()
     return executable
 
 

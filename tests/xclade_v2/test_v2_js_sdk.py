@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from revokit_testing import build_app
+from revokit_testing import build_app, install_js_packages
 
 JS_DIR = Path(__file__).resolve().parent.parent / "js"
 SCRIPT = JS_DIR / "v2_sdk.test.mjs"
@@ -45,16 +45,7 @@ def live_v2() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def sdk_installed() -> None:
     node = _tool("node")
-    if not SDK.is_file():
-        npm = _tool("npm")
-        result = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund"],
-            cwd=JS_DIR,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, f"npm install failed:\n{result.stdout}\n{result.stderr}"
+    install_js_packages()
     version = json.loads(SDK.read_text(encoding="utf-8"))["version"]
     assert version == "2.21.2", f"tests/js has @medusajs/js-sdk {version}, expected 2.21.2"
     major = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout

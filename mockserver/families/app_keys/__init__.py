@@ -3,7 +3,7 @@
 from ...engine import FamilyDefinition
 from .exceptions import AppKeysErrors
 from .models import APPLICATIONS, INDEXES, KEYS, USERS, AppKeysBackend, Application, ApplicationKey, User
-from .responses import HANDLERS, authenticate, issue_token, revoke_keys
+from .responses import HANDLERS, authenticate, banner_lines, docs_credentials, issue_token, revoke_keys
 
 FAMILY = FamilyDefinition(
     name="app-keys",
@@ -16,4 +16,7 @@ FAMILY = FamilyDefinition(
     record_types={USERS: User, APPLICATIONS: Application, KEYS: ApplicationKey},
     issue_token=issue_token,
     revoke_keys=revoke_keys,
+    banner=banner_lines,
+    key_overview=AppKeysBackend.key_overview,
+    docs_credentials=docs_credentials,
 )

@@ -16,7 +16,7 @@ from typing import Any
 
 import jwt
 
-from ...engine import BackendContext, SeedContext
+from ...engine import BackendContext, SeedContext, key_row
 from ...hashing import VerifiedTokens, hash_secret, seed_hash, verify_secret
 from ...jwt_claims import not_yet_valid
 from .exceptions import Forbidden, NotFound, Unauthorized
@@ -91,6 +91,25 @@ class AppKeysBackend:
 
     def reset_caches(self) -> None:
         self._verified.clear()
+
+    def key_overview(self) -> list[dict[str, Any]]:
+        """Every key with its application, for the state page (the redacted token, no secret)."""
+        now = self.clock.now()
+        apps = {a.id: a.name for a in self.store.all(APPLICATIONS)}
+        keys: list[ApplicationKey] = sorted(self.store.all(KEYS), key=lambda k: (k.created_at, k.id))
+        return [
+            key_row(
+                key_id=k.id,
+                name=k.name,
+                kind="application key",
+                shown=k.redacted,
+                revoked_at=k.revoked_at,
+                now=now,
+                scope_label="application",
+                scope=[apps.get(k.application_id, k.application_id)],
+            )
+            for k in keys
+        ]
 
     # -- users and tokens -------------------------------------------------------------------
 

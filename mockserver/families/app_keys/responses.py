@@ -129,3 +129,22 @@ def issue_token(backend: AppKeysBackend, email: str) -> dict[str, Any] | None:
     if user is None:
         return None
     return {"token": backend.issue_token(user), "user_id": user.id, "email": user.email}
+
+
+def banner_lines(seed: dict[str, Any]) -> list[tuple[str, str]]:
+    """What ``revokit mock`` prints for app-keys: who can log in and one working key."""
+    users = seed["users"]
+    first = users[0]
+    active = next(key for app in first["applications"] for key in app["keys"] if key["state"] == "active")
+    return [
+        ("users", ", ".join(u["email"] for u in users) + " (no login route in this API)"),
+        ("JWT", f'POST /__revokit/tokens {{"email": "{first["email"]}"}}  (Authorization: Bearer)'),
+        ("X-API-Key", f"{active['key']}  ({active['name']})"),
+    ]
+
+
+def docs_credentials(seed: dict[str, Any]) -> dict[str, Any]:
+    """The docs page's "try it out" acts as the first seeded user, with one of their keys."""
+    first = seed["users"][0]
+    key = next(key for app in first["applications"] for key in app["keys"] if key["state"] == "active")
+    return {"bearerAuth": first["token"], "apiKeyAuth": key["key"]}

@@ -22,7 +22,7 @@ from .models import (
     StoreSettings,
     User,
 )
-from .responses import HANDLERS, authenticate, issue_token, revoke_keys
+from .responses import HANDLERS, authenticate, banner_lines, docs_credentials, issue_token, revoke_keys
 
 FAMILY = FamilyDefinition(
     name="medusa-v1",
@@ -46,4 +46,7 @@ FAMILY = FamilyDefinition(
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
     issue_token=issue_token,
     revoke_keys=revoke_keys,
+    banner=banner_lines,
+    key_overview=MedusaV1Backend.key_overview,
+    docs_credentials=docs_credentials,
 )

@@ -17,7 +17,7 @@ from typing import Any
 
 import jwt
 
-from ...engine import BackendContext, SeedContext
+from ...engine import BackendContext, SeedContext, key_row
 from ...hashing import seed_hash, verify_secret
 from ...jwt_claims import not_yet_valid
 from ...like import ilike
@@ -233,6 +233,28 @@ class MedusaV1Backend:
 
     def now(self) -> datetime:
         return millis(self.clock.now())
+
+    def key_overview(self) -> list[dict[str, Any]]:
+        """Every publishable key with its sales channels, for the state page (keys are public)."""
+        now = self.clock.now()
+        channels = {c.id: c.name for c in self.store.all(CHANNELS)}
+        keys: list[PublishableApiKey] = sorted(self.store.all(KEYS), key=lambda k: (k.created_at, k.id))
+        return [
+            key_row(
+                key_id=k.id,
+                name=k.title,
+                kind="publishable",
+                shown=k.id,
+                revoked_at=k.revoked_at,
+                now=now,
+                scope_label="sales channels",
+                scope=[
+                    channels.get(link.sales_channel_id, link.sales_channel_id)
+                    for link in self.store.find(KEY_LINKS, "key_id", k.id)
+                ],
+            )
+            for k in keys
+        ]
 
     # -- admin users and credentials --------------------------------------------------------
 
@@ -770,6 +792,7 @@ class MedusaV1Backend:
                 "email": admin.email,
                 "password": admin_spec["password"],
                 "api_token": admin.api_token,
+                "token": self.issue_jwt(admin),  # as POST /admin/auth/token would give
             },
             "default_sales_channel_id": channels[default_ref].id,
             "sales_channels": channels_out,

@@ -401,3 +401,21 @@ def issue_token(backend: MedusaV1Backend, email: str) -> dict[str, Any] | None:
         "user_id": user.id,
         "email": user.email,
     }
+
+
+def banner_lines(seed: dict[str, Any]) -> list[tuple[str, str]]:
+    """What ``revokit mock`` prints for medusa-v1: the admin's login, API token and a store key."""
+    admin = seed["admin"]
+    store_key = next(
+        k for k in seed["publishable_api_keys"] if k["state"] == "active" and k["sales_channel_ids"]
+    )
+    return [
+        ("admin", f"{admin['email']} / {admin['password']}  (POST /admin/auth, /admin/auth/token)"),
+        ("API token", f"x-medusa-access-token: {admin['api_token']}"),
+        ("store key", f"x-publishable-api-key: {store_key['id']}"),
+    ]
+
+
+def docs_credentials(seed: dict[str, Any]) -> dict[str, Any]:
+    """The docs page's "try it out" acts as the seeded admin, through the API token."""
+    return {"api_token": seed["admin"]["api_token"]}

@@ -16,7 +16,16 @@ from .models import (
     User,
     XcladeBackend,
 )
-from .responses import HANDLERS, authenticate, issue_token, revoke_keys, unchecked_by_release, unrouted
+from .responses import (
+    HANDLERS,
+    authenticate,
+    banner_lines,
+    docs_credentials,
+    issue_token,
+    revoke_keys,
+    unchecked_by_release,
+    unrouted,
+)
 
 FAMILY = FamilyDefinition(
     name="xclade-v2",
@@ -40,4 +49,7 @@ FAMILY = FamilyDefinition(
     unchecked=unchecked_by_release,
     unrouted=unrouted,
     revoke_keys=revoke_keys,
+    banner=banner_lines,
+    key_overview=XcladeBackend.key_overview,
+    docs_credentials=docs_credentials,
 )

@@ -29,7 +29,7 @@ from typing import Any
 import jwt
 
 from ...clock import isoformat_ms
-from ...engine import BackendContext, SeedContext
+from ...engine import BackendContext, SeedContext, key_row
 from ...hashing import VerifiedTokens, hash_secret, seed_hash, verify_secret
 from ...jwt_claims import not_yet_valid
 from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
@@ -336,6 +336,27 @@ class XcladeBackend:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def key_overview(self) -> list[dict[str, Any]]:
+        """Every key not deleted, with its sales channels, for the state page (redacted tokens)."""
+        now = self.clock.now()
+        channels = {c.id: c.name for c in self.store.all(SALES_CHANNELS)}
+        keys: list[ApiKey] = sorted(
+            (k for k in self.store.all(API_KEYS) if k.deleted_at is None), key=lambda k: (k.created_at, k.id)
+        )
+        return [
+            key_row(
+                key_id=k.id,
+                name=k.title,
+                kind=k.type,
+                shown=k.redacted,
+                revoked_at=k.revoked_at,
+                now=now,
+                scope_label="sales channels",
+                scope=[channels.get(c, c) for c in k.sales_channel_ids] if k.type == PUBLISHABLE else [],
+            )
+            for k in keys
+        ]
 
     # -- users, JWTs and sessions -----------------------------------------------------------------
 

@@ -674,3 +674,28 @@ def issue_token(backend: XcladeBackend, email: str) -> dict[str, Any] | None:
     if user is None:
         return None
     return {"token": backend.issue_jwt(user), "user_id": user.id, "email": user.email}
+
+
+def banner_lines(seed: dict[str, Any]) -> list[tuple[str, str]]:
+    """What ``revokit mock`` prints for xclade-v2: the admin's login, a secret and a store key."""
+    admin = seed["admin"]
+    active = [k for k in seed["api_keys"] if k["state"] == "active"]
+    secret = next(k for k in active if k["type"] == "secret")
+    store_key = next(k for k in active if k["type"] == "publishable" and k["sales_channels"])
+    return [
+        ("admin", f"{admin['email']} / {admin['password']}  (POST /auth/user/emailpass)"),
+        ("secret key", f"{secret['token']}  (HTTP Basic)"),
+        ("store key", store_key["token"]),
+        ("", "send it as x-publishable-api-key on every /store request"),
+    ]
+
+
+def docs_credentials(seed: dict[str, Any]) -> dict[str, Any]:
+    """The docs page's "try it out": the admin's JWT (one scheme per Authorization header) and a
+    publishable key with a sales channel for the /store routes."""
+    store_key = next(
+        k
+        for k in seed["api_keys"]
+        if k["state"] == "active" and k["type"] == "publishable" and k["sales_channels"]
+    )
+    return {"jwt_token": seed["admin"]["token"], "publishable_api_key": store_key["token"]}
