@@ -459,29 +459,70 @@ def revoked_key_refused_on_store(ctx: ScenarioContext) -> None:
         ctx.expect(exchange, 400, INVALID_STORE_KEY, why="reading a product with the revoked key")
 
 
+_MAX_LISTED_KEYS = 5000  # keys read to watch the siblings; more is beyond a test backend
+
+
+def _live_key_ids(ctx: ScenarioContext) -> tuple[Exchange, set[str]]:
+    """Every unrevoked key the backend lists (page by page), with the last page's exchange."""
+    live: set[str] = set()
+    offset = 0
+    while True:
+        exchange = ctx.client.get(KEYS, headers=_admin(ctx), params={"limit": 100, "offset": offset})
+
+        def problem(body: Any) -> str | None:
+            if not isinstance(body, dict) or not isinstance(body.get("publishable_api_keys"), list):
+                return "the list has no `publishable_api_keys` array"
+            return None
+
+        body = ctx.expect(exchange, 200, shape=problem, why="listing every key")
+        items = [k for k in body["publishable_api_keys"] if isinstance(k, dict)]
+        live |= {k["id"] for k in items if isinstance(k.get("id"), str) and k.get("revoked_at") is None}
+        offset += len(items)
+        count = body.get("count")
+        if not items or not isinstance(count, int) or offset >= min(count, _MAX_LISTED_KEYS):
+            return exchange, live
+
+
 @scenario(
     "sibling_key_keeps_working",
     OP_STORE_PRODUCTS,
-    "revoking one key leaves its sibling on the same channel live: it still scopes the store and reads unrevoked",
+    "revoking one key revokes exactly that key: its older and newer siblings on the same channel still "
+    "scope the store and read unrevoked, and every other key live before is live after",
 )
 def sibling_key_keeps_working(ctx: ScenarioContext) -> None:
     channel_a, _ = ctx.state["channels"]
     products = ctx.state.get("products") or []
+    older = _make_key(ctx, "revokit: older sibling", [channel_a])
     revoked = _make_key(ctx, "revokit: revoked sibling", [channel_a])
-    sibling = _make_key(ctx, "revokit: surviving sibling", [channel_a])
-    for key in (revoked, sibling):
-        ctx.expect(_store(ctx, key["id"]), 200, why="using both keys before the revoke")
+    newer = _make_key(ctx, "revokit: newer sibling", [channel_a])
+    for key in (older, revoked, newer):
+        ctx.expect(_store(ctx, key["id"]), 200, why="using every key before the revoke")
+    _, live_before = _live_key_ids(ctx)
     _revoke_ok(ctx, revoked["id"])
-    if len(products) >= 2:
-        _expect_scoped(ctx, sibling["id"], [products[0]], [products[1]], "using the sibling after the revoke")
-    else:
-        ctx.expect(_store(ctx, sibling["id"]), 200, why="using the sibling after the revoke")
-    ctx.expect(
-        ctx.client.get(_key_path(sibling["id"]), headers=_admin(ctx)),
-        200,
-        shape=_is_key(sibling["id"], revoked=False),
-        why="reading the sibling after the revoke",
-    )
+    _, live_after = _live_key_ids(ctx)
+    for sibling in (older, newer):
+        if len(products) >= 2:
+            _expect_scoped(
+                ctx, sibling["id"], [products[0]], [products[1]], "using a sibling after the revoke"
+            )
+        else:
+            ctx.expect(_store(ctx, sibling["id"]), 200, why="using a sibling after the revoke")
+        ctx.expect(
+            ctx.client.get(_key_path(sibling["id"]), headers=_admin(ctx)),
+            200,
+            shape=_is_key(sibling["id"], revoked=False),
+            why="reading a sibling after the revoke",
+        )
+    # Keys the run did not make too: a revoke that takes the oldest key of the store is a
+    # revoke of the wrong key. (Listed just before and just after the one revoke.)
+    lost = sorted(live_before - live_after - {revoked["id"]})
+    if lost:
+        ctx.fail(
+            f"keys live before another key's revoke are revoked or gone after it: {', '.join(lost)}",
+            ctx.client.history[-1],
+            expected_status="200",
+            expected_body="every key live before the revoke, but the revoked one, still listed with revoked_at null",
+        )
 
 
 @scenario(
