@@ -419,6 +419,8 @@ def wrong_credentials(state: Mapping[str, Any], publishable_key: str) -> list[tu
                 ("an expired copy of the JWT", {"Authorization": f"Bearer {header}.{forged}.{signature}"})
             )
         variants.append(("the JWT as the API token", {API_TOKEN_HEADER: jwt}))
+        # The bearer strategy reads the Bearer scheme only (1.20 answers 401 to this).
+        variants.append(("the JWT under the Token scheme", {"Authorization": f"Token {jwt}"}))
     return variants
 
 
@@ -895,6 +897,83 @@ def logout_ends_session(ctx: ScenarioContext) -> None:
         )
     finally:
         session.close()
+
+
+@scenario(
+    "lists_filter_and_page",
+    OP_LIST_KEYS,
+    "`q` finds exactly the keys whose title matches, `limit`/`offset` pages add up to the matches "
+    "with their `count`, and the run's sales channels are listed",
+)
+def lists_filter_and_page(ctx: ScenarioContext) -> None:
+    channel_a, channel_b = ctx.state["channels"]
+    marker = f"revokit list {channel_a}"  # the run's own channel id: no other key has this title
+    one = _make_key(ctx, f"{marker} one")
+    two = _make_key(ctx, f"{marker} two")
+
+    def listed(params: Mapping[str, Any], why: str) -> tuple[Exchange, list[str], Any]:
+        exchange = ctx.client.get(KEYS, headers=_admin(ctx), params=params)
+
+        def problem(body: Any) -> str | None:
+            if not isinstance(body, dict) or not isinstance(body.get("publishable_api_keys"), list):
+                return "the list has no `publishable_api_keys` array"
+            return None
+
+        body = ctx.expect(exchange, 200, shape=problem, why=why)
+        ids = [k.get("id") for k in body["publishable_api_keys"] if isinstance(k, dict)]
+        return exchange, ids, body.get("count")
+
+    for q, wanted in ((marker, {one["id"], two["id"]}), (f"{marker} one", {one["id"]})):
+        exchange, ids, count = listed({"q": q}, f"searching the keys for {q!r}")
+        if set(ids) != wanted or count != len(wanted):
+            ctx.fail(
+                f"q={q!r} listed {ids} (count {count}), the keys titled so are {sorted(wanted)}",
+                exchange,
+                expected_status="200",
+                expected_body=f'{{"publishable_api_keys": [{len(wanted)} keys], "count": {len(wanted)}, ...}}',
+            )
+    paged: list[str] = []
+    for offset in (0, 1):
+        exchange, ids, count = listed({"q": marker, "limit": 1, "offset": offset}, "one page of the matches")
+        paged += ids
+        if len(ids) != 1 or count != 2:
+            ctx.fail(
+                f"limit=1&offset={offset} listed {ids} with count {count}, expected one key and count 2",
+                exchange,
+                expected_status="200",
+            )
+    if set(paged) != {one["id"], two["id"]}:
+        ctx.fail(
+            f"the two pages list {paged}, not both matches", ctx.client.history[-1], expected_status="200"
+        )
+
+    channels: set[str] = set()
+    while True:
+        exchange = ctx.client.get(
+            CHANNELS, headers=_admin(ctx), params={"limit": 100, "offset": len(channels)}
+        )
+
+        def channels_problem(body: Any) -> str | None:
+            if not isinstance(body, dict) or not isinstance(body.get("sales_channels"), list):
+                return "the list has no `sales_channels` array"
+            return None
+
+        body = ctx.expect(exchange, 200, shape=channels_problem, why="listing the sales channels")
+        found = {
+            c["id"] for c in body["sales_channels"] if isinstance(c, dict) and isinstance(c.get("id"), str)
+        }
+        if not found - channels or len(channels | found) >= min(body.get("count") or 0, 5000):
+            channels |= found
+            break
+        channels |= found
+    missing = {channel_a, channel_b} - channels
+    if missing:
+        ctx.fail(
+            f"the run's sales channels are not listed: {', '.join(sorted(missing))}",
+            exchange,
+            expected_status="200",
+            expected_body=f'{{"sales_channels": [... {{"id": "{channel_a}", ...}} ...], ...}}',
+        )
 
 
 # -- the suite ----------------------------------------------------------------------------------
