@@ -965,6 +965,66 @@ def admin_routes_refuse_wrong_credentials(ctx: ScenarioContext) -> None:
     ctx.expect(_use_store(ctx, publishable["token"]), 200, why="the publishable key still works at the store")
 
 
+@scenario(
+    "lists_filter_and_page",
+    OP_LIST_KEYS,
+    "`q` finds exactly the keys whose title matches, `limit`/`offset` pages add up to the matches "
+    "with their `count`, and `id` filters the sales channels",
+)
+def lists_filter_and_page(ctx: ScenarioContext) -> None:
+    channel_id = ctx.state["channel_id"]
+    marker = f"revokit list {channel_id}"  # the run's own channel id: no other key has this title
+    one = _make_key(ctx, "secret", f"{marker} one")
+    two = _make_key(ctx, "secret", f"{marker} two")
+
+    def listed(path: str, items: str, params: Mapping[str, Any], why: str) -> tuple[Exchange, list[str], Any]:
+        exchange = ctx.client.get(path, headers=_admin(ctx), params=params)
+
+        def problem(body: Any) -> str | None:
+            if not isinstance(body, dict) or not isinstance(body.get(items), list):
+                return f"the list has no `{items}` array"
+            return None
+
+        body = ctx.expect(exchange, 200, shape=problem, why=why)
+        return exchange, [k.get("id") for k in body[items] if isinstance(k, dict)], body.get("count")
+
+    for q, wanted in ((marker, {one["id"], two["id"]}), (f"{marker} one", {one["id"]})):
+        exchange, ids, count = listed(KEYS, "api_keys", {"q": q}, f"searching the keys for {q!r}")
+        if set(ids) != wanted or count != len(wanted):
+            ctx.fail(
+                f"q={q!r} listed {ids} (count {count}), the keys titled so are {sorted(wanted)}",
+                exchange,
+                expected_status="200",
+                expected_body=f'{{"api_keys": [{len(wanted)} keys], "count": {len(wanted)}, ...}}',
+            )
+    paged: list[str] = []
+    for offset in (0, 1):
+        exchange, ids, count = listed(
+            KEYS, "api_keys", {"q": marker, "limit": 1, "offset": offset}, "one page of the matches"
+        )
+        paged += ids
+        if len(ids) != 1 or count != 2:
+            ctx.fail(
+                f"limit=1&offset={offset} listed {ids} with count {count}, expected one key and count 2",
+                exchange,
+                expected_status="200",
+            )
+    if set(paged) != {one["id"], two["id"]}:
+        ctx.fail(
+            f"the two pages list {paged}, not both matches", ctx.client.history[-1], expected_status="200"
+        )
+    exchange, ids, count = listed(
+        CHANNELS, "sales_channels", {"id": channel_id}, "listing one sales channel by id"
+    )
+    if ids != [channel_id] or count != 1:
+        ctx.fail(
+            f"id={channel_id} listed {ids} (count {count}), expected that channel alone",
+            exchange,
+            expected_status="200",
+            expected_body=f'{{"sales_channels": [{{"id": "{channel_id}", ...}}], "count": 1, ...}}',
+        )
+
+
 # -- the suite ----------------------------------------------------------------------------------
 
 _MAX_EXISTING = 5000  # ids read per resource before the run; more is beyond a test backend
