@@ -908,8 +908,10 @@ def logout_ends_session(ctx: ScenarioContext) -> None:
 def lists_filter_and_page(ctx: ScenarioContext) -> None:
     channel_a, channel_b = ctx.state["channels"]
     marker = f"revokit list {channel_a}"  # the run's own channel id: no other key has this title
-    one = _make_key(ctx, f"{marker} one")
-    two = _make_key(ctx, f"{marker} two")
+    # Titles with Postgres LIKE's wildcards in them: `q` is matched as ILIKE '%q%', where a
+    # backslash escapes the next character (1.20 answers each case below as written).
+    one = _make_key(ctx, f"{marker} one 100%")
+    two = _make_key(ctx, f"{marker} two 1_x0")
 
     def listed(params: Mapping[str, Any], why: str) -> tuple[Exchange, list[str], Any]:
         exchange = ctx.client.get(KEYS, headers=_admin(ctx), params=params)
@@ -923,7 +925,13 @@ def lists_filter_and_page(ctx: ScenarioContext) -> None:
         ids = [k.get("id") for k in body["publishable_api_keys"] if isinstance(k, dict)]
         return exchange, ids, body.get("count")
 
-    for q, wanted in ((marker, {one["id"], two["id"]}), (f"{marker} one", {one["id"]})):
+    for q, wanted in (
+        (marker, {one["id"], two["id"]}),
+        (f"{marker} one", {one["id"]}),
+        (f"{marker} one 100\\", {one["id"]}),  # a trailing backslash escapes the closing %
+        (f"{marker} two 1\\_0", set()),  # an escaped _ is itself, not any one character
+        (f"{marker} two 1\\_x0", {two["id"]}),
+    ):
         exchange, ids, count = listed({"q": q}, f"searching the keys for {q!r}")
         if set(ids) != wanted or count != len(wanted):
             ctx.fail(
