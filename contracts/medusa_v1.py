@@ -984,6 +984,51 @@ def lists_filter_and_page(ctx: ScenarioContext) -> None:
         )
 
 
+OP_CREATE_CART = "POST /store/carts"
+NO_REGION = "A region is required to create a cart"
+MULTIPLE_CHANNELS = {
+    "type": "unexpected_state",
+    "message": "The PublishableApiKey provided in the request header has multiple associated sales channels.",
+}
+
+
+@scenario(
+    "cart_takes_key_channel",
+    OP_CREATE_CART,
+    "a cart made with a one-channel key and no `sales_channel_id` is in the key's channel; with a "
+    "two-channel key it is refused with 1.20's exact 500 `unexpected_state`",
+)
+def cart_takes_key_channel(ctx: ScenarioContext) -> None:
+    channel_a, channel_b = ctx.state["channels"]
+    single = _make_key(ctx, "revokit: one-channel cart key", [channel_a])
+    exchange = ctx.client.post(CARTS, json_body={}, headers={PUBLISHABLE_KEY_HEADER: single["id"]})
+    refusal = exchange.json if exchange.status == 400 and isinstance(exchange.json, dict) else {}
+    if refusal.get("message") == NO_REGION:
+        ctx.skip("the backend has no region, so it makes no cart (the checks do not create regions)")
+
+    def in_channel_a(body: Any) -> str | None:
+        cart = body.get("cart") if isinstance(body, dict) else None
+        if not isinstance(cart, dict) or cart.get("sales_channel_id") != channel_a:
+            found = cart.get("sales_channel_id") if isinstance(cart, dict) else None
+            return f"the cart's `sales_channel_id` is {json.dumps(found)}, not the key's channel {channel_a}"
+        return None
+
+    ctx.expect(
+        exchange,
+        200,
+        shape=in_channel_a,
+        shape_text=f'{{"cart": {{"sales_channel_id": "{channel_a}", ...}}}}',
+        why="creating a cart with a one-channel key",
+    )
+    both = _make_key(ctx, "revokit: two-channel cart key", [channel_a, channel_b])
+    ctx.expect(
+        ctx.client.post(CARTS, json_body={}, headers={PUBLISHABLE_KEY_HEADER: both["id"]}),
+        500,
+        MULTIPLE_CHANNELS,
+        why="creating a cart with a two-channel key and no sales_channel_id",
+    )
+
+
 # -- the suite ----------------------------------------------------------------------------------
 
 
