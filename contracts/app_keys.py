@@ -57,6 +57,10 @@ FORBIDDEN = _error_example("Forbidden")
 NOT_FOUND = _error_example("NotFound")
 _VALIDATION = SPEC["components"]["schemas"]["ValidationError"]["properties"]
 BAD_REQUEST = {name: _VALIDATION[name]["const"] for name in ("error", "message", "code")}
+# The one 400 whose `details` words the spec fixes (its example for a path id that is no uuid).
+NOT_A_UUID = SPEC["components"]["responses"]["BadRequest"]["content"]["application/json"]["examples"][
+    "notAUuid"
+]["value"]
 
 KEY_PATTERN = re.compile(SPEC["components"]["schemas"]["CreatedApiKey"]["properties"]["key"]["pattern"])
 REDACTED_PATTERN = re.compile(SPEC["components"]["schemas"]["ApiKey"]["properties"]["redacted"]["pattern"])
@@ -275,30 +279,38 @@ def revoked_key_refused(ctx: ScenarioContext) -> None:
     "revoking one key leaves every other key of the application working, readable and listed",
 )
 def sibling_key_keeps_working(ctx: ScenarioContext) -> None:
+    # Keys on both sides of the revoked one in age, plus the run's setup key (the oldest): a
+    # revoke that also takes the newest, the oldest or any other sibling is seen.
+    oldest = _make_key(ctx, "revokit: older sibling")
     revoked = _make_key(ctx, "revokit: revoked sibling")
-    sibling = _make_key(ctx, "revokit: surviving sibling")
-    for key in (revoked, sibling):
-        ctx.expect(_use(ctx, key["key"]), 200, why="using both keys before the revoke")
+    newest = _make_key(ctx, "revokit: newer sibling")
+    siblings = [ctx.state["anchor"], oldest, newest]
+    for key in (*siblings, revoked):
+        ctx.expect(_use(ctx, key["key"]), 200, why="using every key before the revoke")
+    _, before = _listed_ids(ctx, revoked["application_id"])
     _revoke_ok(ctx, revoked)
 
-    def is_sibling(body: Any) -> str | None:
-        if not isinstance(body, dict) or body.get("key_id") != sibling["id"]:
-            return f"the answer does not describe the sibling key {sibling['id']}"
-        return None
+    for sibling in siblings:
 
-    ctx.expect(_use(ctx, sibling["key"]), 200, shape=is_sibling, why="using the sibling after the revoke")
-    ctx.expect(
-        ctx.client.get(_keys_path(sibling["application_id"], sibling["id"]), headers=_user(ctx)),
-        200,
-        why="reading the sibling after the revoke",
-    )
-    exchange, ids = _listed_ids(ctx, sibling["application_id"])
-    if sibling["id"] not in ids:
+        def is_sibling(body: Any, sibling: Mapping[str, Any] = sibling) -> str | None:
+            if not isinstance(body, dict) or body.get("key_id") != sibling["id"]:
+                return f"the answer does not describe the sibling key {sibling['id']}"
+            return None
+
+        ctx.expect(_use(ctx, sibling["key"]), 200, shape=is_sibling, why="using a sibling after the revoke")
+        ctx.expect(
+            ctx.client.get(_keys_path(sibling["application_id"], sibling["id"]), headers=_user(ctx)),
+            200,
+            why="reading a sibling after the revoke",
+        )
+    exchange, after = _listed_ids(ctx, revoked["application_id"])
+    missing = [key_id for key_id in before if key_id != revoked["id"] and key_id not in after]
+    if missing:
         ctx.fail(
-            "the sibling is missing from the application's key list after another key was revoked",
+            f"keys listed before another key's revoke are missing after it: {', '.join(missing)}",
             exchange,
             expected_status="200",
-            expected_body=f'{{"data": [... {{"id": "{sibling["id"]}", ...}} ...], ...}}',
+            expected_body=f'{{"data": [... every key of {before} but {revoked["id"]} ...], ...}}',
         )
 
 
@@ -424,7 +436,10 @@ def error_body_400(ctx: ScenarioContext) -> None:
         ("limit", lambda: ctx.client.get(APPS, headers=_user(ctx), params={"limit": 0}), "limit=0"),
     ]
     for field, send, what in cases:
-        ctx.expect(send(), 400, shape=_named(field), shape_text=_shape_400(field), why=what)
+        if field == "id":
+            ctx.expect(send(), 400, NOT_A_UUID, why=what)
+        else:
+            ctx.expect(send(), 400, shape=_named(field), shape_text=_shape_400(field), why=what)
 
 
 @scenario(
@@ -447,6 +462,16 @@ def error_body_403(ctx: ScenarioContext) -> None:
         ctx.skip("needs a second user's token (--other-token)")
     exchange = ctx.client.get(f"{APPS}/{ctx.state['app_id']}", headers=_bearer(other))
     ctx.expect(exchange, 403, FORBIDDEN, why="reading another user's application")
+    # And the other way round: ownership is not an ordering of user ids.
+    listed = ctx.client.get(APPS, headers=_bearer(other), params={"limit": 1})
+    body = ctx.expect(listed, 200, shape=_list_problem, why="the other user listing their applications")
+    foreign = [a["id"] for a in body["data"] if isinstance(a, dict) and isinstance(a.get("id"), str)]
+    for app_id in foreign:
+        for path, what in (
+            (f"{APPS}/{app_id}", "reading the other user's application"),
+            (_keys_path(app_id), "listing the keys of the other user's application"),
+        ):
+            ctx.expect(ctx.client.get(path, headers=_user(ctx)), 403, FORBIDDEN, why=what)
 
 
 @scenario(
@@ -538,6 +563,90 @@ def key_use_refuses_bad_keys(ctx: ScenarioContext) -> None:
         ("a user's token instead of a key", _user(ctx)),
     ):
         ctx.expect(ctx.client.get(KEY_INFO, headers=headers), 401, UNAUTHORIZED, why=what)
+
+
+@scenario(
+    "revoke_hits_named_key_only",
+    OP_REVOKE_KEY,
+    "a key is reached only under its own application: read or revoke under another one answers "
+    "the exact 404 and the key keeps working",
+)
+def revoke_hits_named_key_only(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "revokit: exact key target")
+    listed = ctx.client.get(APPS, headers=_user(ctx), params={"limit": 100})
+    body = ctx.expect(listed, 200, shape=_list_problem, why="listing the user's applications")
+    others = [
+        a["id"]
+        for a in body["data"]
+        if isinstance(a, dict) and isinstance(a.get("id"), str) and a["id"] != key["application_id"]
+    ]
+    if not others:
+        ctx.skip("the user has no other application to name the key under")
+    wrong = others[0]
+    ctx.expect(
+        ctx.client.get(_keys_path(wrong, key["id"]), headers=_user(ctx)),
+        404,
+        NOT_FOUND,
+        why="reading the key under another application of its user",
+    )
+    ctx.expect(
+        ctx.client.delete(_keys_path(wrong, key["id"]), headers=_user(ctx)),
+        404,
+        NOT_FOUND,
+        why="revoking the key under another application of its user",
+    )
+    ctx.expect(_use(ctx, key["key"]), 200, why="using the key after a revoke named another application")
+    ctx.expect(
+        ctx.client.get(_keys_path(key["application_id"], key["id"]), headers=_user(ctx)),
+        200,
+        why="reading the key under its own application",
+    )
+
+
+@scenario(
+    "lists_page_consistently",
+    OP_LIST_KEYS,
+    "`limit`/`offset` pages of the applications and of the keys add up to the whole list, "
+    "with a `total` that counts it",
+)
+def lists_page_consistently(ctx: ScenarioContext) -> None:
+    for _ in range(3):
+        _make_key(ctx, "revokit: paged key")
+    for path, what in ((_keys_path(ctx.state["app_id"]), "keys"), (APPS, "applications")):
+        whole = ctx.client.get(path, headers=_user(ctx), params={"limit": 100})
+        body = ctx.expect(whole, 200, shape=_list_problem, why=f"listing the {what}")
+        ids = [item.get("id") for item in body["data"] if isinstance(item, dict)]
+        if what == "applications" and ctx.state["app_id"] not in ids[:100]:
+            ctx.fail("the run's application is missing from its user's list", whole, expected_status="200")
+        if len(ids) < 100 and body.get("total") != len(ids):
+            ctx.fail(
+                f"`total` is {json.dumps(body.get('total'))} for a list of {len(ids)} {what}",
+                whole,
+                expected_status="200",
+                expected_body=f'{{"data": [...], "total": {len(ids)}, ...}}',
+            )
+        paged: list[Any] = []
+        for offset in range(min(len(ids), 4)):
+            page = ctx.client.get(path, headers=_user(ctx), params={"limit": 1, "offset": offset})
+            page_body = ctx.expect(page, 200, shape=_list_problem, why=f"listing one of the {what}")
+            paged += [item.get("id") for item in page_body["data"] if isinstance(item, dict)]
+            if (page_body.get("limit"), page_body.get("offset"), page_body.get("total")) != (
+                1,
+                offset,
+                body.get("total"),
+            ):
+                ctx.fail(
+                    "a page does not echo its `limit` and `offset` with the list's `total`",
+                    page,
+                    expected_status="200",
+                    expected_body=json.dumps({"limit": 1, "offset": offset, "total": body.get("total")}),
+                )
+        if paged != ids[: len(paged)]:
+            ctx.fail(
+                f"pages of one {what[:-1]} (offset 0, 1, ...) list {paged}, the whole list starts {ids[:4]}",
+                ctx.client.history[-1],
+                expected_status="200",
+            )
 
 
 # -- the suite ----------------------------------------------------------------------------------

@@ -363,23 +363,52 @@ def revoked_publishable_key_refused(ctx: ScenarioContext) -> None:
     )
 
 
+_MAX_LISTED_KEYS = 5000  # keys read to watch the siblings; more is beyond a test backend
+
+
+def _revocation_times(ctx: ScenarioContext) -> dict[str, Any]:
+    """Every listed key's ``revoked_at`` (page by page), by key id."""
+    seen: dict[str, Any] = {}
+    while True:
+        exchange = ctx.client.get(KEYS, headers=_admin(ctx), params={"limit": 100, "offset": len(seen)})
+
+        def problem(body: Any) -> str | None:
+            if not isinstance(body, dict) or not isinstance(body.get("api_keys"), list):
+                return "the list has no `api_keys` array"
+            return None
+
+        body = ctx.expect(exchange, 200, shape=problem, why="listing every key")
+        items = [k for k in body["api_keys"] if isinstance(k, dict) and isinstance(k.get("id"), str)]
+        before = len(seen)
+        seen.update({k["id"]: k.get("revoked_at") for k in items})
+        count = body.get("count")
+        if len(seen) == before or not isinstance(count, int) or len(seen) >= min(count, _MAX_LISTED_KEYS):
+            return seen
+
+
 @scenario(
     "sibling_keys_keep_working",
     OP_LIST_KEYS,
-    "revoking one key leaves the other keys working (secret on /admin, publishable on /store) and unrevoked",
+    "revoking one key revokes exactly that key: its older and newer siblings keep working (secret on "
+    "/admin, publishable on /store) and unrevoked, and no other key's `revoked_at` changes",
 )
 def sibling_keys_keep_working(ctx: ScenarioContext) -> None:
+    older = _make_key(ctx, "secret", "revokit: older secret sibling")
     revoked = _make_key(ctx, "secret", "revokit: revoked sibling")
     secret = _make_key(ctx, "secret", "revokit: surviving secret sibling")
     publishable = _storefront_key(ctx, "revokit: surviving storefront sibling")
     ctx.expect(_use_admin(ctx, revoked["token"]), 200, why="using the key to revoke before the revoke")
-    ctx.expect(_use_admin(ctx, secret["token"]), 200, why="using the secret sibling before the revoke")
+    for sibling in (older, secret):
+        ctx.expect(_use_admin(ctx, sibling["token"]), 200, why="using a secret sibling before the revoke")
+    before = _revocation_times(ctx)
     _revoke_ok(ctx, revoked["id"])
-    ctx.expect(_use_admin(ctx, secret["token"]), 200, why="using the secret sibling after the revoke")
+    after = _revocation_times(ctx)
+    for sibling in (older, secret):
+        ctx.expect(_use_admin(ctx, sibling["token"]), 200, why="using a secret sibling after the revoke")
     ctx.expect(
         _use_store(ctx, publishable["token"]), 200, why="using the publishable sibling after the revoke"
     )
-    for sibling in (secret, publishable):
+    for sibling in (older, secret, publishable):
         exchange = ctx.client.get(_key_path(sibling["id"]), headers=_admin(ctx))
         body = ctx.expect(exchange, 200, shape=_has_api_key, why="reading a sibling after the revoke")
         if body["api_key"].get("revoked_at") is not None:
@@ -389,6 +418,18 @@ def sibling_keys_keep_working(ctx: ScenarioContext) -> None:
                 expected_status="200",
                 expected_body=f'{{"api_key": {{"id": "{sibling["id"]}", "revoked_at": null, ...}}}}',
             )
+    # Keys the run did not make too: a revoke that also takes the oldest key is a revoke of the
+    # wrong key. (Listed just before and just after the one revoke.)
+    changed = sorted(
+        key_id for key_id, at in before.items() if key_id != revoked["id"] and after.get(key_id, "gone") != at
+    )
+    if changed:
+        ctx.fail(
+            f"other keys were revoked or removed by this one revoke: {', '.join(changed)}",
+            ctx.client.history[-1],
+            expected_status="200",
+            expected_body="every other key listed with the `revoked_at` it had before the revoke",
+        )
 
 
 @scenario(
@@ -924,6 +965,66 @@ def admin_routes_refuse_wrong_credentials(ctx: ScenarioContext) -> None:
         why="using the key after revoke attempts with wrong credentials",
     )
     ctx.expect(_use_store(ctx, publishable["token"]), 200, why="the publishable key still works at the store")
+
+
+@scenario(
+    "lists_filter_and_page",
+    OP_LIST_KEYS,
+    "`q` finds exactly the keys whose title matches, `limit`/`offset` pages add up to the matches "
+    "with their `count`, and `id` filters the sales channels",
+)
+def lists_filter_and_page(ctx: ScenarioContext) -> None:
+    channel_id = ctx.state["channel_id"]
+    marker = f"revokit list {channel_id}"  # the run's own channel id: no other key has this title
+    one = _make_key(ctx, "secret", f"{marker} one")
+    two = _make_key(ctx, "secret", f"{marker} two")
+
+    def listed(path: str, items: str, params: Mapping[str, Any], why: str) -> tuple[Exchange, list[str], Any]:
+        exchange = ctx.client.get(path, headers=_admin(ctx), params=params)
+
+        def problem(body: Any) -> str | None:
+            if not isinstance(body, dict) or not isinstance(body.get(items), list):
+                return f"the list has no `{items}` array"
+            return None
+
+        body = ctx.expect(exchange, 200, shape=problem, why=why)
+        return exchange, [k.get("id") for k in body[items] if isinstance(k, dict)], body.get("count")
+
+    for q, wanted in ((marker, {one["id"], two["id"]}), (f"{marker} one", {one["id"]})):
+        exchange, ids, count = listed(KEYS, "api_keys", {"q": q}, f"searching the keys for {q!r}")
+        if set(ids) != wanted or count != len(wanted):
+            ctx.fail(
+                f"q={q!r} listed {ids} (count {count}), the keys titled so are {sorted(wanted)}",
+                exchange,
+                expected_status="200",
+                expected_body=f'{{"api_keys": [{len(wanted)} keys], "count": {len(wanted)}, ...}}',
+            )
+    paged: list[str] = []
+    for offset in (0, 1):
+        exchange, ids, count = listed(
+            KEYS, "api_keys", {"q": marker, "limit": 1, "offset": offset}, "one page of the matches"
+        )
+        paged += ids
+        if len(ids) != 1 or count != 2:
+            ctx.fail(
+                f"limit=1&offset={offset} listed {ids} with count {count}, expected one key and count 2",
+                exchange,
+                expected_status="200",
+            )
+    if set(paged) != {one["id"], two["id"]}:
+        ctx.fail(
+            f"the two pages list {paged}, not both matches", ctx.client.history[-1], expected_status="200"
+        )
+    exchange, ids, count = listed(
+        CHANNELS, "sales_channels", {"id": channel_id}, "listing one sales channel by id"
+    )
+    if ids != [channel_id] or count != 1:
+        ctx.fail(
+            f"id={channel_id} listed {ids} (count {count}), expected that channel alone",
+            exchange,
+            expected_status="200",
+            expected_body=f'{{"sales_channels": [{{"id": "{channel_id}", ...}}], "count": 1, ...}}',
+        )
 
 
 # -- the suite ----------------------------------------------------------------------------------

@@ -79,6 +79,39 @@ def revoke_takes_siblings(family: FamilyDefinition) -> FamilyDefinition:
     return with_handlers(family, revokeApiKey=revoke)
 
 
+def _oldest_other_live_key(backend, application_id: str, key_id: str):
+    others = [k for k in backend._live_keys(application_id) if k.id != key_id]
+    return min(others, key=lambda k: k.created_at, default=None)
+
+
+def revoke_takes_oldest_sibling(family: FamilyDefinition) -> FamilyDefinition:
+    """Revoking a key also revokes the oldest other live key of its application (not the newest,
+    which a check that only watches the sibling it just created would see)."""
+
+    def revoke(backend, call: Call) -> Reply:
+        app_id, key_id = call.path["id"], call.path["keyId"]
+        backend.revoke_key(call.principal, app_id, key_id)
+        victim = _oldest_other_live_key(backend, app_id, key_id)
+        if victim is not None:
+            backend.revoke_key(call.principal, app_id, victim.id)
+        return Reply({})
+
+    return with_handlers(family, revokeApiKey=revoke)
+
+
+def revoke_hits_another_key(family: FamilyDefinition) -> FamilyDefinition:
+    """The revoke answers 200 for the named key but revokes the oldest other live key instead."""
+
+    def revoke(backend, call: Call) -> Reply:
+        app_id, key_id = call.path["id"], call.path["keyId"]
+        backend.get_key(call.principal, app_id, key_id)
+        victim = _oldest_other_live_key(backend, app_id, key_id)
+        backend.revoke_key(call.principal, app_id, victim.id if victim is not None else key_id)
+        return Reply({})
+
+    return with_handlers(family, revokeApiKey=revoke)
+
+
 def second_revoke_succeeds(family: FamilyDefinition) -> FamilyDefinition:
     """Revoking a revoked key answers 200 again (an "idempotent" revoke)."""
     original = family.handlers["revokeApiKey"]
@@ -216,6 +249,22 @@ DEFECTS = [
         ),
     ),
     Defect("revoke_takes_siblings", revoke_takes_siblings, frozenset({"sibling_key_keeps_working"})),
+    Defect(
+        "revoke_takes_oldest_sibling", revoke_takes_oldest_sibling, frozenset({"sibling_key_keeps_working"})
+    ),
+    Defect(
+        "revoke_hits_another_key",
+        revoke_hits_another_key,
+        frozenset(
+            {
+                "revoked_key_refused",
+                "sibling_key_keeps_working",
+                "revoke_again_not_found",
+                "revoked_key_reads_not_found",
+                "revoked_key_not_listed",
+            }
+        ),
+    ),
     Defect("second_revoke_succeeds", second_revoke_succeeds, frozenset({"revoke_again_not_found"})),
     Defect(
         "wrong_not_found_body",

@@ -94,6 +94,42 @@ def revoke_takes_siblings(family: FamilyDefinition) -> FamilyDefinition:
     return with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
 
 
+def _oldest_other_live_key(backend, key_id: str):
+    others = [k for k in backend.store.all(KEYS) if k.id != key_id and not k.revoked]
+    return min(others, key=lambda k: k.created_at, default=None)
+
+
+def revoke_takes_oldest_sibling(family: FamilyDefinition) -> FamilyDefinition:
+    """Revoking a key also revokes the oldest other live key (not a sibling the check just made)."""
+    revoke_handler = family.handlers["PostPublishableApiKeysPublishableApiKeyRevoke"]
+
+    def revoke(backend, call: Call) -> Reply:
+        reply = revoke_handler(backend, call)
+        victim = _oldest_other_live_key(backend, call.path["id"])
+        if victim is not None:
+            backend.revoke_key(victim.id, call.principal.user_id)
+        return reply
+
+    return with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
+
+
+def revoke_hits_another_key(family: FamilyDefinition) -> FamilyDefinition:
+    """The revoke answers the named key as revoked but revokes the oldest other live key instead."""
+
+    def revoke(backend, call: Call) -> Reply:
+        key = backend.get_key(call.path["id"])
+        if key.revoked:
+            return family.handlers["PostPublishableApiKeysPublishableApiKeyRevoke"](backend, call)
+        victim = _oldest_other_live_key(backend, key.id)
+        if victim is not None:
+            backend.revoke_key(victim.id, call.principal.user_id)
+        now = backend.now()
+        shown = dataclasses.replace(key, revoked_at=now, revoked_by=call.principal.user_id, updated_at=now)
+        return Reply({"publishable_api_key": key_json(shown)})
+
+    return with_handlers(family, PostPublishableApiKeysPublishableApiKeyRevoke=revoke)
+
+
 def second_revoke_succeeds(family: FamilyDefinition) -> FamilyDefinition:
     """Revoking a revoked key answers 200 and stamps it again (an "idempotent" revoke)."""
     original = family.handlers["PostPublishableApiKeysPublishableApiKeyRevoke"]
@@ -280,6 +316,14 @@ DEFECTS: list[Defect] = [
         frozenset({"revoked_key_refused_on_store"}),
     ),
     Defect("revoke_takes_siblings", revoke_takes_siblings, frozenset({"sibling_key_keeps_working"})),
+    Defect(
+        "revoke_takes_oldest_sibling", revoke_takes_oldest_sibling, frozenset({"sibling_key_keeps_working"})
+    ),
+    Defect(
+        "revoke_hits_another_key",
+        revoke_hits_another_key,
+        frozenset({"revoked_key_refused_on_store", "revoke_again_refused", "sibling_key_keeps_working"}),
+    ),
     Defect("second_revoke_succeeds", second_revoke_succeeds, frozenset({"revoke_again_refused"})),
     Defect(
         "revoke_answer_lacks_revoked_by",

@@ -114,6 +114,49 @@ def revoke_takes_a_sibling(family: FamilyDefinition) -> FamilyDefinition:
     return with_handlers(family, PostApiKeysIdRevoke=revoke)
 
 
+def _oldest_other_live_secret(backend, key_id: str):
+    live = [
+        k for k in backend.store.all(API_KEYS) if k.type == SECRET and k.id != key_id and k.revoked_at is None
+    ]
+    return min(live, key=lambda k: (k.created_at, k.id), default=None)
+
+
+def revoke_takes_oldest_sibling(family: FamilyDefinition) -> FamilyDefinition:
+    """Revoking a secret key also revokes the *oldest* other live secret key: the variation of
+    ``revoke_takes_a_sibling`` that a check watching only the siblings it just made misses."""
+    original = family.handlers["PostApiKeysIdRevoke"]
+
+    def revoke(backend, call: Call) -> Reply:
+        reply = original(backend, call)
+        target = backend.store.get(API_KEYS, call.path["id"])
+        if target is not None and target.type == SECRET:
+            oldest = _oldest_other_live_secret(backend, target.id)
+            if oldest is not None:
+                now = backend.now()
+                backend.store.put(API_KEYS, dataclasses.replace(oldest, revoked_at=now, revoked_by="defect"))
+        return reply
+
+    return with_handlers(family, PostApiKeysIdRevoke=revoke)
+
+
+def revoke_hits_another_key(family: FamilyDefinition) -> FamilyDefinition:
+    """Revoking a live secret key answers it as revoked but revokes the oldest other live secret
+    key instead."""
+    original = family.handlers["PostApiKeysIdRevoke"]
+
+    def revoke(backend, call: Call) -> Reply:
+        key = backend.get_api_key(call.path["id"])
+        victim = _oldest_other_live_secret(backend, key.id)
+        if key.type != SECRET or key.revoked_at is not None or victim is None:
+            return original(backend, call)
+        now = backend.now()
+        backend.store.put(API_KEYS, dataclasses.replace(victim, revoked_at=now, revoked_by="defect"))
+        shown = dataclasses.replace(key, revoked_at=now, revoked_by=call.principal.actor_id, updated_at=now)
+        return Reply({"api_key": api_key_json(backend, shown, _fields(call))})
+
+    return with_handlers(family, PostApiKeysIdRevoke=revoke)
+
+
 def secret_revoked_twice(family: FamilyDefinition) -> FamilyDefinition:
     """A secret key whose revocation is in effect can be revoked again (200, the time moves)."""
     original = family.handlers["PostApiKeysIdRevoke"]
@@ -282,6 +325,24 @@ DEFECTS: list[Defect] = [
         revoke_takes_a_sibling,
         # The wrong-credentials check revokes a key of its own, and its victim is the newest.
         frozenset({"sibling_keys_keep_working", "admin_routes_refuse_wrong_credentials"}),
+    ),
+    Defect(
+        "revoke_takes_oldest_sibling", revoke_takes_oldest_sibling, frozenset({"sibling_keys_keep_working"})
+    ),
+    Defect(
+        "revoke_hits_another_key",
+        revoke_hits_another_key,
+        frozenset(
+            {
+                "revoked_secret_key_refused",
+                "sibling_keys_keep_working",
+                "revoke_again_secret_refused",
+                "scheduled_revoke_brought_forward",
+                "revoke_in_honoured",
+                "delete_requires_revoke",
+                "admin_routes_refuse_wrong_credentials",
+            }
+        ),
     ),
     Defect("secret_revoked_twice", secret_revoked_twice, frozenset({"revoke_again_secret_refused"})),
     Defect(

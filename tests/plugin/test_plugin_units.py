@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import subprocess
 import sys
 
@@ -129,3 +130,26 @@ def test_importing_the_plugin_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def _plugin_conftest(config: pytest.Config):
+    return next(
+        plugin
+        for plugin in config.pluginmanager.get_plugins()
+        if str(getattr(plugin, "__file__", "")).endswith(os.path.join("tests", "plugin", "conftest.py"))
+    )
+
+
+def test_a_family_whose_mock_cannot_be_built_fails_the_tests_that_need_it(request, monkeypatch):
+    conftest = _plugin_conftest(request.config)
+    assert conftest.family_problem("no-such-family") is not None
+    monkeypatch.setattr(conftest, "family_problem", lambda family: "RuntimeError: broken on purpose")
+
+    class NeedsMedusa:
+        def iter_markers(self, name: str):
+            return (
+                [pytest.mark.plugin_needs_family("medusa-v1").mark] if name == "plugin_needs_family" else []
+            )
+
+    with pytest.raises(pytest.fail.Exception, match="medusa-v1 mock cannot be built: RuntimeError: broken"):
+        conftest.pytest_runtest_setup(NeedsMedusa())
