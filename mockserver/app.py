@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import fixtures as fixture_data
 from ..specs import load_spec, profile_for
+from .admin_static import ADMIN_PREFIX, admin_blueprint
 from .clock import Clock, isoformat_ms
 from .control import control_blueprint, control_error
 from .engine import (
@@ -70,6 +71,8 @@ class MockConfig:
     state_path: str | None = None  # keep the state in this SQLite file across restarts
     # "compiled" (schemas compiled at start-up) or "openapi-core" (the reference, slow): same answers.
     validator: str = "compiled"
+    # A built admin frontend (index.html + assets) to serve at /app on the mock's origin.
+    admin_dir: str | None = None
 
 
 class ResponseSpecViolation(AssertionError):
@@ -324,6 +327,10 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         )
     app.register_blueprint(family_bp)
     app.register_blueprint(control_blueprint(CONTROL_PREFIX))
+    unjournaled: tuple[str, ...] = (CONTROL_PREFIX,)
+    if config.admin_dir:
+        app.register_blueprint(admin_blueprint(config.admin_dir))
+        unjournaled += (ADMIN_PREFIX,)  # the frontend's files are not API calls
 
     @app.before_request
     def _header_limit() -> None:
@@ -358,7 +365,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             response.headers["Access-Control-Allow-Credentials"] = "true"
             response.headers["Access-Control-Expose-Headers"] = "Set-Cookie, Allow"
             response.vary.add("Origin")
-        if not request.path.startswith(CONTROL_PREFIX) and request.method != "OPTIONS":
+        if not request.path.startswith(unjournaled) and request.method != "OPTIONS":
             rt.journal.record(_journal_entry(rt, request, response))
         return response
 

@@ -6,6 +6,7 @@ import argparse
 import ipaddress
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -42,6 +43,9 @@ def _mock(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.serve_admin and not os.path.isfile(os.path.join(args.serve_admin, "index.html")):
+        print(f"revokit mock: --serve-admin {args.serve_admin} holds no index.html", file=sys.stderr)
+        return 2
     try:
         load_profile(args.profile)
     except KeyError as exc:
@@ -70,6 +74,7 @@ def _mock(args: argparse.Namespace) -> int:
             control_token=args.control_token,
             validate_responses=args.validate_responses,
             state_path=args.state,
+            admin_dir=args.serve_admin,
         )
         app = create_app(config, clock=clock)
         port = args.port + offset if args.port else 0
@@ -99,6 +104,8 @@ def _print_banner(args: argparse.Namespace, banners: list[tuple[str, int, Any]],
         base = f"http://{args.host}:{port}"
         print(f"\n== {family}: {base}")
         print(f"   control plane: {base}/__revokit/health  spec: {base}/__revokit/specs/{family}.yaml")
+        if args.serve_admin:
+            print(f"   admin frontend: {base}/app/")
         if runtime.profile.deviations:
             print(f"   profile {runtime.profile.name}: {', '.join(runtime.profile.deviations)}")
         print("   seed: " + json.dumps(runtime.seed_info, indent=2).replace("\n", "\n   "))
@@ -157,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         default=None,
         help="keep the state in this SQLite file, so a restart loses nothing (default: in memory)",
+    )
+    mock.add_argument(
+        "--serve-admin",
+        metavar="DIR",
+        default=None,
+        help="serve this built admin frontend (index.html + assets) at /app on each family's port",
     )
     mock.add_argument("--threads", type=int, default=8, help="worker threads per family")
     mock.add_argument(
