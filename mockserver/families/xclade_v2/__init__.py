@@ -2,6 +2,7 @@
 
 from ...engine import FamilyDefinition
 from .exceptions import XcladeErrors
+from .frontend import FRONTEND_HANDLERS
 from .models import (
     API_KEYS,
     INDEXES,
@@ -21,7 +22,7 @@ from .responses import HANDLERS, authenticate, issue_token
 FAMILY = FamilyDefinition(
     name="xclade-v2",
     errors=XcladeErrors(),
-    handlers=HANDLERS,
+    handlers={**HANDLERS, **FRONTEND_HANDLERS},
     create_backend=XcladeBackend,
     authenticate=authenticate,
     seed=lambda backend, ctx: backend.seed(ctx),
