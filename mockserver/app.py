@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import fixtures as fixture_data
 from ..specs import load_spec, profile_for
+from .admin_static import ADMIN_PREFIX, admin_blueprint
 from .body_encoding import InflatedTooLarge, UndecodableBody, UnsupportedBody, inflate, json_text
 from .clock import Clock, isoformat_ms
 from .control import control_blueprint, control_error
@@ -79,6 +80,8 @@ class MockConfig:
     show_secrets: bool = False
     # "compiled" (schemas compiled at start-up) or "openapi-core" (the reference, slow): same answers.
     validator: str = "compiled"
+    # A built admin frontend (index.html + assets) to serve at /app on the mock's origin.
+    admin_dir: str | None = None
 
 
 class ResponseSpecViolation(AssertionError):
@@ -436,6 +439,10 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     app.register_blueprint(family_bp)
     app.register_blueprint(control_blueprint(CONTROL_PREFIX))
     app.register_blueprint(swagger_assets_blueprint(CONTROL_PREFIX, config.family))
+    unjournaled: tuple[str, ...] = ()
+    if config.admin_dir:
+        app.register_blueprint(admin_blueprint(config.admin_dir))
+        unjournaled += (ADMIN_PREFIX,)  # the frontend's files are not API calls
 
     @app.before_request
     def _header_limit() -> None:
@@ -476,7 +483,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             response.vary.add("Origin")
         # Control routes stay out of the journal, except those that mark themselves (a bulk revoke).
         journaled = not is_control or g.get("revokit_journal", False)
-        if journaled and request.method != "OPTIONS":
+        if journaled and not request.path.startswith(unjournaled) and request.method != "OPTIONS":
             rt.journal.record(_journal_entry(rt, request, response))
         return response
 

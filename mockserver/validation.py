@@ -109,7 +109,9 @@ class SpecValidator(ABC):
 
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
-        self.declared_query: dict[tuple[str, str], frozenset[str]] = {}
+        # None: the operation takes any query parameter (`x-revokit-open-query`, a real route that
+        # does not validate its query).
+        self.declared_query: dict[tuple[str, str], frozenset[str] | None] = {}
         for template, item in spec.get("paths", {}).items():
             shared = item.get("parameters", [])
             for method, op in item.items():
@@ -117,11 +119,14 @@ class SpecValidator(ABC):
                     continue
                 params = [*shared, *op.get("parameters", [])]
                 names = {p["name"] for p in (_deref(spec, p) for p in params) if p["in"] == "query"}
-                self.declared_query[(template, method.upper())] = frozenset(names)
+                open_query = op.get("x-revokit-open-query", False)
+                self.declared_query[(template, method.upper())] = None if open_query else frozenset(names)
 
     def unknown_query(self, request: OpenAPIRequest, template: str) -> list[Violation]:
         """Query parameters the operation does not declare (openapi-core ignores them)."""
         declared = self.declared_query.get((template, request.method.upper()), frozenset())
+        if declared is None:
+            return []
         found = []
         for name in request.parameters.query:
             # qs-style names (created_at[lt], id[]) belong to the parameter before the bracket.

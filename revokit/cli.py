@@ -9,6 +9,7 @@ import errno
 import ipaddress
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -51,6 +52,9 @@ def _mock(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.serve_admin and not os.path.isfile(os.path.join(args.serve_admin, "index.html")):
+        print(f"revokit mock: --serve-admin {args.serve_admin} holds no index.html", file=sys.stderr)
+        return 2
     try:
         load_profile(args.profile)
     except KeyError as exc:
@@ -82,6 +86,7 @@ def _mock(args: argparse.Namespace) -> int:
             show_secrets=args.show_secrets,
             validate_responses=args.validate_responses,
             state_path=args.state,
+            admin_dir=args.serve_admin,
         )
         app = create_app(config, clock=clock)
         port = args.port + offset if args.port else 0
@@ -156,6 +161,8 @@ def _print_banner(args: argparse.Namespace, banners: list[tuple[str, int, Any]],
         base = f"http://{args.host}:{port}"
         print(f"\n== {family}: {base}")
         lines = runtime.family.banner(runtime.seed_info) if runtime.family.banner else []
+        if args.serve_admin:
+            lines.append(("admin", f"{base}/app/"))
         if runtime.profile.deviations:
             count = len(runtime.profile.deviations)
             lines.append(("profile", f"{runtime.profile.name}: {count} deviations, {CONTROL_PREFIX}/profile"))
@@ -248,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         default=None,
         help="keep the state in this SQLite file, so a restart loses nothing (none: in memory)",
+    )
+    mock.add_argument(
+        "--serve-admin",
+        metavar="DIR",
+        default=None,
+        help="serve this built admin frontend (index.html + assets) at /app on each family's port",
     )
     mock.add_argument("--threads", type=int, default=8, help="worker threads per family")
     mock.add_argument(

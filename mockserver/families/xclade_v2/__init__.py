@@ -2,6 +2,7 @@
 
 from ...engine import FamilyDefinition
 from .exceptions import XcladeErrors
+from .frontend import FRONTEND_HANDLERS
 from .models import (
     API_KEYS,
     INDEXES,
@@ -30,7 +31,7 @@ from .responses import (
 FAMILY = FamilyDefinition(
     name="xclade-v2",
     errors=XcladeErrors(),
-    handlers=HANDLERS,
+    handlers={**HANDLERS, **FRONTEND_HANDLERS},
     create_backend=XcladeBackend,
     authenticate=authenticate,
     seed=lambda backend, ctx: backend.seed(ctx),

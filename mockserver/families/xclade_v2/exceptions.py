@@ -58,6 +58,11 @@ class NotFound(MedusaError):
     type = "not_found"
 
 
+class UserNotFound(NotFound):
+    def __init__(self, user_id: str) -> None:
+        super().__init__(f"User with id: {user_id} was not found")
+
+
 class LoginFailed(MedusaError):
     """A 401 from the auth provider (login), which goes through the error handler."""
 

@@ -49,6 +49,7 @@ from .exceptions import (
     SalesChannelToUpdateNotFound,
     SecretKeysAlreadyRevoked,
     UnknownError,
+    UserNotFound,
 )
 
 USERS = "users"
@@ -360,6 +361,18 @@ class XcladeBackend:
 
     # -- users, JWTs and sessions -----------------------------------------------------------------
 
+    def get_user(self, user_id: str) -> User:
+        user = self.store.get(USERS, user_id)
+        if user is None:
+            raise UserNotFound(user_id)
+        return user
+
+    def seed_refs(self) -> dict[str, Any]:
+        """Seeded values the seed answers (fixtures/xclade-v2-answers.yaml) refer to by name."""
+        channels = sorted(self.store.all(SALES_CHANNELS), key=lambda c: (c.created_at, c.id))
+        # The store's default channel is the one created first, at install time.
+        return {"default_sales_channel_id": channels[0].id if channels else None}
+
     def user_by_email(self, email: str) -> User | None:
         found = self.store.find(USERS, "email", email)
         return found[0] if found else None
@@ -667,10 +680,16 @@ class XcladeBackend:
         ids: Sequence[str] = (),
         names: Sequence[str] = (),
         is_disabled: bool | None = None,
+        publishable_key_ids: Sequence[str] = (),
         order: str | None = None,
         offset: int = 0,
         limit: int = 20,
     ) -> tuple[list[SalesChannel], int]:
+        linked: set[str] | None = None
+        if publishable_key_ids:
+            # The channels linked to any of these keys; an unknown id links none.
+            keys = (self.store.get(API_KEYS, key_id) for key_id in publishable_key_ids)
+            linked = {c for k in keys if k is not None for c in k.sales_channel_ids}
         sort = parse_order(
             order, SALES_CHANNEL_COLUMNS, unknown_fails_in_database=self._order_fails_in_database
         )
@@ -682,6 +701,7 @@ class XcladeBackend:
             and (not ids or c.id in ids)
             and (not names or c.name in names)
             and (is_disabled is None or c.is_disabled == is_disabled)
+            and (linked is None or c.id in linked)
         ]
         channels = sort_records(channels, sort)
         return page(channels, offset, limit), len(channels)

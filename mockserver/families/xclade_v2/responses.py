@@ -492,6 +492,7 @@ def get_sales_channels(backend: XcladeBackend, call: Call) -> Reply:
         ids=_many(call, "id"),
         names=_many(call, "name"),
         is_disabled=query.get("is_disabled"),
+        publishable_key_ids=_many(call, "publishable_key_id"),
         order=query.get("order"),
         offset=offset,
         limit=limit,

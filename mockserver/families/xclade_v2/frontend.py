@@ -1,0 +1,54 @@
+"""The routes Medusa's admin dashboard calls around the API keys: users, health, seed answers.
+
+The dashboard (``@medusajs/dashboard`` 2.21.2) loads the signed-in user, the store, feature flags,
+layouts and a few lists on every page. Answers that are plain data come from
+``fixtures/xclade-v2-answers.yaml`` through the generic ``seed_answers`` mechanism; the ones that
+depend on state (users) are handled here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ....fixtures import load_fixture
+from ...clock import isoformat_ms
+from ...engine import Call, Handler, Reply
+from ...seed_answers import seed_answer_handlers
+from .models import Actor, User, XcladeBackend
+
+
+def user_json(user: User) -> dict[str, Any]:
+    created = isoformat_ms(user.created_at)
+    return {
+        "id": user.id,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "avatar_url": None,
+        "metadata": None,
+        "created_at": created,
+        "updated_at": created,  # users are never updated in the mock
+        "deleted_at": None,
+    }
+
+
+def get_users_me(backend: XcladeBackend, call: Call) -> Reply:
+    actor: Actor = call.principal
+    return Reply({"user": user_json(backend.get_user(actor.actor_id))})
+
+
+def get_user(backend: XcladeBackend, call: Call) -> Reply:
+    return Reply({"user": user_json(backend.get_user(call.path["id"]))})
+
+
+def get_health(backend: XcladeBackend, call: Call) -> Reply:
+    # Express's res.send("OK"): a string body is sent as text/html.
+    return Reply("OK", content_type="text/html; charset=utf-8")
+
+
+FRONTEND_HANDLERS: dict[str, Handler] = {
+    "GetHealth": get_health,
+    "GetUsersMe": get_users_me,
+    "GetUsersId": get_user,
+    **seed_answer_handlers(load_fixture("xclade-v2-answers"), XcladeBackend.seed_refs),
+}

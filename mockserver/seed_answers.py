@@ -1,0 +1,115 @@
+"""Seed answers: routes whose answer is plain data, served by one handler built from a fixture.
+
+A frontend calls many routes around the ones a mock is about (the store, currencies, feature
+flags, empty lists of orders...). Their answers in a fresh real system are data, so they live in
+``fixtures/<family>-answers.yaml`` keyed by the spec's ``operationId``, and ``seed_answer_handlers``
+turns that file into handlers. Two kinds of answer:
+
+* ``body``: sent as it is;
+* ``list``: a page of ``items`` in the family's list envelope (``{<list>: [...], count, offset,
+  limit}``), narrowed by the request's ``filters`` (exact match, one value or several), ``q``
+  (substring of the ``search`` fields) and ``fields`` (top-level field selection).
+
+A string ``"${name}"`` anywhere in the data is replaced by ``refs(backend)[name]``: seeded values
+the family generates, such as the id of its default sales channel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engine import Call, Handler, Reply
+
+_REF = re.compile(r"^\$\{([a-z_]+)\}$")
+Refs = Callable[[Any], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class SeedAnswer:
+    body: Any = None
+    list: str | None = None  # key of the items in a list answer
+    items: tuple[Any, ...] = ()
+    default_limit: int = 20
+    filters: tuple[str, ...] = ()
+    search: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_fixture(cls, entry: Mapping[str, Any]) -> SeedAnswer:
+        unknown = set(entry) - {"body", "list", "items", "default_limit", "filters", "search"}
+        if unknown or ("body" in entry) == ("list" in entry):
+            raise ValueError(f"a seed answer has either `body` or `list` (and its options): {dict(entry)}")
+        return cls(
+            body=entry.get("body"),
+            list=entry.get("list"),
+            items=tuple(entry.get("items") or ()),
+            default_limit=int(entry.get("default_limit", 20)),
+            filters=tuple(entry.get("filters") or ()),
+            search=tuple(entry.get("search") or ()),
+        )
+
+
+def resolve(data: Any, refs: Mapping[str, Any]) -> Any:
+    """``data`` with every ``"${name}"`` string replaced by ``refs[name]``."""
+    if isinstance(data, str):
+        match = _REF.match(data)
+        return refs[match.group(1)] if match else data
+    if isinstance(data, Mapping):
+        return {k: resolve(v, refs) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [resolve(v, refs) for v in data]
+    return data
+
+
+def _values(call: Call, name: str) -> list[str]:
+    """``name=a``, ``name=a&name=b``, ``name[]=a`` or ``name[0]=a`` (qs syntax) as a list."""
+    values: list[str] = []
+    for raw_name, raw_values in call.raw_query.lists():
+        base, bracket, rest = raw_name.partition("[")
+        if base == name and (not bracket or rest == "]" or rest[:-1].isdigit()):
+            values.extend(raw_values)
+    return values
+
+
+def _selected(item: Mapping[str, Any], fields: str) -> dict[str, Any]:
+    names = [f.strip() for f in fields.split(",") if f.strip()]
+    plain = [n for n in names if n[0] not in "+-*"]
+    if not plain:  # only additions, removals or relations: the default fields, minus removals
+        removed = {n[1:] for n in names if n.startswith("-")}
+        return {k: v for k, v in item.items() if k not in removed}
+    return {k: item[k] for k in plain if k in item}
+
+
+def _page(answer: SeedAnswer, call: Call, items: list[Any]) -> dict[str, Any]:
+    for name in answer.filters:
+        wanted = _values(call, name)
+        if wanted:
+            items = [i for i in items if str(i.get(name)) in wanted]
+    needle = (call.raw_query.get("q") or "").lower()
+    if needle and answer.search:
+        items = [i for i in items if any(needle in str(i.get(f) or "").lower() for f in answer.search)]
+    offset = call.query.get("offset", 0) if "offset" in call.raw_query else 0
+    limit = call.query.get("limit") if "limit" in call.raw_query else answer.default_limit
+    page = items[offset : offset + limit]
+    fields = call.raw_query.get("fields")
+    if fields:
+        page = [_selected(i, fields) for i in page]
+    return {answer.list: page, "count": len(items), "offset": offset, "limit": limit}
+
+
+def seed_answer_handlers(fixture: Mapping[str, Any], refs: Refs) -> dict[str, Handler]:
+    """One handler per ``operationId`` in ``fixture`` (a ``<family>-answers.yaml``)."""
+    answers = {op: SeedAnswer.from_fixture(entry) for op, entry in fixture.items()}
+
+    def handler_for(answer: SeedAnswer) -> Handler:
+        def handler(backend: Any, call: Call) -> Reply:
+            if answer.list is None:
+                return Reply(resolve(answer.body, refs(backend)))
+            return Reply(_page(answer, call, resolve(answer.items, refs(backend))))
+
+        return handler
+
+    return {op: handler_for(answer) for op, answer in answers.items()}
