@@ -1,9 +1,12 @@
 """The bad-input catalogue: every family, several representative operations, over a real socket.
 
 Malformed JSON, JSON of the wrong type, wrong or missing content types, empty bodies where one is
-required, bodies over the size limit, deep nesting, invalid UTF-8, huge and negative numbers,
-unknown query parameters, path ids that are too long or carry ``../``, ``%00`` or bad
-percent-escapes, unknown methods, duplicated and oversized headers. Each answer must be a 4xx in
+required, bodies over the size limit, deep nesting, invalid UTF-8, lone surrogates (``\\ud800``),
+``NaN``/``Infinity`` literals, huge and negative numbers, content encodings and charsets a JSON
+parser does not read (``br``, broken gzip, a gzip bomb, ``latin1``), unknown query parameters,
+search patterns full of wildcards, path ids that are too long or carry ``../``, ``%00`` or bad
+percent-escapes, unknown methods, HEAD on list routes, malformed session cookies, duplicated and
+oversized headers. Each answer must be a 4xx in
 the family's documented error shape (the exact body where the contract fixes it); afterwards the
 server still serves and the state (GET /__revokit/state) is exactly what it was.
 
