@@ -1,11 +1,14 @@
 """The bad-input catalogue: every family, several representative operations, over a real socket.
 
 Malformed JSON, JSON of the wrong type, wrong or missing content types, empty bodies where one is
-required, bodies over the size limit, deep nesting, invalid UTF-8, huge and negative numbers,
-unknown query parameters, path ids that are too long or carry ``../``, ``%00`` or bad
-percent-escapes, unknown methods, duplicated and oversized headers. Each answer must be a 4xx in
-the family's documented error shape (its keys and their types); afterwards the server still serves
-and the state (GET /__revokit/state) is exactly what it was.
+required, bodies over the size limit, deep nesting, invalid UTF-8, lone surrogates (``\\ud800``),
+``NaN``/``Infinity`` literals, huge and negative numbers, content encodings and charsets a JSON
+parser does not read (``br``, broken gzip, a gzip bomb, ``latin1``), unknown query parameters,
+search patterns full of wildcards, path ids that are too long or carry ``../``, ``%00`` or bad
+percent-escapes, unknown methods, HEAD on list routes, malformed session cookies, duplicated and
+oversized headers. Each answer must be a 4xx in the family's documented error shape (its keys and
+their types); afterwards the server still serves and the state (GET /__revokit/state) is exactly
+what it was.
 
 The exact body is pinned only where a contract fixes the words: the commonest body cases
 (``test_body_case_answers_are_the_documented_ones``), every 401 (``UNAUTHORIZED``: refused
@@ -26,8 +29,10 @@ in front of Medusa. For those only the status, the server's health and the state
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import socket
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -330,6 +335,22 @@ BAD_BODIES: dict[str, tuple[list[tuple[str, str]], bytes]] = {
     "negative numbers": ([JSON_TYPE], b'{"title":-1,"name":-1,"type":-1,"sales_channel_ids":-1,"add":-1}'),
     "NaN": ([JSON_TYPE], b'{"title":NaN,"name":NaN}'),
     "NUL in JSON string": ([JSON_TYPE], b'{"title":"a\\u0000b","name":"a\\u0000b","type":"nope"}'),
+    # issue 14: strings no UTF-8 can hold, number literals JSON does not have, bodies body-parser
+    # refuses before parsing (unknown encoding or charset, bytes that do not inflate, a gzip bomb).
+    "lone high surrogate": ([JSON_TYPE], b'{"title":"x\\ud800","name":"x\\ud800","type":"secret"}'),
+    "lone low surrogate in a key": ([JSON_TYPE], b'{"\\udc00":1,"title":"\\udfff","name":"\\udfff"}'),
+    "Infinity literals": ([JSON_TYPE], b'{"title":Infinity,"name":-Infinity,"revoke_in":Infinity}'),
+    "brotli encoded": ([JSON_TYPE, ("Content-Encoding", "br")], b'{"title":"x","name":"x","type":"secret"}'),
+    "unknown encoding": ([JSON_TYPE, ("Content-Encoding", "zstd")], b'{"title":"x","name":"x"}'),
+    "gzip that is not gzip": ([JSON_TYPE, ("Content-Encoding", "gzip")], b'{"title":"x","name":"x"}'),
+    "raw deflate": ([JSON_TYPE, ("Content-Encoding", "deflate")], zlib.compress(b'{"title":1}')[2:-4]),
+    "gzip bomb": (
+        [JSON_TYPE, ("Content-Encoding", "gzip")],
+        gzip.compress(b'{"title":"' + b"a" * 4 * MIB + b'"}'),
+    ),
+    "latin1 charset": ([("Content-Type", "application/json; charset=latin1")], b'{"title":"x","name":"x"}'),
+    "unknown utf charset": ([("Content-Type", "application/json; charset=utf-9")], b'{"title":"x"}'),
+    "odd-length UTF-16": ([("Content-Type", "application/json; charset=utf-16le")], b'{\x00"\x00x'),
 }
 
 
@@ -480,6 +501,53 @@ def test_bad_query_strings_are_refused_in_shape(targets, family, case):
         filled = _fill(path, target)
         data = request_bytes("GET", f"{filled}?{BAD_QUERIES[case]}", _headers_for(target, filled))
         assert_refused_cleanly(target, data)
+
+
+# issue 14: search patterns are user input; none may stall the process (a 200, at once).
+WILDCARD_QUERIES = {
+    "wildcards and a miss": "q=%25%25%25%25%25%25%01",
+    "many wildcards": "q=" + "%25" * 3000 + "x",
+    "underscores": "q=" + "_" * 3000 + "%01",
+    "escapes": "q=" + "%5C" * 1000 + "%25",
+}
+
+
+@pytest.mark.parametrize("case", list(WILDCARD_QUERIES))
+@pytest.mark.parametrize("family", FAMILIES)
+def test_search_patterns_are_answered(targets, family, case):
+    target = targets[family]
+    before = target.state()
+    for path in LIST_ROUTES[family]:
+        filled = _fill(path, target)
+        query = WILDCARD_QUERIES[case]
+        answer = send_raw(
+            target.port, request_bytes("GET", f"{filled}?{query}", _headers_for(target, filled))
+        )
+        assert answer is not None and answer.status in (200, 400), (path, answer and answer.status)
+        if answer.status == 400:  # app-keys lists take no q
+            check_shape(family, answer)
+    assert target.state() == before
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_head_on_list_routes_answers_like_get(targets, family):
+    target = targets[family]
+    for path in LIST_ROUTES[family]:
+        filled = _fill(path, target)
+        got = send_raw(target.port, request_bytes("GET", filled, _headers_for(target, filled)))
+        head = send_raw(target.port, request_bytes("HEAD", filled, _headers_for(target, filled)))
+        assert got is not None and head is not None
+        assert head.status == got.status == 200, (path, head.status)
+        assert head.body == b"" and head.headers["content-length"] == str(len(got.body))
+
+
+@pytest.mark.parametrize("family", ["medusa-v1", "xclade-v2"])
+@pytest.mark.parametrize("cookie", ["s%3Aa.%FF", "s%3A%FF%FE.%C3", "s:a.b", "%", "s%3A.", "a" * 4000])
+def test_malformed_session_cookies_are_a_401(targets, family, cookie):
+    target = targets[family]
+    path = _fill(LIST_ROUTES[family][0], target)
+    answer = assert_refused_cleanly(target, request_bytes("GET", path, [("Cookie", f"connect.sid={cookie}")]))
+    assert answer.status == 401
 
 
 def test_huge_limits_follow_each_contract(targets):

@@ -661,3 +661,34 @@ def test_a_wrong_token_with_a_known_prefix_pays_no_scrypt(family, monkeypatch):
         assert send(forged).status_code == 401
     assert send(real).status_code == 200
     assert calls == []  # neither the forged nor the real token needed scrypt
+
+
+# -- 6: idle and slow connections do not make a port unreachable ---------------------------------
+
+IDLE_SOCKETS = 150  # more than waitress's default connection_limit (100)
+
+
+def test_many_idle_and_slow_connections_leave_the_port_answering(live_mock_factory):
+    import socket
+
+    import requests
+
+    mock = live_mock_factory("app-keys", "--port", "0")
+    port = mock.ports["app-keys"]
+    held: list[socket.socket] = []
+    try:
+        for n in range(IDLE_SOCKETS):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            if n % 2:  # half of them slow: a request line and no end of headers
+                sock.sendall(b"GET /__revokit/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            held.append(sock)
+        health = requests.get(f"{mock.url('app-keys')}/__revokit/health", timeout=10)
+        assert health.status_code == 200
+        listed = requests.get(f"{mock.url('app-keys')}/api/v1/applications", timeout=10)
+        assert listed.status_code == 401  # answered by the family, not refused at the door
+        # The server closes a connection that stays idle (Node does after 5 s): recv sees the end.
+        held[0].settimeout(30)
+        assert held[0].recv(1) == b""
+    finally:
+        for sock in held:
+            sock.close()

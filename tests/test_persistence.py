@@ -15,6 +15,10 @@ from revokit.mockserver.families.app_keys.models import INDEXES, User
 from revokit.mockserver.sqlite_store import SQLiteStore
 from revokit_testing import build_app, start_revokit_mock
 
+# Each run signs tokens with a fresh random secret; tokens that must outlive a restart need one
+# fixed secret (the --state file keeps records, not signatures).
+STABLE_SECRET = ("--jwt-secret", "persistence-tests-keep-their-tokens")
+
 START_USER = User("u1", "a@example.com", "A", __import__("datetime").datetime(2026, 1, 1))
 
 
@@ -140,7 +144,7 @@ def test_sqlite_store_refuses_a_kind_it_could_not_read_back(tmp_path):
 
 def test_restart_keeps_state(tmp_path):
     state = str(tmp_path / "mock.db")
-    first = start_revokit_mock("app-keys", "--port", "0", "--state", state)
+    first = start_revokit_mock("app-keys", "--port", "0", "--state", state, *STABLE_SECRET)
     try:
         base = first.url("app-keys")
         alice = requests.get(f"{base}/__revokit/seed", timeout=5).json()["users"][0]
@@ -150,7 +154,7 @@ def test_restart_keeps_state(tmp_path):
     finally:
         first.process.terminate()
         first.process.wait(timeout=10)
-    second = start_revokit_mock("app-keys", "--port", "0", "--state", state)
+    second = start_revokit_mock("app-keys", "--port", "0", "--state", state, *STABLE_SECRET)
     try:
         base = second.url("app-keys")
         listed = requests.get(f"{base}/api/v1/applications", headers=auth, timeout=5).json()
@@ -206,7 +210,7 @@ class Burst:
 @pytest.mark.parametrize("family", ["app-keys", "medusa-v1", "xclade-v2"])
 def test_sigkill_mid_burst_loses_no_answered_write(tmp_path, family):
     state = str(tmp_path / "mock.db")
-    mock = start_revokit_mock(family, "--port", "0", "--state", state)
+    mock = start_revokit_mock(family, "--port", "0", "--state", state, *STABLE_SECRET)
     burst = Burst(family, mock.url(family))
     created: list[str] = []
     revoked: list[str] = []
@@ -245,7 +249,7 @@ def test_sigkill_mid_burst_loses_no_answered_write(tmp_path, family):
     if family != "app-keys":
         assert revoked, "no revoke was answered before the kill"
 
-    restarted = start_revokit_mock(family, "--port", "0", "--state", state)
+    restarted = start_revokit_mock(family, "--port", "0", "--state", state, *STABLE_SECRET)
     try:
         base = restarted.url(family)
         state_dump = requests.get(f"{base}/__revokit/state", timeout=5).json()["state"]

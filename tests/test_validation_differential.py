@@ -340,7 +340,12 @@ def test_both_engines_answer_invalid_requests_with_the_same_bodies(family: str) 
     apps = {
         engine: create_app(
             MockConfig(
-                family=family, validator=engine, validate_responses=True, scrypt_n=TEST_SCRYPT_N, frozen_at=at
+                family=family,
+                validator=engine,
+                validate_responses=True,
+                scrypt_n=TEST_SCRYPT_N,
+                frozen_at=at,
+                jwt_secret="one-secret-so-one-token-serves-both-apps",  # each app draws its own otherwise
             )
         )
         for engine in ("compiled", "openapi-core")

@@ -59,6 +59,12 @@ class PayloadTooLarge(AppKeysError):
     message = "The request body exceeds the size limit"
 
 
+class UnsupportedMediaType(AppKeysError):
+    status = 415
+    error = "Unsupported Media Type"
+    message = "The request body's content encoding or charset is not supported"
+
+
 class InternalError(AppKeysError):
     status = 500
 
@@ -140,3 +146,6 @@ class AppKeysErrors(FamilyErrors):
 
     def internal_error(self) -> ApiError:
         return InternalError()
+
+    def unsupported_body(self, detail: str) -> ApiError:
+        return UnsupportedMediaType()
