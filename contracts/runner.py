@@ -198,14 +198,14 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
     for result in report.results:
         if result.outcome != Outcome.FAILED:
             continue
-        explained = next((k for k in known if k.matches(result)), None)
-        if explained is not None:
-            result.cause = explained.reason
-            continue
         reason = unpromised(spec, result)
         if reason is not None:
             result.outcome = Outcome.WARNING
             result.warning_reason = reason
+            continue
+        explained = next((k for k in known if k.matches(result)), None)
+        if explained is not None:
+            result.cause = explained.reason
     report.duration = time.perf_counter() - started
     return report
 

@@ -19,6 +19,7 @@ FLAGS = {
     "list_query_errors_are_500",
     "unauthorized_without_content_type",
     "malformed_json_html",
+    "unrouted_requests_get_express_404",
 }
 
 
@@ -118,3 +119,24 @@ def test_what_the_profile_leaves_alone(client_120: FlaskClient, auth: dict, keys
         f"{KEYS}/pk_missing/sales-channels/batch", json={"sales_channel_ids": []}, headers=auth
     )
     assert missing.status_code == 404
+
+
+def test_unrouted_requests_get_expresss_404_page(client_120: FlaskClient, auth: dict) -> None:
+    for method, path in (("PUT", KEYS), ("GET", "/admin/nothing-here"), ("GET", "/store/nothing-here")):
+        response = client_120.open(path, method=method, headers=auth)
+        assert response.status_code == 404, (method, path)
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert f"<pre>Cannot {method} {path}</pre>" in response.get_data(as_text=True)
+        assert "Allow" not in response.headers
+    # Under /admin the authentication middleware runs before Express finds no route.
+    refused = client_120.get("/admin/nothing-here")
+    assert (refused.status_code, refused.get_data(as_text=True)) == (401, "Unauthorized")
+
+
+def test_head_and_preflight_answer_as_express_does(client_120: FlaskClient, auth: dict) -> None:
+    head = client_120.head(KEYS, headers=auth)
+    assert head.status_code == 200 and head.get_data() == b""
+    preflight = client_120.options(
+        KEYS, headers={"Origin": "http://x", "Access-Control-Request-Method": "POST"}
+    )
+    assert preflight.status_code == 204 and "Content-Type" not in preflight.headers
