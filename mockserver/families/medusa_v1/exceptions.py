@@ -163,6 +163,10 @@ def channel_out_of_scope(channel_ids: str | Sequence[str]) -> ScopeErrors:
     )
 
 
+def products_missing(product_ids: Sequence[str]) -> ScopeErrors:
+    return ScopeErrors([f"Products {', '.join(product_ids)} do not exist"])
+
+
 def product_out_of_scope(product_id: str) -> ScopeErrors:
     return ScopeErrors(
         [

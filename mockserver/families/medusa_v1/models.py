@@ -35,6 +35,7 @@ from .exceptions import (
     SalesChannelNotFound,
     channel_out_of_scope,
     product_out_of_scope,
+    products_missing,
 )
 
 USERS = "users"
@@ -595,14 +596,16 @@ class MedusaV1Backend:
 
     def add_channel_products(self, channel_id: str, product_ids: Sequence[str]) -> SalesChannel:
         with self.store.transaction():
+            # Medusa's validateProductsExist middleware runs first and answers with req.errors.
+            missing = [p for p in product_ids if self.store.get(PRODUCTS, p) is None]
+            if missing:
+                raise products_missing(missing)
+            products = [self.store.get(PRODUCTS, p) for p in product_ids]
+            if products and self.store.get(CHANNELS, channel_id) is None:
+                # The links are inserted before the channel is read: the product_sales_channel
+                # foreign key refuses them, as formatException words a 23503.
+                raise ForeignKeyMissing("sales_channel", "sales_channel_id", channel_id)
             channel = self.get_channel(channel_id)
-            products = []
-            for product_id in product_ids:
-                product = self.store.get(PRODUCTS, product_id)
-                if product is None:
-                    # the product_sales_channel foreign key, as formatException words a 23503
-                    raise ForeignKeyMissing("product", "product_id", product_id)
-                products.append(product)
             for product in products:
                 current = self.store.get(PRODUCTS, product.id)
                 if channel_id not in current.sales_channel_ids:
