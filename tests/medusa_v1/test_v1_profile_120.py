@@ -20,6 +20,8 @@ FLAGS = {
     "unauthorized_without_content_type",
     "malformed_json_html",
     "unrouted_requests_get_express_404",
+    "nul_character_fails_in_database",
+    "sales_channel_id_must_be_an_array",
 }
 
 
@@ -140,3 +142,22 @@ def test_head_and_preflight_answer_as_express_does(client_120: FlaskClient, auth
         KEYS, headers={"Origin": "http://x", "Access-Control-Request-Method": "POST"}
     )
     assert preflight.status_code == 204 and "Content-Type" not in preflight.headers
+
+
+def test_nul_in_an_id_or_a_body_fails_in_the_database(client_120: FlaskClient, auth: dict) -> None:
+    assert client_120.get(f"{KEYS}/pk_%00", headers=auth).get_json() == UNKNOWN
+    created = client_120.post(KEYS, json={"title": "a\u0000b"}, headers=auth)
+    assert (created.status_code, created.get_json()) == (500, UNKNOWN)
+    assert client_120.get(KEYS, headers={}).status_code == 401  # authentication still comes first
+
+
+def test_a_single_plain_sales_channel_id_is_not_an_array(client_120: FlaskClient, channels: dict) -> None:
+    channel = channels["mobile"]["id"]
+    plain = client_120.get(f"/store/products?sales_channel_id={channel}")
+    assert (plain.status_code, plain.get_json()) == (
+        400,
+        {"type": "invalid_data", "message": "sales_channel_id must be an array"},
+    )
+    assert client_120.get(f"/store/products?sales_channel_id[]={channel}").status_code == 200
+    assert client_120.get(f"/store/products?sales_channel_id={channel}&sales_channel_id=x").status_code == 200
+    assert client_120.get("/store/products?sales_channel_id=").status_code == 200
