@@ -77,6 +77,7 @@ def _release_side(release: RealRelease) -> Side:
         f"{release.url}/admin/products",
         json={
             "title": f"revokit differential {uuid.uuid4().hex[:12]}",
+            "description": "made by the differential test",
             "status": "published",
             "sales_channels": [],
         },
