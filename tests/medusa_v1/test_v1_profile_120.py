@@ -22,6 +22,7 @@ FLAGS = {
     "unrouted_requests_get_express_404",
     "nul_character_fails_in_database",
     "sales_channel_id_must_be_an_array",
+    "delete_unknown_channel_reports_deleted",
 }
 
 
@@ -161,3 +162,15 @@ def test_a_single_plain_sales_channel_id_is_not_an_array(client_120: FlaskClient
     assert client_120.get(f"/store/products?sales_channel_id[]={channel}").status_code == 200
     assert client_120.get(f"/store/products?sales_channel_id={channel}&sales_channel_id=x").status_code == 200
     assert client_120.get("/store/products?sales_channel_id=").status_code == 200
+
+
+def test_deleting_an_unknown_channel_reports_it_deleted(client_120: FlaskClient, auth: dict) -> None:
+    deleted = {"id": "sc_missing", "object": "sales-channel", "deleted": True}
+    answer = client_120.delete("/admin/sales-channels/sc_missing", headers=auth)
+    assert (answer.status_code, answer.get_json()) == (200, deleted)
+    made = client_120.post("/admin/sales-channels", json={"name": "gone soon"}, headers=auth).get_json()
+    channel_id = made["sales_channel"]["id"]
+    assert client_120.delete(f"/admin/sales-channels/{channel_id}", headers=auth).status_code == 200
+    again = client_120.delete(f"/admin/sales-channels/{channel_id}", headers=auth)
+    assert (again.status_code, again.get_json()["deleted"]) == (200, True)
+    assert client_120.get(f"/admin/sales-channels/{channel_id}", headers=auth).status_code == 404

@@ -57,6 +57,7 @@ JWT_TTL = timedelta(hours=24)
 # medusa-1.20 profile flags read by the domain (descriptions in specs/profiles/medusa-1.20.yaml)
 FLAG_STORE_ACCEPTS_INVALID_KEYS = "store_accepts_invalid_keys"
 FLAG_UNKNOWN_KEY_CHANNELS_EMPTY = "unknown_key_sales_channels_empty"
+FLAG_DELETE_UNKNOWN_CHANNEL = "delete_unknown_channel_reports_deleted"
 
 UNSET: Any = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
 
@@ -588,6 +589,11 @@ class MedusaV1Backend:
 
     def delete_channel(self, channel_id: str) -> None:
         with self.store.transaction():
+            existing = self.store.get(CHANNELS, channel_id)
+            if self.profile.enabled(FLAG_DELETE_UNKNOWN_CHANNEL) and (
+                existing is None or existing.deleted_at is not None
+            ):
+                return  # 1.20 soft-deletes by id without reading the channel first
             channel = self.get_channel(channel_id)
             if channel.id == self.default_channel_id():
                 raise DefaultChannelUndeletable()
