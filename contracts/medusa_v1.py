@@ -19,6 +19,7 @@ admin routes answer 401 ``Unauthorized`` (text/plain) to a missing or wrong cred
 from __future__ import annotations
 
 import base64
+import http.cookiejar
 import json
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -163,6 +164,7 @@ PROFILE_DEVIATIONS: dict[str, list[tuple[str, str | None]]] = {
     "nul_character_fails_in_database": [
         ("not_a_server_error", None),
         ("status_code_conformance", None),
+        ("positive_data_acceptance", None),
     ],
     # No check deletes a channel that is not there (the differential test compares it).
     "delete_unknown_channel_reports_deleted": [],
@@ -929,6 +931,11 @@ class MedusaV1Suite(FamilySuite):
             self._login(client, credentials, state)
         else:
             self._take_token(client, credentials.token or "", state)
+        # Medusa 1.20 sets a fresh connect.sid on every answer. The run's requests carry their
+        # credentials explicitly, so the jar keeps none: a jar cookie would ride along unasked
+        # (and show, unmasked, in the report's curl lines).
+        client.session.cookies.clear()
+        client.session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         who = client.get(AUTH, headers=state["admin_headers"])
         user = _user_of(who)
         if user is None:
