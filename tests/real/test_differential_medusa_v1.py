@@ -105,7 +105,8 @@ def differential(real_medusa_v1: RealRelease, mock_medusa_v1_120: LiveMock) -> I
     yield run
     for side in (run.release, run.mock):  # leave the release as tidy as the API allows
         headers = side.credentials["api_token"]
-        for name in ("key", "key_b", "key_deleted"):
+        made = [name for name in side.values if name.startswith("generated_")]
+        for name in ("key", "key_b", "key_deleted", *made):
             if name in side.values:
                 requests.delete(f"{side.url}{KEYS}/{side.values[name]}", headers=headers, timeout=20)
         for name in ("channel", "channel_b"):
