@@ -462,6 +462,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             return None
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             response = Response(status=204)
+            del response.headers["Content-Type"]  # the cors middleware's 204 has no body and no type
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
             requested = request.headers.get("Access-Control-Request-Headers")
             if requested:
@@ -511,7 +512,8 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         elif error.code == 405 and isinstance(error, MethodNotAllowed):
             allowed = sorted(set(error.valid_methods or ()))
             api_error = errors.method_not_allowed(request.method, request.path, allowed)
-            api_error.headers["Allow"] = ", ".join(allowed)
+            if api_error.status == 405:  # a family may answer as its framework does instead (404)
+                api_error.headers["Allow"] = ", ".join(allowed)
         elif error.code == 413:
             api_error = errors.body_too_large(config.max_body_bytes)
         elif error.code is not None and 400 <= error.code < 500:

@@ -118,22 +118,52 @@ def test_passes_against_the_contract_mock_and_cleans_up(contract_mock, check, tm
 
 
 def _deviations() -> set[tuple[str, str]]:
-    return {(check, operation) for pairs in PROFILE_DEVIATIONS.values() for check, operation in pairs}
+    """The (check, operation) failures of the profile's flags that name their operation."""
+    return {(c, o) for pairs in PROFILE_DEVIATIONS.values() for c, o in pairs if o is not None}
+
+
+def _anywhere() -> set[str]:
+    """Checks a flag breaks on whatever operation the generated data reaches (NUL in an id)."""
+    return {c for pairs in PROFILE_DEVIATIONS.values() for c, o in pairs if o is None}
+
+
+def _explained(pairs: set[tuple[str, str]]) -> bool:
+    return all(pair in _deviations() or pair[0] in _anywhere() for pair in pairs)
 
 
 def test_medusa_120_mock_fails_exactly_the_profile_deviations(medusa_120_mock, check):
     base = medusa_120_mock.base_url
     strict = check(*_login(base), "--max-examples", "2")
     assert strict.code == 1, strict.out
-    assert _with(strict.out, "FAIL") == _deviations()
+    failed = _with(strict.out, "FAIL")
+    # The scenarios are deterministic; which generated cases break depends on what the budget of
+    # two examples draws, so those need only be explained by a flag.
+    assert {pair for pair in _deviations() if pair[0] in SCENARIO_NAMES} <= failed
+    assert _explained(failed), failed - _deviations()
     assert _with(strict.out, "ALLOW") == set()
+    # In the contract profile every root cause is a deviation the release profile documents.
+    causes = [
+        line.strip()
+        for line in strict.out.split("\nFailures\n", 1)[1].split("\nWarnings (")[0].splitlines()
+        if "root cause: " in line
+    ]
+    assert causes and all(c.startswith("root cause: release deviation ") for c in causes), causes
+    assert "Express answers" not in strict.out and "WARN  unsupported_method" in strict.out
 
     # Every Schemathesis deviation shows in the coverage phase: it alone keeps the rerun short.
     allowed = check(*_login(base), "--phases", "scenarios,coverage", "--profile", "medusa-1.20")
     assert allowed.code == 0, allowed.out
     assert _with(allowed.out, "FAIL") == set()
-    assert _with(allowed.out, "ALLOW") == _deviations()
-    assert "no longer fail" not in allowed.out  # every profile entry matched a failure
+    assert {pair for pair in _deviations() if pair[0] in SCENARIO_NAMES} <= _with(allowed.out, "ALLOW")
+    assert _explained(_with(allowed.out, "ALLOW"))
+    stale = (
+        allowed.out.split("no longer fail", 1)[1].split("\nResult:")[0]
+        if "no longer fail" in allowed.out
+        else ""
+    )
+    # Entries of generated cases may go unmatched (the coverage phase draws what it draws); a
+    # scenario's entry never does.
+    assert not any(f"  {name} — " in stale for name in SCENARIO_NAMES), stale
     assert "store_accepts_invalid_keys: Store routes accept a revoked or unknown" in allowed.out
 
 
