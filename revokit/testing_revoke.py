@@ -162,7 +162,7 @@ def _xclade_v2(rk: Revokit, selector: dict[str, Any], revoke_in: float | None) -
     admin = rk.xclade_v2.admin()
     listed = _pages(admin, "/admin/api-keys", "api_keys", "xclade-v2: listing keys to resolve the selector")
     keys = [k for k in listed if chosen.matches(_as_api_key(ApiKey, k))]
-    now = datetime.now(UTC)
+    now = datetime.now(UTC)  # the backend's own clock is not readable: this machine's stands in
     already = [
         k for k in keys if k["type"] == SECRET and k["revoked_at"] and _instant(k["revoked_at"]) <= now
     ]
