@@ -520,6 +520,8 @@ class XcladeBackend:
             if not revoke.revoked_by:
                 raise RevokedByRequired()
             now = self.now()
+            # 2.21.2 counts `revoked_at < now`; a key revoked at this very millisecond no longer
+            # authenticates either (`revoked_at > now` is required), so it counts here too.
             already = sum(1 for k in keys if k.type == SECRET and k.revoked_by_time(now))
             if already:
                 raise SecretKeysAlreadyRevoked(already)
