@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from .. import fixtures as fixture_data
 from ..specs import load_spec, profile_for
 from .clock import Clock, isoformat_ms
-from .control import control_blueprint, control_error
+from .control import CONTROL_TOKEN_HEADER, control_blueprint, control_error
 from .engine import (
     BackendContext,
     Call,
@@ -50,6 +50,7 @@ log = logging.getLogger("revokit.mock")
 CONTROL_PREFIX = "/__revokit"
 _CONTENT = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the environ keys of headers without HTTP_
 _HTTP_CONTENT = ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH")  # what EnvironHeaders skips
+_CONTROL_TOKEN_ENVIRON = "HTTP_" + CONTROL_TOKEN_HEADER.upper().replace("-", "_")
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 DEFAULT_JWT_SECRET = "revokit-mock-jwt-secret-not-for-production"
 
@@ -420,7 +421,12 @@ def _journal_entry(rt: MockRuntime, request: Request, response: Response) -> Cal
             body = raw[:MAX_BODY_CHARS].decode("utf-8", "replace")
     # Copy what the entry needs, not the request (which holds the raw body): the header entries
     # of the environ now, their names (HTTP_X_API_KEY -> X-Api-Key) when the journal is read.
-    environ = {k: v for k, v in request.environ.items() if k.startswith("HTTP_") or k in _CONTENT}
+    # The control token of a journaled control call (a bulk revoke) is a secret: never recorded.
+    environ = {
+        k: v
+        for k, v in request.environ.items()
+        if (k.startswith("HTTP_") or k in _CONTENT) and k != _CONTROL_TOKEN_ENVIRON
+    }
     method, path, args, rule = request.method, request.path, request.args, request.url_rule
     at, status = rt.clock.now(), response.status_code
 

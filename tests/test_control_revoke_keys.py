@@ -345,3 +345,19 @@ def test_answers_and_requests_keep_the_control_spec(mock, family):
     bad = client.post(ROUTE, json={"selector": 1})
     error_schema = yaml.safe_load(spec_text("control"))["components"]["responses"]["Error"]
     Draft202012Validator(error_schema["content"]["application/json"]["schema"]).validate(bad.get_json())
+
+
+def test_the_journal_never_records_the_control_token():
+    client = build_app("app-keys", control_token="s3cret-token").test_client()
+    guard = {"X-Revokit-Control-Token": "s3cret-token"}
+    application = seed_of_guarded(client, guard)["users"][0]["applications"][0]["id"]
+    response = client.post(ROUTE, json={"selector": {"application_id": application}}, headers=guard)
+    assert response.status_code == 200
+    entries = client.get("/__revokit/journal", headers=guard).get_json()["entries"]
+    assert entries[-1]["operation_id"] == "revokeKeys"
+    assert "s3cret-token" not in str(entries)
+    assert client.post(ROUTE, json={"selector": {"application_id": application}}).status_code == 401
+
+
+def seed_of_guarded(client, headers) -> dict[str, Any]:
+    return client.get("/__revokit/seed", headers=headers).get_json()
