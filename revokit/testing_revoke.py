@@ -60,6 +60,9 @@ class BulkRevoke:
     - medusa-v1: ``{"id": [...]}`` or ``{"sales_channel_id": "sc_..."}``, plus ``"revoked_at": None``
       to leave out keys already revoked.
     - app-keys: ``{"application_id": "..."}`` (every key of the application), plus ``"id": [...]``.
+
+    On a mock each revoked key is the control plane's answer (xclade-v2: the workflow's output);
+    against a real backend it is what the backend's revoke route answered for that key.
     """
 
     def __init__(self, rk: Revokit) -> None:
