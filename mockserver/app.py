@@ -29,7 +29,7 @@ from ..specs import load_spec, profile_for
 from .admin_static import ADMIN_PREFIX, admin_blueprint
 from .body_encoding import InflatedTooLarge, UndecodableBody, UnsupportedBody, inflate, json_text
 from .clock import Clock, isoformat_ms
-from .control import control_blueprint, control_error
+from .control import CONTROL_TOKEN_HEADER, control_blueprint, control_error
 from .engine import (
     BackendContext,
     Call,
@@ -57,6 +57,7 @@ log = logging.getLogger("revokit.mock")
 CONTROL_PREFIX = "/__revokit"
 _CONTENT = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the environ keys of headers without HTTP_
 _HTTP_CONTENT = ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH")  # what EnvironHeaders skips
+_CONTROL_TOKEN_ENVIRON = "HTTP_" + CONTROL_TOKEN_HEADER.upper().replace("-", "_")
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 
 
@@ -555,7 +556,12 @@ def _journal_entry(rt: MockRuntime, request: Request, response: Response) -> Cal
             body = raw[:MAX_BODY_CHARS].decode("utf-8", "replace")
     # Copy what the entry needs, not the request (which holds the raw body): the header entries
     # of the environ now, their names (HTTP_X_API_KEY -> X-Api-Key) when the journal is read.
-    environ = {k: v for k, v in request.environ.items() if k.startswith("HTTP_") or k in _CONTENT}
+    # The control token of a journaled control call (a bulk revoke) is a secret: never recorded.
+    environ = {
+        k: v
+        for k, v in request.environ.items()
+        if (k.startswith("HTTP_") or k in _CONTENT) and k != _CONTROL_TOKEN_ENVIRON
+    }
     method, path, args, rule = request.method, request.path, request.args, request.url_rule
     at, status = rt.clock.now(), response.status_code
 

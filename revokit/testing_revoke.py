@@ -60,6 +60,9 @@ class BulkRevoke:
     - medusa-v1: ``{"id": [...]}`` or ``{"sales_channel_id": "sc_..."}``, plus ``"revoked_at": None``
       to leave out keys already revoked.
     - app-keys: ``{"application_id": "..."}`` (every key of the application), plus ``"id": [...]``.
+
+    On a mock each revoked key is the control plane's answer (xclade-v2: the workflow's output);
+    against a real backend it is what the backend's revoke route answered for that key.
     """
 
     def __init__(self, rk: Revokit) -> None:
@@ -162,7 +165,7 @@ def _xclade_v2(rk: Revokit, selector: dict[str, Any], revoke_in: float | None) -
     admin = rk.xclade_v2.admin()
     listed = _pages(admin, "/admin/api-keys", "api_keys", "xclade-v2: listing keys to resolve the selector")
     keys = [k for k in listed if chosen.matches(_as_api_key(ApiKey, k))]
-    now = datetime.now(UTC)
+    now = datetime.now(UTC)  # the backend's own clock is not readable: this machine's stands in
     already = [
         k for k in keys if k["type"] == SECRET and k["revoked_at"] and _instant(k["revoked_at"]) <= now
     ]

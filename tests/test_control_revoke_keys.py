@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from revokit.mockserver.clock import parse_instant
 from revokit.specs import spec_text
 from revokit_testing import build_app
 
@@ -345,3 +346,104 @@ def test_answers_and_requests_keep_the_control_spec(mock, family):
     bad = client.post(ROUTE, json={"selector": 1})
     error_schema = yaml.safe_load(spec_text("control"))["components"]["responses"]["Error"]
     Draft202012Validator(error_schema["content"]["application/json"]["schema"]).validate(bad.get_json())
+
+
+def test_the_journal_never_records_the_control_token():
+    client = build_app("app-keys", control_token="s3cret-token").test_client()
+    guard = {"X-Revokit-Control-Token": "s3cret-token"}
+    application = seed_of_guarded(client, guard)["users"][0]["applications"][0]["id"]
+    response = client.post(ROUTE, json={"selector": {"application_id": application}}, headers=guard)
+    assert response.status_code == 200
+    entries = client.get("/__revokit/journal", headers=guard).get_json()["entries"]
+    assert entries[-1]["operation_id"] == "revokeKeys"
+    assert "s3cret-token" not in str(entries)
+    assert client.post(ROUTE, json={"selector": {"application_id": application}}).status_code == 401
+
+
+def seed_of_guarded(client, headers) -> dict[str, Any]:
+    return client.get("/__revokit/seed", headers=headers).get_json()
+
+
+def test_concurrent_bulk_and_single_revokes_over_http_stay_consistent():
+    """Bulk revokes (control plane) and single revokes (admin route) of overlapping keys, over
+    real sockets in threads: no key is ever seen un-revoked, and each key ends with the
+    revoked_at/revoked_by of one of the answers that included it."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from revokit.testing_server import LiveServer
+
+    server = LiveServer(build_app("xclade-v2"), name="bulk-race")
+    try:
+        base = server.url
+        seed = requests.get(f"{base}/__revokit/seed", timeout=10).json()
+        admin = {"Authorization": f"Bearer {seed['admin']['token']}"}
+        made = [
+            requests.post(
+                f"{base}/admin/api-keys",
+                json={"title": f"race {i}", "type": "publishable"},
+                headers=admin,
+                timeout=10,
+            ).json()["api_key"]["id"]
+            for i in range(6)
+        ]
+        answers: list[dict] = []
+        lock = threading.Lock()
+        seen_revoked: set[str] = set()
+        stop = threading.Event()
+        problems: list[str] = []
+
+        def watch() -> None:
+            while not stop.is_set():
+                keys = requests.get(f"{base}/__revokit/state", timeout=10).json()["state"]["api_keys"]
+                current = {k["id"] for k in keys if k["id"] in made and k["revoked_at"] is not None}
+                if seen_revoked - current:
+                    problems.append(f"un-revoked: {sorted(seen_revoked - current)}")
+                seen_revoked.update(current)
+
+        def work(worker: int) -> None:
+            session = requests.Session()
+            for round_ in range(6):
+                who = f"user_w{worker}r{round_}"
+                if worker % 2:
+                    body = {
+                        "selector": {"id": made[worker % 3 :]},
+                        "revoke": {"revoked_by": who, "revoke_in": round_},
+                    }
+                    response = session.post(f"{base}{ROUTE}", json=body, timeout=10)
+                    got = response.json()["api_keys"]
+                else:
+                    key = made[(worker + round_) % len(made)]
+                    # the single route records the caller: a JWT for the seeded admin
+                    response = session.post(
+                        f"{base}/admin/api-keys/{key}/revoke", json={}, headers=admin, timeout=10
+                    )
+                    got = [response.json()["api_key"]]
+                assert response.status_code == 200
+                with lock:
+                    answers.extend(got)
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(work, range(6)))
+        stop.set()
+        watcher.join(timeout=30)
+        assert problems == []
+        final = {
+            k["id"]: k
+            for k in requests.get(f"{base}/__revokit/state", timeout=10).json()["state"]["api_keys"]
+        }
+
+        def ms(text: str) -> str:  # the state keeps microseconds, answers show milliseconds
+            return parse_instant(text).isoformat(timespec="milliseconds")
+
+        answered = {(a["id"], ms(a["revoked_at"]), a["revoked_by"]) for a in answers}
+        assert len({at for _, at, _ in answered}) > 1  # the answers carried different times
+        for key_id in made:
+            stored = final[key_id]
+            assert (key_id, ms(stored["revoked_at"]), stored["revoked_by"]) in answered
+    finally:
+        server.stop()

@@ -603,6 +603,8 @@ class XcladeBackend:
                 and self.profile.enabled(FLAG_REVOKE_IN_RANGE)
             ):
                 raise UnknownError()  # 2.21.2 writes a year past 9999, which Postgres refuses
+            # 2.21.2 counts `revoked_at < now`; a key revoked at this very millisecond no longer
+            # authenticates either (`revoked_at > now` is required), so it counts here too.
             already = sum(1 for k in keys if k.type == SECRET and k.revoked_by_time(now))
             if already:
                 raise SecretKeysAlreadyRevoked(already)
