@@ -343,6 +343,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     def _cors_preflight() -> Response | None:
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             response = Response(status=204)
+            del response.headers["Content-Type"]  # an empty answer has no type (cors sends none)
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
             requested = request.headers.get("Access-Control-Request-Headers")
             if requested:

@@ -30,6 +30,7 @@ FLAGS = {
     "channel_products_unknown_channel_returns_empty",
     "duplicate_link_ids_fail",
     "unrouted_requests_express_not_found",
+    "unknown_date_operator_ignored",
 }
 
 

@@ -32,6 +32,7 @@ from .fields import parse_fields, project
 from .models import (
     DATE_OPERATORS,
     FLAG_DATE_FILTER,
+    FLAG_DATE_OPERATOR_IGNORED,
     FLAG_EXPRESS_404,
     FLAG_NEGATIVE_PAGING,
     FLAG_NUL,
@@ -206,6 +207,8 @@ def reject_unparsed_body(call: Call) -> None:
     """
     if not call.operation.has_body or call.body_sent:
         return
+    if "Content-Type" not in call.headers:
+        return  # no parser ran; Express leaves the body as {}
     if _json_mimetype(call.headers.get("Content-Type", "")):
         return
     length = call.headers.get("Content-Length", "0").strip()
@@ -213,8 +216,21 @@ def reject_unparsed_body(call: Call) -> None:
         raise body_not_an_object()
 
 
+def _whitespace_json(call: Call) -> bool:
+    """A JSON-typed body of only whitespace: the engine hands it over as no body, but body-parser
+    parses it (and fails) before any route runs."""
+    if not call.operation.has_body or call.body_sent:
+        return False
+    if not _json_mimetype(call.headers.get("Content-Type", "")):
+        return False
+    length = call.headers.get("Content-Length", "0").strip()
+    return (bool(length) and length != "0") or "Transfer-Encoding" in call.headers
+
+
 def authenticate(backend: XcladeBackend, call: Call) -> Any:
     """Store routes need a valid publishable key; admin and session routes an admin actor."""
+    if _whitespace_json(call):
+        raise XcladeErrors().malformed_json("")
     if call.operation.has_body and call.body_sent and call.body is None:
         # A bare JSON `null`: body-parser's strict mode refuses it like any other scalar, before
         # any route (the engine hands it over as "no body", which optional-body routes accepted).
@@ -322,7 +338,10 @@ def _date_filter(backend: XcladeBackend, call: Call, name: str) -> dict[str, Any
         if raw_name.startswith(prefix) and raw_name.endswith("]"):
             operators.setdefault(raw_name[len(prefix) : -1], value)
     unknown = [op for op in operators if op not in DATE_OPERATORS]
-    if unknown:
+    if unknown and backend.profile.enabled(FLAG_DATE_OPERATOR_IGNORED):
+        for op in unknown:  # zod's operator map is not strict: it drops what it does not know
+            del operators[op]
+    elif unknown:
         raise InvalidRequest([f"Unrecognized fields: '{', '.join(unknown)}'"])
     bounds: dict[str, datetime] = {}
     bad: list[str] = []
