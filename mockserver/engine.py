@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -119,9 +119,12 @@ class FamilyDefinition:
     # Spec violations the backend's release does not check (a behaviour profile says which): the
     # request goes on to its handler as if the spec allowed it. (backend, call, violation) -> bool.
     unchecked: Callable[[Any, Call, Violation], bool] | None = None
-    # A request no route of the spec serves: (backend, method, raw path, headers, cookies) -> the
-    # answer, or None for the engine's route_not_found / method_not_allowed.
-    unrouted: Callable[[Any, str, str, Headers, Mapping[str, str]], ApiError | None] | None = None
+    # A request no route of the spec serves: (backend, method, raw path, headers, cookies, the
+    # methods the path does serve) -> the answer, or None for the engine's route_not_found /
+    # method_not_allowed.
+    unrouted: (
+        Callable[[Any, str, str, Headers, Mapping[str, str], Sequence[str]], ApiError | Reply | None] | None
+    ) = None
 
 
 def flask_rule(template: str) -> str:

@@ -31,6 +31,9 @@ FLAGS = {
     "duplicate_link_ids_fail",
     "unrouted_requests_express_not_found",
     "unknown_date_operator_ignored",
+    "delete_unknown_channel_reports_deleted",
+    "paging_parsed_leniently",
+    "automatic_options_answer",
 }
 
 

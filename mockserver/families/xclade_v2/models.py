@@ -76,6 +76,9 @@ SALES_CHANNEL_EDITABLE = ("name", "description", "is_disabled", "metadata")
 FLAG_UPDATE_UNKNOWN = "update_unknown_key_returns_empty"
 FLAG_REVOKE_UNKNOWN = "revoke_unknown_key_returns_empty"
 FLAG_DELETE_UNKNOWN = "delete_unknown_key_reports_deleted"
+FLAG_DELETE_UNKNOWN_CHANNEL = "delete_unknown_channel_reports_deleted"
+FLAG_PAGING_PARSE_INT = "paging_parsed_leniently"
+FLAG_AUTOMATIC_OPTIONS = "automatic_options_answer"
 FLAG_SALES_CHANNELS_UNKNOWN = "sales_channels_unknown_key_fails"
 FLAG_ORDER_UNKNOWN_COLUMN = "order_unknown_column_fails"
 FLAG_NEGATIVE_PAGING = "negative_paging_fails"
@@ -605,6 +608,22 @@ class XcladeBackend:
             updated = dataclasses.replace(channel, **allowed, updated_at=self.now())
             self.store.put(SALES_CHANNELS, updated)
         return updated
+
+    def delete_sales_channel(self, channel_id: str) -> None:
+        """Delete a channel and every key's and product's link to it. An unknown id: 404, or in
+        the medusa-2.21 profile nothing (delete_unknown_channel_reports_deleted)."""
+        with self.store.transaction():
+            if self.store.get(SALES_CHANNELS, channel_id) is None:
+                if self.profile.enabled(FLAG_DELETE_UNKNOWN_CHANNEL):
+                    return
+                raise SalesChannelNotFound(channel_id)
+            for key in self.store.find(API_KEYS, "sales_channel_ids", channel_id):
+                kept = tuple(c for c in key.sales_channel_ids if c != channel_id)
+                self.store.put(API_KEYS, dataclasses.replace(key, sales_channel_ids=kept))
+            for product in self.store.find(PRODUCTS, "sales_channel_ids", channel_id):
+                kept = tuple(c for c in product.sales_channel_ids if c != channel_id)
+                self.store.put(PRODUCTS, dataclasses.replace(product, sales_channel_ids=kept))
+            self.store.delete(SALES_CHANNELS, channel_id)
 
     def get_sales_channel(self, channel_id: str) -> SalesChannel:
         channel = self.store.get(SALES_CHANNELS, channel_id)

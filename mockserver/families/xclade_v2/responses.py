@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,11 +32,13 @@ from .exceptions import (
 from .fields import parse_fields, project
 from .models import (
     DATE_OPERATORS,
+    FLAG_AUTOMATIC_OPTIONS,
     FLAG_DATE_FILTER,
     FLAG_DATE_OPERATOR_IGNORED,
     FLAG_EXPRESS_404,
     FLAG_NEGATIVE_PAGING,
     FLAG_NUL,
+    FLAG_PAGING_PARSE_INT,
     FLAG_STORE_PAGING,
     SESSION_COOKIE,
     Actor,
@@ -249,11 +252,30 @@ _ADMIN_LISTS = ("GetApiKeys", "GetSalesChannels")
 _ALL_ADMIN_SCHEMES = tuple((scheme,) for scheme in _ADMIN_SCHEMES)
 
 
+_JS_INT = re.compile(r"[\s\ufeff]*([+-]?)(0[xX][0-9a-fA-F]+|[0-9]+)")
+
+
+def js_parse_int(text: str) -> int | None:
+    """JavaScript's ``parseInt(text)``: leading blanks, a sign, then the longest run of digits
+    (hexadecimal after ``0x``); ``None`` where it gives NaN."""
+    match = _JS_INT.match(text)
+    if match is None:
+        return None
+    sign, digits = match.groups()
+    value = int(digits, 16) if digits[:2].lower() == "0x" else int(digits)
+    return -value if sign == "-" else value
+
+
 def unchecked_by_release(backend: XcladeBackend, call: Call, violation: Violation) -> bool:
-    """What the medusa-2.21 profile lets past validation: zod has no minimum for ``limit`` and
-    ``offset`` (createFindParams), so a negative one reaches the query."""
+    """What the medusa-2.21 profile lets past validation. createFindParams reads ``limit`` and
+    ``offset`` with ``parseInt`` (paging_parsed_leniently: ``2x`` is 2, ``0x10`` is 16) and sets
+    no minimum, so a negative one reaches the query."""
     if violation.location != "query" or violation.field not in ("limit", "offset"):
         return False
+    if violation.kind in ("cast", "type"):
+        raw = call.raw_query.getlist(violation.field)
+        lenient = len(raw) == 1 and js_parse_int(raw[0]) is not None
+        return lenient and backend.profile.enabled(FLAG_PAGING_PARSE_INT)
     if violation.kind not in ("minimum", "exclusiveMinimum"):
         return False
     operation_id = call.operation.operation_id
@@ -262,12 +284,23 @@ def unchecked_by_release(backend: XcladeBackend, call: Call, violation: Violatio
     return operation_id == "GetProducts" and backend.profile.enabled(FLAG_STORE_PAGING)
 
 
+_EXPRESS_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
 def unrouted(
-    backend: XcladeBackend, method: str, path: str, headers: Headers, cookies: Mapping[str, str]
-) -> ApiError | None:
-    """The medusa-2.21 profile (unrouted_requests_express_404): the prefix's middlewares still run
-    (admin authentication, the store's publishable key), then Express answers its HTML 404."""
-    if not backend.profile.enabled(FLAG_EXPRESS_404):
+    backend: XcladeBackend,
+    method: str,
+    path: str,
+    headers: Headers,
+    cookies: Mapping[str, str],
+    served: Sequence[str],
+) -> ApiError | Reply | None:
+    """The medusa-2.21 profile: the prefix's middlewares still run (admin authentication, the
+    store's publishable key), then Express answers an OPTIONS on a served path with the list of
+    its methods (automatic_options_answer) and anything else with its HTML 404
+    (unrouted_requests_express_not_found)."""
+    options = method == "OPTIONS" and bool(served) and backend.profile.enabled(FLAG_AUTOMATIC_OPTIONS)
+    if not options and not backend.profile.enabled(FLAG_EXPRESS_404):
         return None
     if path.startswith("/admin"):
         operation = Operation("", method, path, path, _ALL_ADMIN_SCHEMES, False)
@@ -275,6 +308,9 @@ def unrouted(
         _admin_actor(backend, call, set(_ADMIN_SCHEMES))
     elif path.startswith("/store"):
         backend.publishable_key_for_store(headers.get(PUBLISHABLE_KEY_HEADER))
+    if options:
+        allow = ",".join(m for m in _EXPRESS_METHOD_ORDER if m in served)
+        return Reply(allow, headers={"Allow": allow}, content_type="text/html; charset=utf-8")
     return ExpressNotFound(method, path)
 
 
@@ -364,7 +400,7 @@ def _paging(call: Call, default_limit: int) -> tuple[int, int]:
     for name, default in (("offset", 0), ("limit", default_limit)):
         value = call.query.get(name)
         if value is None and name in call.raw_query:
-            value = int(float(call.raw_query[name]))
+            value = js_parse_int(call.raw_query[name])
         values.append(default if value is None else value)
     return values[0], values[1]
 
@@ -528,6 +564,12 @@ def post_sales_channel(backend: XcladeBackend, call: Call) -> Reply:
     return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
 
 
+def delete_sales_channel(backend: XcladeBackend, call: Call) -> Reply:
+    channel_id = call.path["id"]
+    backend.delete_sales_channel(channel_id)
+    return Reply({"id": channel_id, "object": "sales-channel", "deleted": True})
+
+
 def get_sales_channel(backend: XcladeBackend, call: Call) -> Reply:
     channel = backend.get_sales_channel(call.path["id"])
     return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
@@ -580,6 +622,7 @@ HANDLERS: dict[str, Handler] = {
     "PostSalesChannels": reaches_database(post_sales_channels),
     "GetSalesChannelsId": reaches_database(get_sales_channel),
     "PostSalesChannelsId": reaches_database(post_sales_channel),
+    "DeleteSalesChannelsId": reaches_database(delete_sales_channel),
     "PostSalesChannelsIdProducts": reaches_database(post_sales_channel_products),
     "GetProducts": reaches_database(get_store_products),
     "GetProductsId": reaches_database(get_store_product),
