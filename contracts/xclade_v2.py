@@ -1039,6 +1039,7 @@ class XcladeV2Suite(FamilySuite):
         # Seen only by the differential test (tests/real): no check of this suite meets them.
         "delete_unknown_channel_reports_deleted": [],
         "automatic_options_answer": [],
+        "delete_query_unchecked": [],
     }
 
     def validate_credentials(self, credentials: Credentials) -> None:

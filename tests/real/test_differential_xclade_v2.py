@@ -272,6 +272,12 @@ def key_steps() -> list[Step]:
         Step("list, unknown operator", "GET", f"{KEYS}?created_at[$foo]=2000-01-01T00:00:00Z&fields=id", a),
         Step("list, with_deleted", "GET", f"{KEYS}?with_deleted=true&limit=1&fields=id", a),
         Step("list, fields=id", "GET", f"{KEYS}?fields=id&limit=2", a),
+        Step("list, limit 1.5", "GET", f"{KEYS}?limit=1.5&fields=id", a),
+        Step("list, limit 2e3", "GET", f"{KEYS}?limit=2e3&fields=id", a),
+        Step("list, limit with blanks", "GET", f"{KEYS}?limit=%202&fields=id", a),
+        Step("list, limit empty", "GET", f"{KEYS}?limit=&fields=id", a),
+        Step("list, limit twice", "GET", f"{KEYS}?limit=1&limit=2&fields=id", a),
+        Step("list, offset -2x", "GET", f"{KEYS}?offset=-2x", a),
         Step("rename", "POST", f"{KEYS}/{{key_pk}}", a, json={"title": "diff pk renamed"}),
         Step("rename, empty body", "POST", f"{KEYS}/{{key_pk}}", a, json={}),
         Step("rename, extra field", "POST", f"{KEYS}/{{key_pk}}", a, json={"title": "x", "type": "secret"}),
@@ -357,6 +363,22 @@ def channel_steps() -> list[Step]:
         Step("products, same id twice", "POST", p, a, json={"add": ["prod_twice", "prod_twice"]}),
         Step("products, unknown channel", "POST", f"{CHANNELS}/{UNKNOWN_CHANNEL}/products", a, json={}),
         Step("products, fields", "POST", f"{p}?fields=name", a, json={}),
+        Step(
+            "create a channel to delete",
+            "POST",
+            CHANNELS,
+            a,
+            json={"name": "diff doomed"},
+            save={"channel_doomed": _channel},
+        ),
+        Step("delete channel", "DELETE", f"{CHANNELS}/{{channel_doomed}}", a),
+        Step("read deleted channel", "GET", f"{CHANNELS}/{{channel_doomed}}", a),
+        Step("delete channel again", "DELETE", f"{CHANNELS}/{{channel_doomed}}", a),
+        Step("delete unknown channel", "DELETE", f"{CHANNELS}/{UNKNOWN_CHANNEL}", a),
+        Step("delete channel, no credentials", "DELETE", f"{CHANNELS}/{UNKNOWN_CHANNEL}"),
+        Step("delete channel, unknown parameter", "DELETE", f"{CHANNELS}/{UNKNOWN_CHANNEL}?foo=1", a),
+        Step("list channels, limit 2x", "GET", f"{CHANNELS}?limit=2x&fields=id", a),
+        Step("list channels, offset 0x1", "GET", f"{CHANNELS}?offset=0x1&limit=1&fields=id", a),
     ]
 
 
@@ -569,6 +591,12 @@ def routing_steps() -> list[Step]:
         Step("upper-case path", "GET", "/ADMIN/API-KEYS", a),
         Step("encoded path", "TRACE", f"{KEYS}/%3Cb%3E", a),
         Step("HEAD on keys", "HEAD", KEYS, a),
+        Step("OPTIONS on keys", "OPTIONS", KEYS, a),
+        Step("OPTIONS on a key", "OPTIONS", f"{KEYS}/{UNKNOWN_KEY}", a),
+        Step("OPTIONS on a channel", "OPTIONS", f"{CHANNELS}/{UNKNOWN_CHANNEL}", a),
+        Step("OPTIONS on keys, no credentials", "OPTIONS", KEYS),
+        Step("OPTIONS on the session", "OPTIONS", "/auth/session"),
+        Step("OPTIONS on store products", "OPTIONS", STORE),
         Step(
             "CORS preflight",
             "OPTIONS",
@@ -578,7 +606,7 @@ def routing_steps() -> list[Step]:
     ]
 
 
-def generated_steps(count: int = 60) -> list[Step]:
+def generated_steps(count: int = 100) -> list[Step]:
     """Seeded random cases: paging, titles and names, ids, odd query values and revoke delays."""
     rng = random.Random(GENERATED_SEED)
     alphabet = string.ascii_letters + string.digits + " -_.~!*'()éß漢🙂"

@@ -34,6 +34,7 @@ FLAGS = {
     "delete_unknown_channel_reports_deleted",
     "paging_parsed_leniently",
     "automatic_options_answer",
+    "delete_query_unchecked",
 }
 
 

@@ -85,6 +85,7 @@ FLAG_NEGATIVE_PAGING = "negative_paging_fails"
 FLAG_STORE_PAGING = "store_paging_unchecked"
 FLAG_DATE_FILTER = "date_filter_fails_in_database"
 FLAG_DATE_OPERATOR_IGNORED = "unknown_date_operator_ignored"
+FLAG_DELETE_QUERY_UNCHECKED = "delete_query_unchecked"
 FLAG_REVOKE_IN_RANGE = "revoke_in_beyond_last_year_fails"
 FLAG_NUL = "nul_character_fails_in_database"
 FLAG_CHANNEL_PRODUCTS_UNKNOWN = "channel_products_unknown_channel_returns_empty"
@@ -188,7 +189,7 @@ def redact(token: str) -> str:
 # -- list helpers -------------------------------------------------------------------------------
 
 
-DateFilter = Mapping[str, datetime]
+DateFilter = Mapping[str, datetime | None]
 DATE_OPERATORS: dict[str, Callable[[datetime, datetime], bool]] = {
     "$eq": lambda a, b: a == b,
     "$ne": lambda a, b: a != b,
@@ -207,7 +208,8 @@ def matches_date(value: datetime | None, condition: DateFilter | None) -> bool:
         return value is None
     if value is None:
         return False
-    return all(DATE_OPERATORS[op](value, bound) for op, bound in condition.items())
+    # A comparison with NULL (the medusa-2.21 profile reads "null" so) is never true.
+    return all(bound is not None and DATE_OPERATORS[op](value, bound) for op, bound in condition.items())
 
 
 def contains(text: str | None, needle: str) -> bool:

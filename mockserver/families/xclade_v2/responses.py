@@ -35,6 +35,7 @@ from .models import (
     FLAG_AUTOMATIC_OPTIONS,
     FLAG_DATE_FILTER,
     FLAG_DATE_OPERATOR_IGNORED,
+    FLAG_DELETE_QUERY_UNCHECKED,
     FLAG_EXPRESS_404,
     FLAG_NEGATIVE_PAGING,
     FLAG_NUL,
@@ -270,7 +271,12 @@ def unchecked_by_release(backend: XcladeBackend, call: Call, violation: Violatio
     """What the medusa-2.21 profile lets past validation. createFindParams reads ``limit`` and
     ``offset`` with ``parseInt`` (paging_parsed_leniently: ``2x`` is 2, ``0x10`` is 16) and sets
     no minimum, so a negative one reaches the query."""
-    if violation.location != "query" or violation.field not in ("limit", "offset"):
+    if violation.location != "query":
+        return False
+    if violation.kind == "unknown" and call.operation.method == "DELETE":
+        # The delete routes have no query validator at all.
+        return backend.profile.enabled(FLAG_DELETE_QUERY_UNCHECKED)
+    if violation.field not in ("limit", "offset"):
         return False
     if violation.kind in ("cast", "type"):
         raw = call.raw_query.getlist(violation.field)
@@ -379,9 +385,12 @@ def _date_filter(backend: XcladeBackend, call: Call, name: str) -> dict[str, Any
             del operators[op]
     elif unknown:
         raise InvalidRequest([f"Unrecognized fields: '{', '.join(unknown)}'"])
-    bounds: dict[str, datetime] = {}
+    bounds: dict[str, datetime | None] = {}
     bad: list[str] = []
     for op, value in operators.items():
+        if value == "null" and backend.profile.enabled(FLAG_DATE_FILTER):
+            bounds[op] = None  # qs reads "null" as null: a comparison with NULL (see matches_date)
+            continue
         try:
             bounds[op] = parse_instant(value)
         except ValueError:
@@ -398,6 +407,9 @@ def _paging(call: Call, default_limit: int) -> tuple[int, int]:
     the profile lets it past validation, and is then read from the raw query."""
     values = []
     for name, default in (("offset", 0), ("limit", default_limit)):
+        given = call.raw_query.getlist(name)
+        if len(given) > 1:  # qs makes an array of a repeated name, and zod wants one number
+            raise InvalidRequest([f"Expected type: 'number' for field '{name}', got: '{','.join(given)}'"])
         value = call.query.get(name)
         if value is None and name in call.raw_query:
             value = js_parse_int(call.raw_query[name])
