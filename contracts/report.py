@@ -1,9 +1,16 @@
 """What a run found: one :class:`CheckResult` per check (and operation), the text report, JUnit XML.
 
 A result is ``passed``, ``failed``, ``allowed`` (failed, but an allow-list entry or the selected
-profile expects it) or ``skipped`` (could not run, e.g. it needs a second identity). A failure
-carries the request that shows it as a ``curl`` line, the expected and the actual status and body,
-and the requests that led up to it.
+profile expects it), ``warning`` (failed a check of something neither the spec nor the family's
+documentation promises, e.g. a 405 for an unrouted method) or ``skipped`` (could not run, e.g. it
+needs a second identity). A failure carries the request that shows it as a ``curl`` line, the
+expected and the actual status and body, and the requests that led up to it.
+
+Failures are grouped into :class:`Cause`s: one root cause, named once, with every operation it
+affects. A failure the family's release profile explains (``--profile contract`` against a real
+release) is named by that profile's flag; the others are grouped by check, status and the kind of
+body that came back. The text report and the JUnit XML count the same causes: in the XML only the
+first failure of a cause is a ``<failure>``, the others point to it.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ class Outcome(enum.StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     ALLOWED = "allowed"
+    WARNING = "warning"
     SKIPPED = "skipped"
 
 
@@ -56,6 +64,8 @@ class CheckResult:
     runs: int = 1  # how many times the check ran (Schemathesis: over all generated cases)
     other_failures: int = 0  # further distinct failures of the same check on the same operation
     allow_reason: str | None = None
+    warning_reason: str | None = None  # why a failure is only a warning (nothing promised it)
+    cause: str | None = None  # a known root cause (a release profile's flag and sentence)
     duration: float = 0.0  # seconds (scenarios; Schemathesis checks share their cases' time)
 
     @property
@@ -75,6 +85,60 @@ class StaleAllowance:
     operation: str | None
     reason: str
     origin: str  # the allow file, or ``profile NAME``
+
+
+@dataclass
+class Cause:
+    """One root cause: the results it explains, the first of them showing it."""
+
+    title: str
+    results: list[CheckResult]
+
+    @property
+    def first(self) -> CheckResult:
+        return self.results[0]
+
+    @property
+    def operations(self) -> list[str]:
+        return list(dict.fromkeys(r.operation for r in self.results))
+
+    @property
+    def checks(self) -> list[str]:
+        return list(dict.fromkeys(r.name for r in self.results))
+
+
+def _body_kind(body: Any) -> str:
+    """What kind of body came back, without the values that differ per request."""
+    if body is None:
+        return "no body"
+    if isinstance(body, dict):
+        kind = body.get("type") or body.get("code")
+        return f"JSON {{{', '.join(sorted(body))}}}" + (f" {kind}" if isinstance(kind, str) else "")
+    if isinstance(body, list):
+        return "JSON list"
+    text = str(body).lstrip().lower()
+    if text.startswith("<!doctype html") or text.startswith("<html"):
+        return "HTML page"
+    return "text"
+
+
+def group_causes(results: list[CheckResult]) -> list[Cause]:
+    """Group ``results`` by root cause, in the order each cause first appears."""
+    groups: dict[tuple[str, ...], Cause] = {}
+    for r in results:
+        if r.cause:
+            key: tuple[str, ...] = ("known", r.cause)
+            title = r.cause
+        elif r.outcome == Outcome.ALLOWED and r.allow_reason:
+            key, title = ("allowed", r.allow_reason), r.allow_reason
+        elif r.outcome == Outcome.WARNING and r.warning_reason:
+            key = ("warning", r.name, r.warning_reason)
+            title = f"{r.name}: {r.warning_reason}"
+        else:
+            answer = f"{r.actual_status or 'no status'} {_body_kind(r.actual_body)}"
+            key, title = ("signature", r.name, answer), f"{r.name}: answered {answer}"
+        groups.setdefault(key, Cause(title, [])).results.append(r)
+    return list(groups.values())
 
 
 @dataclass
@@ -103,6 +167,10 @@ class Report:
     def failed(self) -> list[CheckResult]:
         return [r for r in self.results if r.outcome == Outcome.FAILED]
 
+    def causes(self, outcome: Outcome = Outcome.FAILED) -> list[Cause]:
+        """The root causes of the results with ``outcome`` (failed by default)."""
+        return group_causes([r for r in self.results if r.outcome == outcome])
+
     @property
     def exit_code(self) -> int:
         return EXIT_FAILED if self.failed else EXIT_OK
@@ -128,7 +196,13 @@ class ConformanceFailure(AssertionError):
 
 # -- text ---------------------------------------------------------------------------------------
 
-_MARK = {Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.ALLOWED: "ALLOW", Outcome.SKIPPED: "SKIP"}
+_MARK = {
+    Outcome.PASSED: "PASS",
+    Outcome.FAILED: "FAIL",
+    Outcome.ALLOWED: "ALLOW",
+    Outcome.WARNING: "WARN",
+    Outcome.SKIPPED: "SKIP",
+}
 
 
 def _indent(text: str, prefix: str) -> str:
@@ -142,6 +216,8 @@ def render_failure(result: CheckResult, number: int | None = None) -> str:
         lines.append(f"   contract: {result.description}")
     if result.allow_reason:
         lines.append(f"   allowed: {result.allow_reason}")
+    if result.warning_reason:
+        lines.append(f"   warning only: {result.warning_reason}")
     if result.message:
         lines.append(_indent(result.message.strip(), "   "))
     if result.steps:
@@ -159,6 +235,17 @@ def render_failure(result: CheckResult, number: int | None = None) -> str:
         lines.append(
             f"   (+{result.other_failures} more distinct failure(s) of this check on this operation)"
         )
+    return "\n".join(lines)
+
+
+def render_cause(cause: Cause, number: int) -> str:
+    """A cause, named once: its first failure in full, then the cause and what else it affects."""
+    lines = [render_failure(cause.first, number)]
+    lines.append(f"   root cause: {cause.title}")
+    if len(cause.results) > 1:
+        lines.append(f"   affects {len(cause.operations)} operation(s): {'; '.join(cause.operations)}")
+        others = [f"{r.name} — {r.operation}" for r in cause.results[1:]]
+        lines.append(f"   {len(others)} more failure(s) of this cause: {'; '.join(others)}")
     return "\n".join(lines)
 
 
@@ -202,18 +289,30 @@ def render_text(report: Report) -> str:
                 out.append(f"  {_MARK[r.outcome]:5} {name:40} {r.operation}")
 
     failed = report.failed
+    causes = report.causes()
     if failed:
         out.append("\nFailures")
-        for number, r in enumerate(failed, 1):
-            out.append(render_failure(r, number))
+        for number, cause in enumerate(causes, 1):
+            out.append(render_cause(cause, number))
             out.append("")
-    allowed = [r for r in report.results if r.outcome == Outcome.ALLOWED]
-    if allowed:
+    warnings = report.causes(Outcome.WARNING)
+    if warnings:
+        out.append("\nWarnings (neither the spec nor the documentation promises this; not failures)")
+        for number, cause in enumerate(warnings, 1):
+            out.append(render_cause(cause, number))
+            out.append("")
+    allowed_causes = report.causes(Outcome.ALLOWED)
+    if allowed_causes:
         out.append("\nAllowed failures (expected deviations)")
-        for r in allowed:
-            out.append(f"  {r.name} — {r.operation}: {r.allow_reason}")
-            if r.message:
-                out.append(f"    {r.message.strip().splitlines()[0]}")
+        for cause in allowed_causes:
+            if len(cause.results) == 1:
+                r = cause.first
+                out.append(f"  {r.name} — {r.operation}: {r.allow_reason}")
+                if r.message:
+                    out.append(f"    {r.message.strip().splitlines()[0]}")
+                continue
+            out.append(f"  {cause.title}")
+            out += [f"    {r.name} — {r.operation}" for r in cause.results]
     if report.stale:
         out.append("\nAllow-list entries that no longer fail (remove them)")
         for s in report.stale:
@@ -223,7 +322,8 @@ def render_text(report: Report) -> str:
     verdict = "FAILED" if failed else "PASSED"
     counts = (
         f"{report.count(Outcome.FAILED)} failed, {report.count(Outcome.PASSED)} passed, "
-        f"{report.count(Outcome.ALLOWED)} allowed, {report.count(Outcome.SKIPPED)} skipped"
+        f"{report.count(Outcome.ALLOWED)} allowed, {report.count(Outcome.SKIPPED)} skipped, "
+        f"{report.count(Outcome.WARNING)} warnings; {len(causes)} root cause(s) of failure"
     )
     stale = f", {len(report.stale)} stale allow-list entries" if report.stale else ""
     out.append(f"\nResult: {verdict} — {counts}{stale} ({report.duration:.1f} s)")
@@ -249,6 +349,13 @@ def junit_xml(report: Report) -> ET.ElementTree:
     suites: list[tuple[str, list[CheckResult]]] = [
         (source.value, report.by_source(source)) for source in Source if report.by_source(source)
     ]
+    # One <failure> per root cause (its first result); the cause's other results point to it.
+    first_of: dict[int, Cause] = {}
+    member_of: dict[int, tuple[int, Cause]] = {}
+    for number, cause in enumerate(report.causes(), 1):
+        first_of[id(cause.first)] = cause
+        for r in cause.results[1:]:
+            member_of[id(r)] = (number, cause)
     for suite_name, results in suites:
         suite = ET.SubElement(root, "testsuite", name=f"{report.family}.{suite_name}")
         counts = {"tests": 0, "failures": 0, "skipped": 0}
@@ -261,11 +368,25 @@ def junit_xml(report: Report) -> ET.ElementTree:
                 time=f"{r.duration:.3f}",
             )
             counts["tests"] += 1
-            if r.outcome == Outcome.FAILED:
+            if r.outcome == Outcome.FAILED and id(r) in first_of:
                 counts["failures"] += 1
+                cause = first_of[id(r)]
                 first = r.message.strip().splitlines()[0] if r.message.strip() else r.name
                 failure = ET.SubElement(case, "failure", message=first, type=r.name)
-                failure.text = _details(r)
+                failure.text = render_cause(cause, list(first_of).index(id(r)) + 1)
+            elif r.outcome == Outcome.FAILED:
+                counts["skipped"] += 1
+                number, cause = member_of[id(r)]
+                skipped = ET.SubElement(
+                    case,
+                    "skipped",
+                    message=f"failed: root cause {number} ({cause.title}), reported once there",
+                )
+                skipped.text = _details(r)
+            elif r.outcome == Outcome.WARNING:
+                counts["skipped"] += 1
+                skipped = ET.SubElement(case, "skipped", message=f"warning: {r.warning_reason}")
+                skipped.text = _details(r)
             elif r.outcome == Outcome.ALLOWED:
                 counts["skipped"] += 1
                 skipped = ET.SubElement(case, "skipped", message=f"allowed failure: {r.allow_reason}")
@@ -310,6 +431,8 @@ def junit_xml(report: Report) -> ET.ElementTree:
         ("max_examples", str(report.max_examples)),
         ("profile", report.profile),
         ("phases", ",".join(report.phases)),
+        ("root_causes", str(len(report.causes()))),
+        ("warnings", str(len(report.causes(Outcome.WARNING)))),
     ):
         ET.SubElement(properties, "property", name=name, value=value)
     for suite in root.findall("testsuite"):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from revokit.specs import load_profile, load_spec
+from revokit.specs import load_profile, load_spec, profile_names
 
 from .allow import Allowance, AllowFileError, apply_allowances, load_allow_file
 from .http import Client, OperationIndex, Secrets, probe
@@ -59,6 +59,50 @@ def profile_allowances(suite: FamilySuite, name: str) -> tuple[list[Allowance], 
         for check, operation in expected:
             allowances.append(Allowance(check, operation, f"{flag}: {description}", f"profile {name}"))
     return allowances, notes
+
+
+def release_causes(suite: FamilySuite, profile: str) -> list[Allowance]:
+    """Under the contract profile, the deviations the family's release profiles document: a
+    failure one of them explains is a real release's known departure and is named by its flag."""
+    if profile != CONTRACT_PROFILE:
+        return []
+    causes: list[Allowance] = []
+    for name in profile_names():
+        if name == CONTRACT_PROFILE or load_profile(name).family != suite.family:
+            continue
+        allowances, _ = profile_allowances(suite, name)
+        causes += [
+            Allowance(
+                a.check,
+                a.operation,
+                f"release deviation {a.reason.split(':', 1)[0]} ({name}):{a.reason.split(':', 1)[1]}",
+                a.origin,
+            )
+            for a in allowances
+        ]
+    return causes
+
+
+def _spec_statuses(spec: dict) -> set[str]:
+    return {
+        str(status)
+        for item in spec.get("paths", {}).values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for status in operation.get("responses", {})
+    }
+
+
+def unpromised(spec: dict, result: CheckResult) -> str | None:
+    """Why ``result`` tests a behaviour neither the spec nor the family's documentation promises
+    (then its failure is a warning), or ``None``. Schemathesis's method checks expect a 405 with
+    ``Allow``; a spec that documents no 405 anywhere leaves an unrouted method's answer open
+    (Express, under both Medusa releases, answers 404)."""
+    if result.name in ("unsupported_method", "allow_header_conformance") and "405" not in _spec_statuses(
+        spec
+    ):
+        return "the spec documents no 405, so an undeclared method's answer is not promised"
+    return None
 
 
 def run_check(options: CheckOptions, progress: Callable[[str], None] | None = None) -> Report:
@@ -150,6 +194,18 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
         client.close()
 
     report.stale = apply_allowances(report.results, allowances)
+    known = release_causes(suite, options.profile)
+    for result in report.results:
+        if result.outcome != Outcome.FAILED:
+            continue
+        reason = unpromised(spec, result)
+        if reason is not None:
+            result.outcome = Outcome.WARNING
+            result.warning_reason = reason
+            continue
+        explained = next((k for k in known if k.matches(result)), None)
+        if explained is not None:
+            result.cause = explained.reason
     report.duration = time.perf_counter() - started
     return report
 

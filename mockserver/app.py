@@ -199,7 +199,8 @@ class MockRuntime:
     ) -> OpenAPIRequest:
         # The parsed body travels as is; it is serialised again only if openapi-core reads it.
         return OpenAPIRequest(
-            method=request.method,
+            # HEAD is the GET operation without a body: validate (and default) it as that GET.
+            method="GET" if request.method == "HEAD" else request.method,
             path=request.path,
             query=request.args,
             headers=request.headers,
@@ -343,7 +344,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     def _cors_preflight() -> Response | None:
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             response = Response(status=204)
-            del response.headers["Content-Type"]  # an empty answer has no type (cors sends none)
+            del response.headers["Content-Type"]  # the cors middleware's 204 has no body and no type
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
             requested = request.headers.get("Access-Control-Request-Headers")
             if requested:
@@ -396,7 +397,8 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         elif error.code == 405 and isinstance(error, MethodNotAllowed):
             allowed = sorted(set(error.valid_methods or ()))
             api_error = errors.method_not_allowed(request.method, request.path, allowed)
-            api_error.headers["Allow"] = ", ".join(allowed)
+            if api_error.status == 405:  # a family may answer as its framework does instead (404)
+                api_error.headers["Allow"] = ", ".join(allowed)
         elif error.code == 413:
             api_error = errors.body_too_large(config.max_body_bytes)
         elif error.code is not None and 400 <= error.code < 500:

@@ -82,32 +82,37 @@ def shapes_agree(left: Any, right: Any, partial: frozenset[str] = frozenset()) -
 
 
 def shape_difference(
-    left: Any, right: Any, where: str = "$", partial: frozenset[str] = frozenset()
+    left: Any, right: Any, where: str = "$", partial: frozenset[str] = frozenset(), in_list: bool = False
 ) -> str | None:
     """Where the release's shape ``left`` and the mock's ``right`` first disagree, in words; None
     when they agree. Under a key named in ``partial`` the mock models only some of the release's
-    fields (the spec says so): there the mock's keys need only be a subset of the release's."""
+    fields (the spec says so): there the mock's keys need only be a subset of the release's.
+    Inside a list, ``null`` agrees with any type: the two sides list different records (a revoked
+    key among the mock's seed, none yet on the release), not differently shaped ones."""
     if isinstance(left, dict) and isinstance(right, dict):
         only_left = sorted(left.keys() - right.keys())
         only_right = sorted(right.keys() - left.keys())
         if only_right or (only_left and where.rstrip("[]").rsplit(".", 1)[-1] not in partial):
             return f"{where}: keys only in the release {only_left}, only in the mock {only_right}"
         for key in right:
-            found = shape_difference(left[key], right[key], f"{where}.{key}", partial)
+            found = shape_difference(left[key], right[key], f"{where}.{key}", partial, in_list)
             if found:
                 return found
         return None
     if isinstance(left, list) and isinstance(right, list):
         if len(left) == 1 or len(right) == 1:  # ["list"]: no items on one side
             return None
-        if len(left) == len(right) == 2:
-            return shape_difference(left[1], right[1], f"{where}[]", partial)
-        if len(left) == len(right) and all(
-            shape_difference(a, b, where, partial) is None for a, b in zip(left[1:], right[1:], strict=True)
-        ):
-            return None
-        return f"{where}: items {left[1:]} against {right[1:]}"
-    if left != right:
+        # Every item shape of each side must agree with some item shape of the other.
+        for item in right[1:]:
+            found = [shape_difference(other, item, f"{where}[]", partial, True) for other in left[1:]]
+            if all(found):
+                return found[0]
+        for item in left[1:]:
+            found = [shape_difference(item, other, f"{where}[]", partial, True) for other in right[1:]]
+            if all(found):
+                return found[0]
+        return None
+    if left != right and not (in_list and "null" in (left, right)):
         return f"{where}: {left} against {right}"
     return None
 
@@ -150,7 +155,13 @@ def _text_words(text: str, content_type: str | None, extra: Mapping[str, str]) -
     if content_type and content_type.startswith("text/html"):
         pre = _HTML_PRE.search(text)
         if pre:
-            return normalise_text(pre.group(1).strip(), extra)
+            words = pre.group(1).strip()
+            # JSON.parse's words come from the V8 of the Node.js running the release (Node 20
+            # says `Unexpected token '}', "{..." is not valid JSON`, Node 18 `Unexpected token }
+            # in JSON at position 9`): the release's own answer is the SyntaxError page.
+            if words.startswith("SyntaxError:"):
+                return "SyntaxError: <JSON.parse message>"
+            return normalise_text(words, extra)
     return normalise_text(text.strip(), extra)
 
 

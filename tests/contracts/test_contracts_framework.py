@@ -236,3 +236,76 @@ def test_profile_deviations_become_allowances(monkeypatch):
     monkeypatch.setattr(runner, "load_profile", lambda name: Profile("m", "medusa-v1", "", {}))
     with pytest.raises(UsageError, match="describes medusa-v1, not app-keys"):
         runner.profile_allowances(suite, "m")
+
+
+def _report_with_causes() -> Report:
+    """Eleven content-type failures of one HTML error page, a 500 elsewhere, two unrouted methods."""
+    report = Report("medusa-v1", "http://h", 1, 5, "contract", ["fuzzing"])
+    for index in range(11):
+        r = report.add(
+            _result("content_type_conformance", f"POST /r{index}", Outcome.FAILED, Source.SCHEMATHESIS)
+        )
+        r.actual_status, r.actual_body = (
+            "400",
+            f"<!DOCTYPE html>\n<html><pre>SyntaxError: at r{index}</pre>",
+        )
+        r.curl = f"curl -sS -i -X POST http://h/r{index}"
+    r = report.add(_result("not_a_server_error", "GET /list", Outcome.FAILED, Source.SCHEMATHESIS))
+    r.actual_status, r.actual_body = "500", {"code": "unknown_error", "type": "unknown_error", "message": "x"}
+    for path in ("/a", "/b"):
+        r = report.add(_result("unsupported_method", f"POST {path}", Outcome.WARNING, Source.SCHEMATHESIS))
+        r.warning_reason = "the spec documents no 405"
+        r.actual_status, r.actual_body = "404", f"<!DOCTYPE html><pre>Cannot TRACE {path}</pre>"
+    return report
+
+
+def test_failures_are_grouped_by_root_cause_and_both_reports_count_the_same():
+    report = _report_with_causes()
+    causes = report.causes()
+    assert [len(c.results) for c in causes] == [11, 1]
+    assert causes[0].title == "content_type_conformance: answered 400 HTML page"
+    assert len(causes[0].operations) == 11
+
+    text = render_text(report)
+    assert "; 2 root cause(s) of failure" in text
+    failures = text.split("\nFailures\n", 1)[1].split("\nWarnings (", 1)[0]
+    assert failures.count("root cause: ") == 2  # each cause named once
+    assert text.count("curl -sS -i -X POST http://h/r") == 1  # one curl line for the eleven
+    assert "affects 11 operation(s): POST /r0; POST /r1" in text
+    warnings = text.split("\nWarnings (", 1)[1]
+    assert "unsupported_method: the spec documents no 405" in warnings and "Result: FAILED" in text
+    assert report.exit_code == 1
+
+    root = junit_xml(report).getroot()
+    assert root.get("failures") == "2"  # the same two causes
+    properties = {p.get("name"): p.get("value") for p in root.iter("property")}
+    assert properties["root_causes"] == "2" and properties["warnings"] == "1"
+    members = [
+        c
+        for c in root.iter("testcase")
+        if "root cause 1" in (c.findtext("skipped") or "")
+        or (c.find("skipped") is not None and "root cause 1" in c.find("skipped").get("message"))
+    ]
+    assert len(members) == 10
+
+
+def test_warnings_alone_do_not_fail_the_run():
+    report = _report_with_causes()
+    report.results = [r for r in report.results if r.outcome == Outcome.WARNING]
+    assert report.exit_code == 0
+    assert "Result: PASSED" in render_text(report)
+    assert junit_xml(report).getroot().get("failures") == "0"
+
+
+def test_unrouted_methods_are_warnings_only_where_the_spec_documents_no_405():
+    from revokit.contracts.runner import unpromised
+
+    method = _result("unsupported_method", "POST /a", Outcome.FAILED, Source.SCHEMATHESIS)
+    no_405 = {"paths": {"/a": {"post": {"responses": {"200": {}, "404": {}}}}}}
+    with_405 = {"paths": {"/a": {"post": {"responses": {"200": {}, "405": {}}}}}}
+    assert unpromised(no_405, method) is not None
+    assert unpromised(with_405, method) is None
+    assert (
+        unpromised(no_405, _result("not_a_server_error", "POST /a", Outcome.FAILED, Source.SCHEMATHESIS))
+        is None
+    )

@@ -125,17 +125,28 @@ def test_product_batches_move_products_in_and_out_of_the_store_scope(
     assert client.get(f"/store/products/{mug}", headers=store).status_code == 400
 
 
-def test_adding_an_unknown_product_fails_on_the_foreign_key(
+def test_adding_unknown_products_is_refused_before_anything_else(
     client: FlaskClient, auth: dict, channels: dict, products: dict
 ) -> None:
     mug = products["Medusa Coffee Mug"]["id"]
-    body = {"product_ids": [{"id": mug}, {"id": "prod_missing"}]}
+    body = {"product_ids": [{"id": mug}, {"id": "prod_missing"}, {"id": "prod_gone"}]}
     response = client.post(f"{BASE}/{channels['mobile']['id']}/products/batch", json=body, headers=auth)
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert response.get_json() == {
-        "type": "not_found",
-        "message": "Product with product_id prod_missing does not exist.",
+        "errors": ["Products prod_missing, prod_gone do not exist"],
+        "message": "Provided request body contains errors. Please check the data and retry the request",
     }
+    unknown_channel = client.post(f"{BASE}/sc_missing/products/batch", json=body, headers=auth)
+    assert unknown_channel.status_code == 400  # the products are checked first
+    links_first = client.post(
+        f"{BASE}/sc_missing/products/batch", json={"product_ids": [{"id": mug}]}, headers=auth
+    )
+    assert links_first.status_code == 404
+    assert (
+        links_first.get_json()["message"] == "Sales_channel with sales_channel_id sc_missing does not exist."
+    )
+    nothing_to_link = client.post(f"{BASE}/sc_missing/products/batch", json={"product_ids": []}, headers=auth)
+    assert nothing_to_link.get_json()["message"] == "Sales channel with id: sc_missing was not found"
     assert (
         client.get(f"/store/products/{mug}").get_json()["product"]["sales_channels"] == []
     )  # nothing was added

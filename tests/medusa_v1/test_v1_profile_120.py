@@ -19,6 +19,10 @@ FLAGS = {
     "list_query_errors_are_500",
     "unauthorized_without_content_type",
     "malformed_json_html",
+    "unrouted_requests_get_express_404",
+    "nul_character_fails_in_database",
+    "sales_channel_id_must_be_an_array",
+    "delete_unknown_channel_reports_deleted",
 }
 
 
@@ -118,3 +122,55 @@ def test_what_the_profile_leaves_alone(client_120: FlaskClient, auth: dict, keys
         f"{KEYS}/pk_missing/sales-channels/batch", json={"sales_channel_ids": []}, headers=auth
     )
     assert missing.status_code == 404
+
+
+def test_unrouted_requests_get_expresss_404_page(client_120: FlaskClient, auth: dict) -> None:
+    for method, path in (("PUT", KEYS), ("GET", "/admin/nothing-here"), ("GET", "/store/nothing-here")):
+        response = client_120.open(path, method=method, headers=auth)
+        assert response.status_code == 404, (method, path)
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert f"<pre>Cannot {method} {path}</pre>" in response.get_data(as_text=True)
+        assert "Allow" not in response.headers
+    # Under /admin the authentication middleware runs before Express finds no route.
+    refused = client_120.get("/admin/nothing-here")
+    assert (refused.status_code, refused.get_data(as_text=True)) == (401, "Unauthorized")
+
+
+def test_head_and_preflight_answer_as_express_does(client_120: FlaskClient, auth: dict) -> None:
+    head = client_120.head(KEYS, headers=auth)
+    assert head.status_code == 200 and head.get_data() == b""
+    preflight = client_120.options(
+        KEYS, headers={"Origin": "http://x", "Access-Control-Request-Method": "POST"}
+    )
+    assert preflight.status_code == 204 and "Content-Type" not in preflight.headers
+
+
+def test_nul_in_an_id_or_a_body_fails_in_the_database(client_120: FlaskClient, auth: dict) -> None:
+    assert client_120.get(f"{KEYS}/pk_%00", headers=auth).get_json() == UNKNOWN
+    created = client_120.post(KEYS, json={"title": "a\u0000b"}, headers=auth)
+    assert (created.status_code, created.get_json()) == (500, UNKNOWN)
+    assert client_120.get(KEYS, headers={}).status_code == 401  # authentication still comes first
+
+
+def test_a_single_plain_sales_channel_id_is_not_an_array(client_120: FlaskClient, channels: dict) -> None:
+    channel = channels["mobile"]["id"]
+    plain = client_120.get(f"/store/products?sales_channel_id={channel}")
+    assert (plain.status_code, plain.get_json()) == (
+        400,
+        {"type": "invalid_data", "message": "sales_channel_id must be an array"},
+    )
+    assert client_120.get(f"/store/products?sales_channel_id[]={channel}").status_code == 200
+    assert client_120.get(f"/store/products?sales_channel_id={channel}&sales_channel_id=x").status_code == 200
+    assert client_120.get("/store/products?sales_channel_id=").status_code == 200
+
+
+def test_deleting_an_unknown_channel_reports_it_deleted(client_120: FlaskClient, auth: dict) -> None:
+    deleted = {"id": "sc_missing", "object": "sales-channel", "deleted": True}
+    answer = client_120.delete("/admin/sales-channels/sc_missing", headers=auth)
+    assert (answer.status_code, answer.get_json()) == (200, deleted)
+    made = client_120.post("/admin/sales-channels", json={"name": "gone soon"}, headers=auth).get_json()
+    channel_id = made["sales_channel"]["id"]
+    assert client_120.delete(f"/admin/sales-channels/{channel_id}", headers=auth).status_code == 200
+    again = client_120.delete(f"/admin/sales-channels/{channel_id}", headers=auth)
+    assert (again.status_code, again.get_json()["deleted"]) == (200, True)
+    assert client_120.get(f"/admin/sales-channels/{channel_id}", headers=auth).status_code == 404

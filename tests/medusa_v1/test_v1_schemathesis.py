@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hypothesis
 import schemathesis
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from revokit_testing import build_app
 
@@ -32,4 +33,7 @@ schema.config.phases.fuzzing.enabled = False
 )
 def test_medusa_v1_conforms_to_its_spec(case: schemathesis.Case) -> None:
     APP.extensions["revokit"].reset()
-    case.call_and_validate()
+    # Product ids the seed does not hold are refused with the documented 400 before anything
+    # else (Medusa's validateProductsExist): valid data, but no product to add.
+    excluded = [positive_data_acceptance] if case.operation.path.endswith("/products/batch") else []
+    case.call_and_validate(excluded_checks=excluded)

@@ -31,6 +31,8 @@ from ...validation import Violation
 from .exceptions import InvalidData, Passthrough, UnknownError, ValidationFailed
 
 FLAG_LIST_500 = "list_query_errors_are_500"
+FLAG_NUL_500 = "nul_character_fails_in_database"
+FLAG_CHANNEL_ID_ARRAY = "sales_channel_id_must_be_an_array"
 
 
 class _Undefined:
@@ -429,8 +431,39 @@ def request_messages(operation_id: str, call: Call, strict: bool) -> list[str]:
 # -- what Medusa does after validation, before the database answers ------------------------------
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def nul_error(call: Call, profile: Any) -> ApiError | None:
+    """1.20 hands a path id or body value holding NUL to PostgreSQL, which stores no NUL in text."""
+    if profile.enabled(FLAG_NUL_500) and (_has_nul(call.path) or (call.body_sent and _has_nul(call.body))):
+        return UnknownError()
+    return None
+
+
+def release_query_error(call: Call, profile: Any) -> ApiError | None:
+    """The store's product list in 1.20 wants ``sales_channel_id`` as a real array."""
+    if profile.enabled(FLAG_CHANNEL_ID_ARRAY) and call.operation.operation_id == "GetProducts":
+        # qs makes `sales_channel_id=x` a string; only repeats or brackets make it an array. An
+        # empty value passes unless a key's scope fills the filter in.
+        plain = [v for k, v in call.raw_query.items(multi=True) if k == "sales_channel_id"]
+        if len(plain) == 1 and (plain[0] or call.headers.get("x-publishable-api-key")):
+            return InvalidData("sales_channel_id must be an array")
+    return None
+
+
 def list_query_error(operation_id: str, call: Call, profile: Any) -> ApiError | None:
     """Paging and column names the database (1.20) or the contract's allow-lists refuse."""
+    release_error = release_query_error(call, profile)
+    if release_error is not None:
+        return release_error
     rules = route(operation_id)
     if not rules.paged:
         return None

@@ -21,6 +21,7 @@ HTML = "text/html; charset=utf-8"
 # Flags of the medusa-1.20 profile that change how an error looks (see specs/profiles).
 FLAG_NO_CONTENT_TYPE_401 = "unauthorized_without_content_type"
 FLAG_MALFORMED_JSON_HTML = "malformed_json_html"
+FLAG_EXPRESS_404 = "unrouted_requests_get_express_404"
 
 SCOPE_ERRORS_MESSAGE = "Provided request body contains errors. Please check the data and retry the request"
 
@@ -162,6 +163,10 @@ def channel_out_of_scope(channel_ids: str | Sequence[str]) -> ScopeErrors:
     )
 
 
+def products_missing(product_ids: Sequence[str]) -> ScopeErrors:
+    return ScopeErrors([f"Products {', '.join(product_ids)} do not exist"])
+
+
 def product_out_of_scope(product_id: str) -> ScopeErrors:
     return ScopeErrors(
         [
@@ -251,14 +256,42 @@ def json_syntax_message(detail: str) -> str:
     return f"Unexpected token in JSON at position {match.group(1)}"
 
 
-def express_html_error(message: str) -> ApiError:
-    """Express's ``finalhandler`` page for an error with status 400 (development mode)."""
+def express_html_error(message: str, status: int = 400, error_name: str | None = "SyntaxError") -> ApiError:
+    """Express's ``finalhandler`` page for an error (development mode), or for no route at all
+    (``error_name=None``: ``Cannot GET /path``)."""
+    text = f"{error_name}: {message}" if error_name else message
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
-        f"</head>\n<body>\n<pre>SyntaxError: {html.escape(message)}</pre>\n</body>\n</html>\n"
+        f"</head>\n<body>\n<pre>{html.escape(text)}</pre>\n</body>\n</html>\n"
     )
     headers = {"Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"}
-    return ApiError(page, status=400, headers=headers, content_type=HTML)
+    return ApiError(page, status=status, headers=headers, content_type=HTML)
+
+
+def unrouted_request(method: str, path: str) -> ApiError | None:
+    """Medusa 1.20 has no 405 and no JSON 404: a request no route takes falls through to
+    Express's 404 page, and under ``/admin`` only after the authentication middleware, which
+    every admin request without a valid credential meets first. ``None`` under the contract."""
+    try:
+        from ...app import runtime
+
+        rt = runtime()
+    except (ImportError, RuntimeError, KeyError):
+        return None
+    if not rt.profile.enabled(FLAG_EXPRESS_404):
+        return None
+    from flask import request
+
+    if path.lower().startswith("/admin") and (
+        rt.backend.authenticate_admin(
+            request.cookies.get("connect.sid"),
+            request.headers.get("Authorization"),
+            request.headers.get("x-medusa-access-token"),
+        )
+        is None
+    ):
+        return Unauthorized(with_content_type=not rt.profile.enabled(FLAG_NO_CONTENT_TYPE_401))
+    return express_html_error(f"Cannot {method} {path}", status=404, error_name=None)
 
 
 def strict_json_error(profile: Any) -> ApiError:
@@ -307,10 +340,10 @@ class MedusaV1Errors(FamilyErrors):
         return PayloadTooLarge()
 
     def route_not_found(self, method: str, path: str) -> ApiError:
-        return RouteNotFound(method, path)
+        return unrouted_request(method, path) or RouteNotFound(method, path)
 
     def method_not_allowed(self, method: str, path: str, allowed: Sequence[str]) -> ApiError:
-        return MethodNotAllowed(method, path)
+        return unrouted_request(method, path) or MethodNotAllowed(method, path)
 
     def bad_request(self, detail: str) -> ApiError:
         return InvalidData(detail)

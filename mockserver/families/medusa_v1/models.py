@@ -35,6 +35,7 @@ from .exceptions import (
     SalesChannelNotFound,
     channel_out_of_scope,
     product_out_of_scope,
+    products_missing,
 )
 
 USERS = "users"
@@ -56,6 +57,7 @@ JWT_TTL = timedelta(hours=24)
 # medusa-1.20 profile flags read by the domain (descriptions in specs/profiles/medusa-1.20.yaml)
 FLAG_STORE_ACCEPTS_INVALID_KEYS = "store_accepts_invalid_keys"
 FLAG_UNKNOWN_KEY_CHANNELS_EMPTY = "unknown_key_sales_channels_empty"
+FLAG_DELETE_UNKNOWN_CHANNEL = "delete_unknown_channel_reports_deleted"
 
 UNSET: Any = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
 
@@ -587,6 +589,11 @@ class MedusaV1Backend:
 
     def delete_channel(self, channel_id: str) -> None:
         with self.store.transaction():
+            existing = self.store.get(CHANNELS, channel_id)
+            if self.profile.enabled(FLAG_DELETE_UNKNOWN_CHANNEL) and (
+                existing is None or existing.deleted_at is not None
+            ):
+                return  # 1.20 soft-deletes by id without reading the channel first
             channel = self.get_channel(channel_id)
             if channel.id == self.default_channel_id():
                 raise DefaultChannelUndeletable()
@@ -595,14 +602,16 @@ class MedusaV1Backend:
 
     def add_channel_products(self, channel_id: str, product_ids: Sequence[str]) -> SalesChannel:
         with self.store.transaction():
+            # Medusa's validateProductsExist middleware runs first and answers with req.errors.
+            missing = [p for p in product_ids if self.store.get(PRODUCTS, p) is None]
+            if missing:
+                raise products_missing(missing)
+            products = [self.store.get(PRODUCTS, p) for p in product_ids]
+            if products and self.store.get(CHANNELS, channel_id) is None:
+                # The links are inserted before the channel is read: the product_sales_channel
+                # foreign key refuses them, as formatException words a 23503.
+                raise ForeignKeyMissing("sales_channel", "sales_channel_id", channel_id)
             channel = self.get_channel(channel_id)
-            products = []
-            for product_id in product_ids:
-                product = self.store.get(PRODUCTS, product_id)
-                if product is None:
-                    # the product_sales_channel foreign key, as formatException words a 23503
-                    raise ForeignKeyMissing("product", "product_id", product_id)
-                products.append(product)
             for product in products:
                 current = self.store.get(PRODUCTS, product.id)
                 if channel_id not in current.sales_channel_ids:

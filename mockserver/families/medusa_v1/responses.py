@@ -7,7 +7,7 @@ from typing import Any
 from ...clock import isoformat_ms
 from ...engine import Call, Reply
 from ...errors import TEXT
-from .dto import as_datetime, check_request, qs_parse, remember
+from .dto import as_datetime, check_request, nul_error, qs_parse, remember
 from .exceptions import FLAG_NO_CONTENT_TYPE_401, BadRequestText, Unauthorized, strict_json_error
 from .models import (
     SESSION_COOKIE,
@@ -141,6 +141,9 @@ def authenticate(backend: MedusaV1Backend, call: Call) -> Any:
     )
     if principal is None:
         raise Unauthorized(with_content_type=not backend.profile.enabled(FLAG_NO_CONTENT_TYPE_401))
+    database_error = nul_error(call, backend.profile)
+    if database_error is not None:
+        raise database_error
     return principal
 
 
