@@ -1009,6 +1009,8 @@ class XcladeV2Suite(FamilySuite):
         "store_paging_unchecked": [
             ("negative_data_rejection", OP_STORE_PRODUCTS),
             ("response_schema_conformance", OP_STORE_PRODUCTS),
+            ("not_a_server_error", OP_STORE_PRODUCTS),
+            ("status_code_conformance", OP_STORE_PRODUCTS),
         ],
         "date_filter_fails_in_database": [("not_a_server_error", OP_LIST_KEYS)],
         "revoke_in_beyond_last_year_fails": [

@@ -169,14 +169,27 @@ def test_medusa_paging_is_read_with_parse_int(medusa_client, medusa_admin):
     )
 
 
-def test_medusa_store_echoes_negative_paging(medusa_client, seed):
-    token = next(
-        k["token"] for k in seed["api_keys"] if k["type"] == "publishable" and k["state"] == "active"
+def test_medusa_store_negative_paging(medusa_client, medusa_admin):
+    """An empty page that echoes the paging when the key's channels hold no product, else 500."""
+    key = medusa_client.post(
+        "/admin/api-keys", headers=medusa_admin, json={"title": "s", "type": "publishable"}
+    )
+    token, key_id = key.get_json()["api_key"]["token"], key.get_json()["api_key"]["id"]
+    empty = medusa_client.post("/admin/sales-channels", headers=medusa_admin, json={"name": "empty"})
+    channel = empty.get_json()["sales_channel"]["id"]
+    medusa_client.post(
+        f"/admin/api-keys/{key_id}/sales-channels", headers=medusa_admin, json={"add": [channel]}
     )
     answer = medusa_client.get("/store/products?offset=-1", headers={"x-publishable-api-key": token})
     assert answer.status_code == 200
     body = answer.get_json()
     assert (body["products"], body["offset"]) == ([], -1)
+    seeded = medusa_client.get("/admin/api-keys?type=publishable&limit=50", headers=medusa_admin).get_json()
+    stocked = next(k for k in seeded["api_keys"] if k["sales_channels"] and not k["revoked_at"])
+    failed = medusa_client.get(
+        "/store/products?limit=-1", headers={"x-publishable-api-key": stocked["token"]}
+    )
+    assert failed.status_code == 500
 
 
 def test_medusa_unrouted_requests_get_express_pages(client, admin, medusa_client, medusa_admin):

@@ -688,9 +688,15 @@ class XcladeBackend:
     def store_products(
         self, key: ApiKey, *, q: str | None = None, offset: int = 0, limit: int = 50
     ) -> tuple[list[Product], int]:
+        visible = self._visible_products(self.store_channel_ids(key))
+        if visible and (offset < 0 or limit < 0):
+            # Only the medusa-2.21 profile lets these through (store_paging_unchecked): with no
+            # product in the key's channels 2.21.2 answers an empty page before any query, else
+            # Postgres refuses the negative OFFSET/LIMIT.
+            raise UnknownError()
         products = [
             p
-            for p in self._visible_products(self.store_channel_ids(key))
+            for p in visible
             if not q or contains(p.title, q) or contains(p.handle, q) or contains(p.description, q)
         ]
         products = sort_records(products, [])
