@@ -1042,6 +1042,11 @@ class XcladeV2Suite(FamilySuite):
         "delete_unknown_channel_reports_deleted": [],
         "automatic_options_answer": [],
         "delete_query_unchecked": [],
+        "fields_naming_object_prototype_fail": [
+            ("positive_data_acceptance", None),
+            ("not_a_server_error", None),
+            ("status_code_conformance", None),
+        ],
     }
 
     def validate_credentials(self, credentials: Credentials) -> None:

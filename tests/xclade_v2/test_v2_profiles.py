@@ -7,6 +7,7 @@ spec on purpose, and the assertions below pin them exactly.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -35,6 +36,7 @@ FLAGS = {
     "paging_parsed_leniently",
     "automatic_options_answer",
     "delete_query_unchecked",
+    "fields_naming_object_prototype_fail",
 }
 
 
@@ -241,3 +243,19 @@ def test_medusa_duplicate_links_and_unknown_channel(client, admin, medusa_client
     assert client.post(unknown, headers=admin, json={}).status_code == 404
     empty = medusa_client.post(unknown, headers=medusa_admin, json={})
     assert empty.status_code == 200 and empty.get_data(as_text=True) == "{}"
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "message"),
+    [
+        ("__proto__", 400, 'column "undefined" does not exist'),
+        ("+constructor", 400, "column a0.Object does not exist"),
+        ("toString", 500, "An unknown error occurred."),
+    ],
+)
+def test_medusa_fields_naming_object_prototype(
+    client, admin, medusa_client, medusa_admin, fields, status, message
+):
+    assert client.get(f"/admin/api-keys?fields={quote(fields)}", headers=admin).status_code == 200
+    answer = medusa_client.get(f"/admin/api-keys?fields={quote(fields)}", headers=medusa_admin)
+    assert answer.status_code == status and answer.get_json()["message"] == message

@@ -22,6 +22,7 @@ from ...errors import ApiError
 from ...validation import Violation
 from .exceptions import (
     ExpressNotFound,
+    InvalidData,
     InvalidRequest,
     SecretKeyAsBearer,
     Unauthorized,
@@ -40,6 +41,7 @@ from .models import (
     FLAG_NEGATIVE_PAGING,
     FLAG_NUL,
     FLAG_PAGING_PARSE_INT,
+    FLAG_PROTOTYPE_FIELDS,
     FLAG_STORE_PAGING,
     SESSION_COOKIE,
     Actor,
@@ -332,6 +334,34 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+_OBJECT_PROTOTYPE = frozenset(
+    {
+        "constructor", "__proto__", "toString", "toLocaleString", "valueOf", "hasOwnProperty",
+        "isPrototypeOf", "propertyIsEnumerable", "__defineGetter__", "__defineSetter__",
+        "__lookupGetter__", "__lookupSetter__",
+    }
+)  # fmt: skip
+
+
+def _prototype_field_error(call: Call) -> ApiError | None:
+    """medusa-2.21 (fields_naming_object_prototype_fail): a ``fields`` entry that names a property
+    of JavaScript's Object.prototype is looked up on a plain object while the admin query is
+    built, and what it finds there reaches the database as a column."""
+    if not call.operation.template.startswith("/admin") or call.operation.operation_id == "PostApiKeys":
+        return None
+    for entry in (call.raw_query.get("fields") or "").split(","):
+        name = entry.lstrip("+- *")
+        if name not in _OBJECT_PROTOTYPE:
+            continue
+        if name == "__proto__":
+            return InvalidData('column "undefined" does not exist')
+        if name == "constructor":
+            alias = "a0" if call.operation.template.startswith("/admin/api-keys") else "s0"
+            return InvalidData(f"column {alias}.Object does not exist")
+        return UnknownError()
+    return None
+
+
 def reaches_database(handler: Handler) -> Handler:
     """A handler whose input Postgres reads: in the medusa-2.21 profile (nul_character_fails_in_
     database) a U+0000 in a path parameter, a query value (``fields`` aside: it selects columns in
@@ -347,7 +377,13 @@ def reaches_database(handler: Handler) -> Handler:
             ]
             if any("\x00" in text for text in texts):
                 raise UnknownError()
-        return handler(backend, call)
+        reply = handler(backend, call)
+        if backend.profile.enabled(FLAG_PROTOTYPE_FIELDS):
+            # After the handler: a write has happened by the time the refetch fails.
+            refusal = _prototype_field_error(call)
+            if refusal is not None:
+                raise refusal
+        return reply
 
     return wrapped
 
