@@ -242,6 +242,12 @@ def key_steps() -> list[Step]:
         Step("read, unknown field", "GET", f"{KEYS}/{{key_pk}}?fields=%2Bnosuch", a),
         Step("read, salt", "GET", f"{KEYS}/{{key_pk}}?fields=salt", a),
         Step("read, unknown query parameter", "GET", f"{KEYS}/{{key_pk}}?foo=1", a),
+        Step("read, fields=__proto__", "GET", f"{KEYS}/{{key_pk}}?fields=__proto__", a),
+        Step("list, fields=constructor", "GET", f"{KEYS}?fields=constructor", a),
+        Step("list channels, fields=+toString", "GET", f"{CHANNELS}?fields=%2BtoString", a),
+        Step(
+            "read channel, fields=constructor", "GET", f"{CHANNELS}/{UNKNOWN_CHANNEL}?fields=constructor", a
+        ),
         Step("read unknown", "GET", f"{KEYS}/{UNKNOWN_KEY}", a),
         Step("read a malformed id", "GET", f"{KEYS}/not-an-id", a),
         Step("list", "GET", f"{KEYS}?id={{key_pk}}", a),

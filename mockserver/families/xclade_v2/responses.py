@@ -377,12 +377,12 @@ def reaches_database(handler: Handler) -> Handler:
             ]
             if any("\x00" in text for text in texts):
                 raise UnknownError()
+        refusal = _prototype_field_error(call) if backend.profile.enabled(FLAG_PROTOTYPE_FIELDS) else None
+        if refusal is not None and call.operation.method == "GET":
+            raise refusal  # the read is that query: it fails before any "not found"
         reply = handler(backend, call)
-        if backend.profile.enabled(FLAG_PROTOTYPE_FIELDS):
-            # After the handler: a write has happened by the time the refetch fails.
-            refusal = _prototype_field_error(call)
-            if refusal is not None:
-                raise refusal
+        if refusal is not None:
+            raise refusal  # a write has happened by the time its refetch fails
         return reply
 
     return wrapped
