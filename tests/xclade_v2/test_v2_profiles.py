@@ -37,6 +37,7 @@ FLAGS = {
     "automatic_options_answer",
     "delete_query_unchecked",
     "fields_naming_object_prototype_fail",
+    "unsafe_integer_paging_ignored",
 }
 
 
@@ -259,3 +260,11 @@ def test_medusa_fields_naming_object_prototype(
     assert client.get(f"/admin/api-keys?fields={quote(fields)}", headers=admin).status_code == 200
     answer = medusa_client.get(f"/admin/api-keys?fields={quote(fields)}", headers=medusa_admin)
     assert answer.status_code == status and answer.get_json()["message"] == message
+
+
+def test_medusa_unsafe_integer_paging_is_left_out(client, admin, medusa_client, medusa_admin):
+    huge = "limit=-1000000000000000000&offset=9007199254740993&fields=id"
+    assert client.get(f"/admin/sales-channels?{huge}", headers=admin).status_code == 400
+    answer = medusa_client.get(f"/admin/sales-channels?{huge}", headers=medusa_admin).get_json()
+    assert answer["limit"] == -1000000000000000000 and answer["offset"] == 9007199254740993
+    assert len(answer["sales_channels"]) == answer["count"] > 0

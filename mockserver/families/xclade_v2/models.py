@@ -87,6 +87,7 @@ FLAG_DATE_FILTER = "date_filter_fails_in_database"
 FLAG_DATE_OPERATOR_IGNORED = "unknown_date_operator_ignored"
 FLAG_DELETE_QUERY_UNCHECKED = "delete_query_unchecked"
 FLAG_PROTOTYPE_FIELDS = "fields_naming_object_prototype_fail"
+FLAG_UNSAFE_PAGING = "unsafe_integer_paging_ignored"
 FLAG_REVOKE_IN_RANGE = "revoke_in_beyond_last_year_fails"
 FLAG_NUL = "nul_character_fails_in_database"
 FLAG_CHANNEL_PRODUCTS_UNKNOWN = "channel_products_unknown_channel_returns_empty"
@@ -262,11 +263,21 @@ def page(records: list[Any], offset: int, limit: int) -> list[Any]:
     return records[offset : offset + limit]
 
 
-def _paging_reaches_database(offset: int, limit: int) -> None:
-    """A negative admin limit or offset gets past validation only in the medusa-2.21 profile
-    (negative_paging_fails); Postgres then refuses the OFFSET/LIMIT: 500."""
-    if offset < 0 or limit < 0:
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def _paging_reaches_database(offset: int, limit: int, unsafe_ignored: bool) -> tuple[int, int | None]:
+    """The offset and limit the admin query runs with (``None``: no LIMIT).
+
+    Only the medusa-2.21 profile lets a negative one past validation (negative_paging_fails):
+    Postgres refuses it (500). There too, one beyond JavaScript's safe integers is left out of
+    the query altogether (unsafe_integer_paging_ignored; the answer still echoes it).
+    """
+    safe_offset = offset if not unsafe_ignored or abs(offset) <= MAX_SAFE_INTEGER else 0
+    safe_limit = limit if not unsafe_ignored or abs(limit) <= MAX_SAFE_INTEGER else None
+    if safe_offset < 0 or (safe_limit is not None and safe_limit < 0):
         raise UnknownError()
+    return safe_offset, safe_limit
 
 
 # -- the backend --------------------------------------------------------------------------------
@@ -280,6 +291,10 @@ class XcladeBackend:
         self.settings = ctx.settings
         self.profile = ctx.profile
         self._verified = VerifiedTokens()
+
+    @property
+    def _unsafe_paging_ignored(self) -> bool:
+        return self.profile.enabled(FLAG_UNSAFE_PAGING)
 
     @property
     def _order_fails_in_database(self) -> bool:
@@ -412,7 +427,8 @@ class XcladeBackend:
         limit: int = 20,
     ) -> tuple[list[ApiKey], int]:
         sort = parse_order(order, API_KEY_COLUMNS, unknown_fails_in_database=self._order_fails_in_database)
-        _paging_reaches_database(offset, limit)
+        offset, query_limit = _paging_reaches_database(offset, limit, self._unsafe_paging_ignored)
+        limit = query_limit if query_limit is not None else self.store.count(API_KEYS)
         unfiltered = not (q or ids or titles or tokens or sort) and key_type is None
         if unfiltered and created_at is None and updated_at is None and revoked_at is None:
             # The default listing (by id): one page from the store's sorted index, whatever the total.
@@ -564,7 +580,8 @@ class XcladeBackend:
         sort = parse_order(
             order, SALES_CHANNEL_COLUMNS, unknown_fails_in_database=self._order_fails_in_database
         )
-        _paging_reaches_database(offset, limit)
+        offset, query_limit = _paging_reaches_database(offset, limit, self._unsafe_paging_ignored)
+        limit = query_limit if query_limit is not None else self.store.count(SALES_CHANNELS)
         channels = [
             c
             for c in self.store.all(SALES_CHANNELS)
