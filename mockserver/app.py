@@ -500,9 +500,15 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         errors = rt.family.errors
         if error.code in (404, 405) and rt.family.unrouted is not None:
             raw_path = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path
+            served = sorted(error.valid_methods or ()) if isinstance(error, MethodNotAllowed) else []
             try:
                 answer = rt.family.unrouted(
-                    rt.backend, request.method, raw_path.split("?", 1)[0], request.headers, request.cookies
+                    rt.backend,
+                    request.method,
+                    raw_path.split("?", 1)[0],
+                    request.headers,
+                    request.cookies,
+                    served,
                 )
             except ApiError as refusal:  # e.g. the 401 of the prefix's authentication
                 answer = refusal

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -125,9 +125,12 @@ class FamilyDefinition:
     # Spec violations the backend's release does not check (a behaviour profile says which): the
     # request goes on to its handler as if the spec allowed it. (backend, call, violation) -> bool.
     unchecked: Callable[[Any, Call, Violation], bool] | None = None
-    # A request no route of the spec serves: (backend, method, raw path, headers, cookies) -> the
-    # answer, or None for the engine's route_not_found / method_not_allowed.
-    unrouted: Callable[[Any, str, str, Headers, Mapping[str, str]], ApiError | None] | None = None
+    # A request no route of the spec serves: (backend, method, raw path, headers, cookies, the
+    # methods the path does serve) -> the answer, or None for the engine's route_not_found /
+    # method_not_allowed.
+    unrouted: (
+        Callable[[Any, str, str, Headers, Mapping[str, str], Sequence[str]], ApiError | Reply | None] | None
+    ) = None
     # POST /__revokit/revoke-keys: revoke the keys a selector picks, all or nothing, by the
     # family's rules; gets the JSON body, answers the JSON reply or raises BadControlInput.
     revoke_keys: Callable[[Any, Mapping[str, Any]], dict[str, Any]] | None = None

@@ -183,20 +183,27 @@ def _run(
         return run_check(options)
 
 
+def _allowed_by_profile(pair: tuple[str, str]) -> bool:
+    return pair in PROFILE_FAILURES or (pair[0], None) in PROFILE_FAILURES
+
+
 def test_medusa_221_profile_reports_exactly_its_deviations():
-    """Against a medusa-2.21 mock: without --profile, exactly the profile's failures; with it,
-    the same failures allowed and no allow-list entry stale."""
+    """Against a medusa-2.21 mock: without --profile, every failure is one the profile names, and
+    every scenario it names fails; with it, those failures are allowed and none remains. (Some
+    deviations only generated requests meet, so a short run shows a part of them.)"""
     phases = ("scenarios", "examples")
+    scenario_failures = {pair for pair in PROFILE_FAILURES if pair[0] in SCENARIO_NAMES}
     plain = render_text(_run(defective_app(profile="medusa-2.21"), phases=phases))
-    assert _pairs(plain, "FAIL") == PROFILE_FAILURES, plain
+    failed = _pairs(plain, "FAIL")
+    assert scenario_failures <= failed and all(_allowed_by_profile(pair) for pair in failed), plain
     assert "Result: FAILED" in plain
 
     allowed = render_text(_run(defective_app(profile="medusa-2.21"), profile="medusa-2.21", phases=phases))
-    assert _pairs(allowed, "ALLOW") == PROFILE_FAILURES, allowed
+    assert _pairs(allowed, "ALLOW") == failed, allowed
     assert _pairs(allowed, "FAIL") == set()
-    assert "Result: PASSED — 0 failed" in allowed and f"{len(PROFILE_FAILURES)} allowed" in allowed
-    assert "no longer fail" not in allowed  # no stale entry
-    for flag in SUITE.profile_deviations:
+    assert "Result: PASSED — 0 failed" in allowed and f"{len(failed)} allowed" in allowed
+    flags = {flag for flag, pairs in SUITE.profile_deviations.items() if set(pairs) & failed}
+    for flag in flags:
         assert flag in allowed  # the allow reason names the profile flag
 
 

@@ -7,6 +7,7 @@ spec on purpose, and the assertions below pin them exactly.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -32,6 +33,13 @@ FLAGS = {
     "unrouted_requests_express_not_found",
     "jwt_user_not_looked_up",
     "lone_surrogates_stored_replaced",
+    "unknown_date_operator_ignored",
+    "delete_unknown_channel_reports_deleted",
+    "paging_parsed_leniently",
+    "automatic_options_answer",
+    "delete_query_unchecked",
+    "fields_naming_object_prototype_fail",
+    "unsafe_integer_paging_ignored",
 }
 
 
@@ -132,3 +140,133 @@ def test_medusa_profile_keeps_every_other_rule(medusa_client, medusa_admin):
     )
     assert response.status_code == 400
     assert medusa_client.get("/admin/api-keys").get_json() == {"message": "Unauthorized"}
+
+
+# -- what the release hands to Postgres or Express unchecked (found against 2.21.2) -----------------
+
+
+@pytest.mark.parametrize(
+    ("query", "contract_status"),
+    [
+        ("limit=-1", 400),
+        ("offset=-1", 400),
+        ("created_at[$lte]=abc", 400),
+        ("q=%00", 200),
+        ("offset=-2x", 400),
+    ],
+)
+def test_medusa_inputs_that_fail_in_the_database(
+    client, admin, medusa_client, medusa_admin, query, contract_status
+):
+    assert client.get(f"/admin/api-keys?{query}", headers=admin).status_code == contract_status
+    answer = medusa_client.get(f"/admin/api-keys?{query}", headers=medusa_admin)
+    assert answer.status_code == 500 and answer.get_json() == UNKNOWN_ERROR
+
+
+def test_medusa_paging_is_read_with_parse_int(medusa_client, medusa_admin):
+    answer = medusa_client.get("/admin/api-keys?limit=2x&offset=0x1&fields=id", headers=medusa_admin)
+    assert answer.status_code == 200 and (answer.get_json()["limit"], answer.get_json()["offset"]) == (2, 1)
+    twice = medusa_client.get("/admin/api-keys?limit=1&limit=2", headers=medusa_admin)
+    assert twice.status_code == 400
+    assert (
+        twice.get_json()["message"]
+        == "Invalid request: Expected type: 'number' for field 'limit', got: '1,2'"
+    )
+
+
+def test_medusa_store_negative_paging(medusa_client, medusa_admin):
+    """An empty page that echoes the paging when the key's channels hold no product, else 500."""
+    key = medusa_client.post(
+        "/admin/api-keys", headers=medusa_admin, json={"title": "s", "type": "publishable"}
+    )
+    token, key_id = key.get_json()["api_key"]["token"], key.get_json()["api_key"]["id"]
+    empty = medusa_client.post("/admin/sales-channels", headers=medusa_admin, json={"name": "empty"})
+    channel = empty.get_json()["sales_channel"]["id"]
+    medusa_client.post(
+        f"/admin/api-keys/{key_id}/sales-channels", headers=medusa_admin, json={"add": [channel]}
+    )
+    answer = medusa_client.get("/store/products?offset=-1", headers={"x-publishable-api-key": token})
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert (body["products"], body["offset"]) == ([], -1)
+    seeded = medusa_client.get("/admin/api-keys?type=publishable&limit=50", headers=medusa_admin).get_json()
+    stocked = next(k for k in seeded["api_keys"] if k["sales_channels"] and not k["revoked_at"])
+    failed = medusa_client.get(
+        "/store/products?limit=-1", headers={"x-publishable-api-key": stocked["token"]}
+    )
+    assert failed.status_code == 500
+
+
+def test_medusa_unrouted_requests_get_express_pages(client, admin, medusa_client, medusa_admin):
+    assert client.open("/admin/api-keys", method="TRACE", headers=admin).status_code == 405
+    refused = medusa_client.open("/admin/api-keys", method="TRACE")
+    assert refused.status_code == 401 and refused.get_json() == {"message": "Unauthorized"}
+    page = medusa_client.open("/admin/api-keys", method="TRACE", headers=medusa_admin)
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert "<pre>Cannot TRACE /admin/api-keys</pre>" in page.get_data(as_text=True)
+    options = medusa_client.open(f"/admin/api-keys/{MISSING_ID}", method="OPTIONS", headers=medusa_admin)
+    assert options.status_code == 200 and options.headers["Allow"] == "GET,HEAD,POST,DELETE"
+    assert options.get_data(as_text=True) == "GET,HEAD,POST,DELETE"
+
+
+def test_sales_channel_update_and_delete(client, admin, medusa_client, medusa_admin):
+    missing = "sc_01M83RZZZZZZZZZZZZZZZZZZZZ"
+    created = client.post("/admin/sales-channels", headers=admin, json={"name": "a", "metadata": {"k": 1}})
+    channel = created.get_json()["sales_channel"]
+    renamed = client.post(f"/admin/sales-channels/{channel['id']}", headers=admin, json={"name": "b"})
+    assert renamed.get_json()["sales_channel"]["name"] == "b"
+    assert renamed.get_json()["sales_channel"]["metadata"] == {"k": 1}
+    wrong = client.post(f"/admin/sales-channels/{channel['id']}", headers=admin, json={"metadata": []})
+    assert (
+        wrong.get_json()["message"]
+        == "Invalid request: Expected type: 'record' for field 'metadata', got: ''"
+    )
+    unknown = client.post(f"/admin/sales-channels/{missing}", headers=admin, json={"name": "x"})
+    assert unknown.status_code == 404
+    assert unknown.get_json()["message"] == f'Sales channel with id "{missing}" not found'
+    deleted = client.delete(f"/admin/sales-channels/{channel['id']}", headers=admin)
+    assert deleted.get_json() == {"id": channel["id"], "object": "sales-channel", "deleted": True}
+    assert client.get(f"/admin/sales-channels/{channel['id']}", headers=admin).status_code == 404
+    assert client.delete(f"/admin/sales-channels/{missing}", headers=admin).status_code == 404
+    again = medusa_client.delete(f"/admin/sales-channels/{missing}?foo=1", headers=medusa_admin)
+    assert again.status_code == 200 and again.get_json()["deleted"] is True
+
+
+def test_medusa_duplicate_links_and_unknown_channel(client, admin, medusa_client, medusa_admin, seed):
+    channel = seed["sales_channels"][0]["id"] if "sales_channels" in seed else None
+    listed = medusa_client.get("/admin/sales-channels?limit=1&fields=id", headers=medusa_admin)
+    channel = channel or listed.get_json()["sales_channels"][0]["id"]
+    twice = {"add": ["prod_x", "prod_x"]}
+    assert (
+        client.post(f"/admin/sales-channels/{channel}/products", headers=admin, json=twice).status_code == 200
+    )
+    failed = medusa_client.post(f"/admin/sales-channels/{channel}/products", headers=medusa_admin, json=twice)
+    assert failed.status_code == 500
+    unknown = "/admin/sales-channels/sc_01M83RZZZZZZZZZZZZZZZZZZZZ/products"
+    assert client.post(unknown, headers=admin, json={}).status_code == 404
+    empty = medusa_client.post(unknown, headers=medusa_admin, json={})
+    assert empty.status_code == 200 and empty.get_data(as_text=True) == "{}"
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "message"),
+    [
+        ("__proto__", 400, 'column "undefined" does not exist'),
+        ("+constructor", 400, "column a0.Object does not exist"),
+        ("toString", 500, "An unknown error occurred."),
+    ],
+)
+def test_medusa_fields_naming_object_prototype(
+    client, admin, medusa_client, medusa_admin, fields, status, message
+):
+    assert client.get(f"/admin/api-keys?fields={quote(fields)}", headers=admin).status_code == 200
+    answer = medusa_client.get(f"/admin/api-keys?fields={quote(fields)}", headers=medusa_admin)
+    assert answer.status_code == status and answer.get_json()["message"] == message
+
+
+def test_medusa_unsafe_integer_paging_is_left_out(client, admin, medusa_client, medusa_admin):
+    huge = "limit=-1000000000000000000&offset=9007199254740993&fields=id"
+    assert client.get(f"/admin/sales-channels?{huge}", headers=admin).status_code == 400
+    answer = medusa_client.get(f"/admin/sales-channels?{huge}", headers=medusa_admin).get_json()
+    assert answer["limit"] == -1000000000000000000 and answer["offset"] == 9007199254740993
+    assert len(answer["sales_channels"]) == answer["count"] > 0

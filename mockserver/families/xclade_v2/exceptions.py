@@ -309,14 +309,54 @@ def _field_positions() -> dict[str, dict[str, dict[str, int]]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _zod_kinds() -> dict[str, dict[tuple[str, str], str]]:
+    """operationId -> (location, top-level field) -> what zod calls it where the JSON Schema type
+    alone does not say: ``record`` for a free-form object (no ``properties``), ``union`` for a
+    parameter the spec marks ``x-zod-union``."""
+    spec = load_spec(FAMILY)
+
+    def deref(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            target: Any = spec
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+    out: dict[str, dict[tuple[str, str], str]] = {}
+    for item in spec.get("paths", {}).values():
+        for method, op in item.items():
+            if not isinstance(op, dict) or "operationId" not in op or method == "parameters":
+                continue
+            kinds: dict[tuple[str, str], str] = {}
+            for param in (deref(p) for p in [*item.get("parameters", []), *op.get("parameters", [])]):
+                if param.get("x-zod-union"):
+                    kinds[(param["in"], param["name"])] = "union"
+            body = deref(op.get("requestBody", {})).get("content", {}).get("application/json", {})
+            properties = deref(body["schema"]).get("properties", {}) if "schema" in body else {}
+            for name, schema in properties.items():
+                schema = deref(schema)
+                types = schema.get("type")
+                if "object" in (types if isinstance(types, list) else [types]) and "properties" not in schema:
+                    kinds[("body", name)] = "record"
+            out[op["operationId"]] = kinds
+    return out
+
+
 _UNRECOGNIZED = ("unknown", "additionalProperties", "unevaluatedProperties")
 
 
-def _issue(v: Violation) -> str | None:
+def _issue(v: Violation, operation_id: str = "") -> str | None:
     """One zod issue in Medusa's words; ``None`` for an unrecognized-keys finding (merged later)."""
     path = _path(v.field)
     if v.kind in _UNRECOGNIZED:
         return None
+    zod_kind = _zod_kinds().get(operation_id, {}).get((v.location, v.field))
+    if zod_kind == "union":
+        return "Invalid input"
+    if zod_kind == "record" and v.kind == "type":
+        return f"Expected type: 'record' for field '{path}', got: '{js_string(v.value)}'"
     if v.kind in ("required", "missing") or (v.kind == "type" and not v.field):
         return f"Field '{path}' is required"
     if v.kind in ("type", "cast"):
@@ -353,7 +393,7 @@ def zod_message_parts(violations: Sequence[Violation], operation_id: str) -> lis
     issues: list[tuple[int, int, str]] = []
     unknown: dict[str, list[str]] = {}
     for index, v in enumerate(chosen):
-        text = _issue(v)
+        text = _issue(v, operation_id)
         if text is None:
             names = v.names or ((v.field,) if v.kind == "unknown" else ())
             bucket = unknown.setdefault("" if v.kind == "unknown" else v.field, [])

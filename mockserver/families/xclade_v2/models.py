@@ -79,11 +79,18 @@ SALES_CHANNEL_EDITABLE = ("name", "description", "is_disabled", "metadata")
 FLAG_UPDATE_UNKNOWN = "update_unknown_key_returns_empty"
 FLAG_REVOKE_UNKNOWN = "revoke_unknown_key_returns_empty"
 FLAG_DELETE_UNKNOWN = "delete_unknown_key_reports_deleted"
+FLAG_DELETE_UNKNOWN_CHANNEL = "delete_unknown_channel_reports_deleted"
+FLAG_PAGING_PARSE_INT = "paging_parsed_leniently"
+FLAG_AUTOMATIC_OPTIONS = "automatic_options_answer"
 FLAG_SALES_CHANNELS_UNKNOWN = "sales_channels_unknown_key_fails"
 FLAG_ORDER_UNKNOWN_COLUMN = "order_unknown_column_fails"
 FLAG_NEGATIVE_PAGING = "negative_paging_fails"
 FLAG_STORE_PAGING = "store_paging_unchecked"
 FLAG_DATE_FILTER = "date_filter_fails_in_database"
+FLAG_DATE_OPERATOR_IGNORED = "unknown_date_operator_ignored"
+FLAG_DELETE_QUERY_UNCHECKED = "delete_query_unchecked"
+FLAG_PROTOTYPE_FIELDS = "fields_naming_object_prototype_fail"
+FLAG_UNSAFE_PAGING = "unsafe_integer_paging_ignored"
 FLAG_REVOKE_IN_RANGE = "revoke_in_beyond_last_year_fails"
 FLAG_NUL = "nul_character_fails_in_database"
 FLAG_CHANNEL_PRODUCTS_UNKNOWN = "channel_products_unknown_channel_returns_empty"
@@ -235,7 +242,7 @@ class KeyRevoke:
 # -- list helpers -------------------------------------------------------------------------------
 
 
-DateFilter = Mapping[str, datetime | bool]  # operator -> bound; "$null" -> IS [NOT] NULL
+DateFilter = Mapping[str, datetime | bool | None]  # operator -> bound; "$null" -> IS [NOT] NULL
 DATE_OPERATORS: dict[str, Callable[[datetime, datetime], bool]] = {
     "$eq": lambda a, b: a == b,
     "$ne": lambda a, b: a != b,
@@ -256,7 +263,8 @@ def matches_date(value: datetime | None, condition: DateFilter | None) -> bool:
         return False
     if value is None:
         return not comparisons
-    return all(DATE_OPERATORS[op](value, bound) for op, bound in comparisons.items())
+    # A comparison with NULL (the medusa-2.21 profile reads "null" so) is never true.
+    return all(bound is not None and DATE_OPERATORS[op](value, bound) for op, bound in comparisons.items())
 
 
 def contains(text: str | None, needle: str) -> bool:
@@ -308,11 +316,21 @@ def page(records: list[Any], offset: int, limit: int) -> list[Any]:
     return records[offset : offset + limit]
 
 
-def _paging_reaches_database(offset: int, limit: int) -> None:
-    """A negative admin limit or offset gets past validation only in the medusa-2.21 profile
-    (negative_paging_fails); Postgres then refuses the OFFSET/LIMIT: 500."""
-    if offset < 0 or limit < 0:
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def _paging_reaches_database(offset: int, limit: int, unsafe_ignored: bool) -> tuple[int, int | None]:
+    """The offset and limit the admin query runs with (``None``: no LIMIT).
+
+    Only the medusa-2.21 profile lets a negative one past validation (negative_paging_fails):
+    Postgres refuses it (500). There too, one beyond JavaScript's safe integers is left out of
+    the query altogether (unsafe_integer_paging_ignored; the answer still echoes it).
+    """
+    safe_offset = offset if not unsafe_ignored or abs(offset) <= MAX_SAFE_INTEGER else 0
+    safe_limit = limit if not unsafe_ignored or abs(limit) <= MAX_SAFE_INTEGER else None
+    if safe_offset < 0 or (safe_limit is not None and safe_limit < 0):
         raise UnknownError()
+    return safe_offset, safe_limit
 
 
 # -- the backend --------------------------------------------------------------------------------
@@ -327,6 +345,10 @@ class XcladeBackend:
         self.profile = ctx.profile
         self._verified = VerifiedTokens()
         self._known = ctx.known_tokens
+
+    @property
+    def _unsafe_paging_ignored(self) -> bool:
+        return self.profile.enabled(FLAG_UNSAFE_PAGING)
 
     @property
     def _order_fails_in_database(self) -> bool:
@@ -508,7 +530,8 @@ class XcladeBackend:
         limit: int = 20,
     ) -> tuple[list[ApiKey], int]:
         sort = parse_order(order, API_KEY_COLUMNS, unknown_fails_in_database=self._order_fails_in_database)
-        _paging_reaches_database(offset, limit)
+        offset, query_limit = _paging_reaches_database(offset, limit, self._unsafe_paging_ignored)
+        limit = query_limit if query_limit is not None else self.store.count(API_KEYS)
         unfiltered = not (q or ids or titles or tokens or sort) and key_type is None
         if unfiltered and created_at is None and updated_at is None and revoked_at is None:
             # The default listing (by id): one page from the store's sorted index, whatever the total.
@@ -695,7 +718,8 @@ class XcladeBackend:
         sort = parse_order(
             order, SALES_CHANNEL_COLUMNS, unknown_fails_in_database=self._order_fails_in_database
         )
-        _paging_reaches_database(offset, limit)
+        offset, query_limit = _paging_reaches_database(offset, limit, self._unsafe_paging_ignored)
+        limit = query_limit if query_limit is not None else self.store.count(SALES_CHANNELS)
         channels = [
             c
             for c in self.store.all(SALES_CHANNELS)
@@ -743,6 +767,22 @@ class XcladeBackend:
             updated = dataclasses.replace(channel, **allowed, updated_at=self.now())
             self.store.put(SALES_CHANNELS, updated)
         return updated
+
+    def delete_sales_channel(self, channel_id: str) -> None:
+        """Delete a channel and every key's and product's link to it. An unknown id: 404, or in
+        the medusa-2.21 profile nothing (delete_unknown_channel_reports_deleted)."""
+        with self.store.transaction():
+            if self.store.get(SALES_CHANNELS, channel_id) is None:
+                if self.profile.enabled(FLAG_DELETE_UNKNOWN_CHANNEL):
+                    return
+                raise SalesChannelNotFound(channel_id)
+            for key in self.store.find(API_KEYS, "sales_channel_ids", channel_id):
+                kept = tuple(c for c in key.sales_channel_ids if c != channel_id)
+                self.store.put(API_KEYS, dataclasses.replace(key, sales_channel_ids=kept))
+            for product in self.store.find(PRODUCTS, "sales_channel_ids", channel_id):
+                kept = tuple(c for c in product.sales_channel_ids if c != channel_id)
+                self.store.put(PRODUCTS, dataclasses.replace(product, sales_channel_ids=kept))
+            self.store.delete(SALES_CHANNELS, channel_id)
 
     def get_sales_channel(self, channel_id: str) -> SalesChannel:
         channel = self.store.get(SALES_CHANNELS, channel_id)
@@ -805,9 +845,15 @@ class XcladeBackend:
     def store_products(
         self, key: ApiKey, *, q: str | None = None, offset: int = 0, limit: int = 50
     ) -> tuple[list[Product], int]:
+        visible = self._visible_products(self.store_channel_ids(key))
+        if visible and (offset < 0 or limit < 0):
+            # Only the medusa-2.21 profile lets these through (store_paging_unchecked): with no
+            # product in the key's channels 2.21.2 answers an empty page before any query, else
+            # Postgres refuses the negative OFFSET/LIMIT.
+            raise UnknownError()
         products = [
             p
-            for p in self._visible_products(self.store_channel_ids(key))
+            for p in visible
             if not q or contains(p.title, q) or contains(p.handle, q) or contains(p.description, q)
         ]
         products = sort_records(products, [])

@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from ...errors import ApiError
 from ...validation import Violation
 from .exceptions import (
     ExpressNotFound,
+    InvalidData,
     InvalidRequest,
     SecretKeyAsBearer,
     Unauthorized,
@@ -32,10 +34,15 @@ from .exceptions import (
 from .fields import parse_fields, project
 from .models import (
     DATE_OPERATORS,
+    FLAG_AUTOMATIC_OPTIONS,
     FLAG_DATE_FILTER,
+    FLAG_DATE_OPERATOR_IGNORED,
+    FLAG_DELETE_QUERY_UNCHECKED,
     FLAG_EXPRESS_404,
     FLAG_NEGATIVE_PAGING,
     FLAG_NUL,
+    FLAG_PAGING_PARSE_INT,
+    FLAG_PROTOTYPE_FIELDS,
     FLAG_STORE_PAGING,
     KEY_TYPES,
     SECRET,
@@ -217,6 +224,8 @@ def reject_unparsed_body(call: Call) -> None:
     """
     if not call.operation.has_body or call.body_sent:
         return
+    if "Content-Type" not in call.headers:
+        return  # no parser ran; Express leaves the body as {}
     if _json_mimetype(call.headers.get("Content-Type", "")):
         return
     length = call.headers.get("Content-Length", "0").strip()
@@ -224,8 +233,21 @@ def reject_unparsed_body(call: Call) -> None:
         raise body_not_an_object()
 
 
+def _whitespace_json(call: Call) -> bool:
+    """A JSON-typed body of only whitespace: the engine hands it over as no body, but body-parser
+    parses it (and fails) before any route runs."""
+    if not call.operation.has_body or call.body_sent:
+        return False
+    if not _json_mimetype(call.headers.get("Content-Type", "")):
+        return False
+    length = call.headers.get("Content-Length", "0").strip()
+    return (bool(length) and length != "0") or "Transfer-Encoding" in call.headers
+
+
 def authenticate(backend: XcladeBackend, call: Call) -> Any:
     """Store routes need a valid publishable key; admin and session routes an admin actor."""
+    if _whitespace_json(call):
+        raise XcladeErrors().malformed_json("")
     if call.operation.has_body and call.body_sent and call.body is None:
         # A bare JSON `null`: body-parser's strict mode refuses it like any other scalar, before
         # any route (the engine hands it over as "no body", which optional-body routes accepted).
@@ -244,11 +266,35 @@ _ADMIN_LISTS = ("GetApiKeys", "GetSalesChannels")
 _ALL_ADMIN_SCHEMES = tuple((scheme,) for scheme in _ADMIN_SCHEMES)
 
 
+_JS_INT = re.compile(r"[\s\ufeff]*([+-]?)(0[xX][0-9a-fA-F]+|[0-9]+)")
+
+
+def js_parse_int(text: str) -> int | None:
+    """JavaScript's ``parseInt(text)``: leading blanks, a sign, then the longest run of digits
+    (hexadecimal after ``0x``); ``None`` where it gives NaN."""
+    match = _JS_INT.match(text)
+    if match is None:
+        return None
+    sign, digits = match.groups()
+    value = int(digits, 16) if digits[:2].lower() == "0x" else int(digits)
+    return -value if sign == "-" else value
+
+
 def unchecked_by_release(backend: XcladeBackend, call: Call, violation: Violation) -> bool:
-    """What the medusa-2.21 profile lets past validation: zod has no minimum for ``limit`` and
-    ``offset`` (createFindParams), so a negative one reaches the query."""
-    if violation.location != "query" or violation.field not in ("limit", "offset"):
+    """What the medusa-2.21 profile lets past validation. createFindParams reads ``limit`` and
+    ``offset`` with ``parseInt`` (paging_parsed_leniently: ``2x`` is 2, ``0x10`` is 16) and sets
+    no minimum, so a negative one reaches the query."""
+    if violation.location != "query":
         return False
+    if violation.kind == "unknown" and call.operation.method == "DELETE":
+        # The delete routes have no query validator at all.
+        return backend.profile.enabled(FLAG_DELETE_QUERY_UNCHECKED)
+    if violation.field not in ("limit", "offset"):
+        return False
+    if violation.kind in ("cast", "type"):
+        raw = call.raw_query.getlist(violation.field)
+        lenient = len(raw) == 1 and js_parse_int(raw[0]) is not None
+        return lenient and backend.profile.enabled(FLAG_PAGING_PARSE_INT)
     if violation.kind not in ("minimum", "exclusiveMinimum"):
         return False
     operation_id = call.operation.operation_id
@@ -257,12 +303,23 @@ def unchecked_by_release(backend: XcladeBackend, call: Call, violation: Violatio
     return operation_id == "GetProducts" and backend.profile.enabled(FLAG_STORE_PAGING)
 
 
+_EXPRESS_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
 def unrouted(
-    backend: XcladeBackend, method: str, path: str, headers: Headers, cookies: Mapping[str, str]
-) -> ApiError | None:
-    """The medusa-2.21 profile (unrouted_requests_express_404): the prefix's middlewares still run
-    (admin authentication, the store's publishable key), then Express answers its HTML 404."""
-    if not backend.profile.enabled(FLAG_EXPRESS_404):
+    backend: XcladeBackend,
+    method: str,
+    path: str,
+    headers: Headers,
+    cookies: Mapping[str, str],
+    served: Sequence[str],
+) -> ApiError | Reply | None:
+    """The medusa-2.21 profile: the prefix's middlewares still run (admin authentication, the
+    store's publishable key), then Express answers an OPTIONS on a served path with the list of
+    its methods (automatic_options_answer) and anything else with its HTML 404
+    (unrouted_requests_express_not_found)."""
+    options = method == "OPTIONS" and bool(served) and backend.profile.enabled(FLAG_AUTOMATIC_OPTIONS)
+    if not options and not backend.profile.enabled(FLAG_EXPRESS_404):
         return None
     if path.startswith("/admin"):
         operation = Operation("", method, path, path, _ALL_ADMIN_SCHEMES, False)
@@ -270,6 +327,9 @@ def unrouted(
         _admin_actor(backend, call, set(_ADMIN_SCHEMES))
     elif path.startswith("/store"):
         backend.publishable_key_for_store(headers.get(PUBLISHABLE_KEY_HEADER))
+    if options:
+        allow = ",".join(m for m in _EXPRESS_METHOD_ORDER if m in served)
+        return Reply(allow, headers={"Allow": allow}, content_type="text/html; charset=utf-8")
     return ExpressNotFound(method, path)
 
 
@@ -283,6 +343,34 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
+
+
+_OBJECT_PROTOTYPE = frozenset(
+    {
+        "constructor", "__proto__", "toString", "toLocaleString", "valueOf", "hasOwnProperty",
+        "isPrototypeOf", "propertyIsEnumerable", "__defineGetter__", "__defineSetter__",
+        "__lookupGetter__", "__lookupSetter__",
+    }
+)  # fmt: skip
+
+
+def _prototype_field_error(call: Call) -> ApiError | None:
+    """medusa-2.21 (fields_naming_object_prototype_fail): a ``fields`` entry that names a property
+    of JavaScript's Object.prototype is looked up on a plain object while the admin query is
+    built, and what it finds there reaches the database as a column."""
+    if not call.operation.template.startswith("/admin") or call.operation.operation_id == "PostApiKeys":
+        return None
+    for entry in (call.raw_query.get("fields") or "").split(","):
+        name = entry.lstrip("+- *")
+        if name not in _OBJECT_PROTOTYPE:
+            continue
+        if name == "__proto__":
+            return InvalidData('column "undefined" does not exist')
+        if name == "constructor":
+            alias = "a0" if call.operation.template.startswith("/admin/api-keys") else "s0"
+            return InvalidData(f"column {alias}.Object does not exist")
+        return UnknownError()
+    return None
 
 
 def reaches_database(handler: Handler) -> Handler:
@@ -300,7 +388,13 @@ def reaches_database(handler: Handler) -> Handler:
             ]
             if any("\x00" in text for text in texts):
                 raise UnknownError()
-        return handler(backend, call)
+        refusal = _prototype_field_error(call) if backend.profile.enabled(FLAG_PROTOTYPE_FIELDS) else None
+        if refusal is not None and call.operation.method == "GET":
+            raise refusal  # the read is that query: it fails before any "not found"
+        reply = handler(backend, call)
+        if refusal is not None:
+            raise refusal  # a write has happened by the time its refetch fails
+        return reply
 
     return wrapped
 
@@ -333,11 +427,17 @@ def _date_filter(backend: XcladeBackend, call: Call, name: str) -> dict[str, Any
         if raw_name.startswith(prefix) and raw_name.endswith("]"):
             operators.setdefault(raw_name[len(prefix) : -1], value)
     unknown = [op for op in operators if op not in DATE_OPERATORS]
-    if unknown:
+    if unknown and backend.profile.enabled(FLAG_DATE_OPERATOR_IGNORED):
+        for op in unknown:  # zod's operator map is not strict: it drops what it does not know
+            del operators[op]
+    elif unknown:
         raise InvalidRequest([f"Unrecognized fields: '{', '.join(unknown)}'"])
-    bounds: dict[str, datetime] = {}
+    bounds: dict[str, datetime | None] = {}
     bad: list[str] = []
     for op, value in operators.items():
+        if value == "null" and backend.profile.enabled(FLAG_DATE_FILTER):
+            bounds[op] = None  # qs reads "null" as null: a comparison with NULL (see matches_date)
+            continue
         try:
             bounds[op] = parse_instant(value)
         except ValueError:
@@ -354,9 +454,12 @@ def _paging(call: Call, default_limit: int) -> tuple[int, int]:
     the profile lets it past validation, and is then read from the raw query."""
     values = []
     for name, default in (("offset", 0), ("limit", default_limit)):
+        given = call.raw_query.getlist(name)
+        if len(given) > 1:  # qs makes an array of a repeated name, and zod wants one number
+            raise InvalidRequest([f"Expected type: 'number' for field '{name}', got: '{','.join(given)}'"])
         value = call.query.get(name)
         if value is None and name in call.raw_query:
-            value = int(float(call.raw_query[name]))
+            value = js_parse_int(call.raw_query[name])
         values.append(default if value is None else value)
     return values[0], values[1]
 
@@ -521,6 +624,12 @@ def post_sales_channel(backend: XcladeBackend, call: Call) -> Reply:
     return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
 
 
+def delete_sales_channel(backend: XcladeBackend, call: Call) -> Reply:
+    channel_id = call.path["id"]
+    backend.delete_sales_channel(channel_id)
+    return Reply({"id": channel_id, "object": "sales-channel", "deleted": True})
+
+
 def get_sales_channel(backend: XcladeBackend, call: Call) -> Reply:
     channel = backend.get_sales_channel(call.path["id"])
     return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
@@ -573,6 +682,7 @@ HANDLERS: dict[str, Handler] = {
     "PostSalesChannels": reaches_database(post_sales_channels),
     "GetSalesChannelsId": reaches_database(get_sales_channel),
     "PostSalesChannelsId": reaches_database(post_sales_channel),
+    "DeleteSalesChannelsId": reaches_database(delete_sales_channel),
     "PostSalesChannelsIdProducts": reaches_database(post_sales_channel_products),
     "GetProducts": reaches_database(get_store_products),
     "GetProductsId": reaches_database(get_store_product),
