@@ -1029,6 +1029,14 @@ def lists_filter_and_page(ctx: ScenarioContext) -> None:
         ctx.fail(
             f"the two pages list {paged}, not both matches", ctx.client.history[-1], expected_status="200"
         )
+    for order, first, name in (("title", one["id"], "one"), ("-title", two["id"], "two")):
+        exchange, ids, _ = listed(KEYS, "api_keys", {"q": marker, "order": order}, f"the matches by {order}")
+        if ids[:1] != [first]:
+            ctx.fail(
+                f"order={order} lists {ids}: the key titled '{marker} {name}' must come first",
+                exchange,
+                expected_status="200",
+            )
     exchange, ids, count = listed(
         CHANNELS, "sales_channels", {"id": channel_id}, "listing one sales channel by id"
     )
