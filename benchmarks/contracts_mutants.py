@@ -22,7 +22,10 @@ and ``--request-timeout`` so a mutant that hangs the mock fails fast. Families r
         [--per-area 5] [--phases scenarios,examples] [--max-examples 2] [--time-budget 900]
     .venv/bin/python benchmarks/contracts_mutants.py --list --families app-keys   # the sample only
 
-Needs cosmic-ray (``pip install -e '.[bench]'``).
+Needs cosmic-ray (``pip install -e '.[bench]'``). The outcomes of the runs before and after the
+suites were strengthened (issue 17) are in ``benchmarks/results/``; print them again, under the
+judgements as they are now, with ``--from-json benchmarks/results/mutants-before.json ...``.
+A default run takes about 4-6 minutes per family on 2 shared cores (3-15 s per mutant).
 """
 
 from __future__ import annotations
@@ -437,32 +440,49 @@ def run_mutant(made: tuple[Mutant, str] | None, copy_root: Path, args: argparse.
 # -- reporting ----------------------------------------------------------------------------------------
 
 
-def load_equivalents() -> dict[str, str]:
+# How a surviving mutant was judged (benchmarks/mutation_equivalents.yaml). The first two leave
+# the kill rate's denominator; "out of reach" stays in it as a survivor, with its reason printed.
+EQUIVALENT, OUTSIDE, OUT_OF_REACH = "equivalent", "outside the contract", "out of reach"
+EXCLUDED = (EQUIVALENT, OUTSIDE)
+
+
+def load_judgements() -> dict[str, tuple[str, str]]:
+    """Mutant key -> (verdict, reason) for the surviving mutants judged so far."""
     if not EQUIVALENTS_FILE.exists():
         return {}
     entries = yaml.safe_load(EQUIVALENTS_FILE.read_text()) or []
-    return {entry["mutant"]: entry["reason"] for entry in entries}
+    judged = {}
+    for entry in entries:
+        if entry["verdict"] not in (EQUIVALENT, OUTSIDE, OUT_OF_REACH):
+            raise SystemExit(f"{EQUIVALENTS_FILE.name}: unknown verdict {entry['verdict']!r}")
+        judged[entry["mutant"]] = (entry["verdict"], entry["reason"])
+    return judged
 
 
-def report_family(family: str, made: int, outcomes: list[Outcome], equivalents: dict[str, str]) -> dict:
+def report_family(
+    family: str, made: int, outcomes: list[Outcome], judged: dict[str, tuple[str, str]]
+) -> dict:
     rows: dict[str, Counter] = defaultdict(Counter)
     survivors = []
     for outcome in outcomes:
         row = rows[outcome.mutant.site.area]
         row["sampled"] += 1
+        verdict, reason = judged.get(outcome.mutant.key, (None, None))
         if outcome.verdict == "not viable":
             row["not viable"] += 1
         elif outcome.verdict == "killed":
             row["killed"] += 1
-        elif outcome.mutant.key in equivalents:
-            row["equivalent"] += 1
-            survivors.append((outcome, equivalents[outcome.mutant.key]))
+        elif verdict in EXCLUDED:
+            row[verdict] += 1
+            survivors.append((outcome, verdict, reason))
         else:
             row["survived"] += 1
-            survivors.append((outcome, None))
+            survivors.append((outcome, verdict, reason))
     print(f"\n{family}: {made} mutants made, {len(outcomes)} run")
-    header = f"  {'area':18} {'run':>4} {'killed':>7} {'survived':>9} {'equiv.':>7} {'n/viable':>9} {'kill rate':>10} {'target':>7}"
-    print(header)
+    print(
+        f"  {'area':18} {'run':>4} {'killed':>7} {'survived':>9} {'equiv.':>7} {'no contract':>12}"
+        f" {'n/viable':>9} {'kill rate':>10} {'target':>7}"
+    )
     total: Counter = Counter()
     for area in AREAS:
         row = rows.get(area)
@@ -473,15 +493,18 @@ def report_family(family: str, made: int, outcomes: list[Outcome], equivalents: 
     print(_row("all", total, None))
     if survivors:
         print("  surviving mutants:")
-        for outcome, reason in survivors:
+        for outcome, verdict, reason in survivors:
             m, site = outcome.mutant, outcome.mutant.site
-            label = f"equivalent: {reason}" if reason else "NOT KILLED"
             print(
                 f"   - [{site.area}] {site.path}:{site.line} {site.function} {site.operator.removeprefix('core/')}"
             )
             print(f"       {m.before}  ->  {m.after}")
-            print(f"       {label}")
-            if not reason:
+            print(
+                f"       {verdict.upper() if verdict else 'NOT KILLED, not judged'}: {reason or ''}".rstrip(
+                    ": "
+                )
+            )
+            if not verdict:
                 print(f"       key: {m.key}")
     return {area: dict(row) for area, row in rows.items()}
 
@@ -491,9 +514,22 @@ def _row(name: str, row: Counter, target: float | None) -> str:
     rate = f"{row['killed'] / judged:.0%}" if judged else "-"
     goal = f"{target:.0%}" if target else ""
     return (
-        f"  {name:18} {row['sampled']:4} {row['killed']:7} {row['survived']:9} {row['equivalent']:7}"
-        f" {row['not viable']:9} {rate:>10} {goal:>7}"
+        f"  {name:18} {row['sampled']:4} {row['killed']:7} {row['survived']:9} {row[EQUIVALENT]:7}"
+        f" {row[OUTSIDE]:12} {row['not viable']:9} {rate:>10} {goal:>7}"
     )
+
+
+def outcomes_from_json(entries: list[dict]) -> list[Outcome]:
+    """Outcomes saved by ``--json``, to print their table again under today's judgements."""
+    fields = set(Site.__dataclass_fields__)
+    return [
+        Outcome(
+            Mutant(Site(**{k: v for k, v in e.items() if k in fields}), e["before"], e["after"]),
+            e["verdict"],
+            e["failed"],
+        )
+        for e in entries
+    ]
 
 
 def main() -> int:
@@ -511,7 +547,20 @@ def main() -> int:
     parser.add_argument("--only", default="", help="run only mutants whose key contains this text")
     parser.add_argument("--list", action="store_true", help="print the sample and stop")
     parser.add_argument("--json", type=Path, help="also write the outcomes as JSON")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        nargs="+",
+        help="print the tables of saved runs again, under today's judgements",
+    )
     args = parser.parse_args()
+    if args.from_json:
+        judged = load_judgements()
+        for path in args.from_json:
+            print(f"\n== {path}")
+            for family, saved in json.loads(path.read_text())["families"].items():
+                report_family(family, saved["made"], outcomes_from_json(saved["mutants"]), judged)
+        return 0
     families = [f.strip() for f in args.families.split(",") if f.strip()]
     unknown = [f for f in families if f not in FAMILY_AREAS]
     if unknown:
@@ -521,9 +570,8 @@ def main() -> int:
         f"{args.phases}, max examples {args.max_examples}, budget {args.time_budget:.0f} s per family"
     )
     areas = tuple(a.strip() for a in args.areas.split(",") if a.strip())
-    equivalents = load_equivalents()
-    summary = {}
-    everything = []
+    judged = load_judgements()
+    saved: dict[str, dict] = {}
     for family in families:
         args.family = family
         sites = enumerate_sites(family)
@@ -560,13 +608,23 @@ def main() -> int:
                     + (f"  {', '.join(outcome.failed_checks[:4])}" if outcome.failed_checks else ""),
                     flush=True,
                 )
-        summary[family] = report_family(family, len(sites), outcomes, equivalents)
-        everything += [
-            {**o.mutant.site.__dict__, "key": o.mutant.key, "verdict": o.verdict, "failed": o.failed_checks}
-            for o in outcomes
-        ]
+        report_family(family, len(sites), outcomes, judged)
+        saved[family] = {
+            "made": len(sites),
+            "mutants": [
+                {
+                    **o.mutant.site.__dict__,
+                    "before": o.mutant.before,
+                    "after": o.mutant.after,
+                    "key": o.mutant.key,
+                    "verdict": o.verdict,
+                    "failed": o.failed_checks,
+                }
+                for o in outcomes
+            ],
+        }
     if args.json:
-        args.json.write_text(json.dumps({"summary": summary, "mutants": everything}, indent=1))
+        args.json.write_text(json.dumps({"families": saved}, indent=1))
     return 0
 
 

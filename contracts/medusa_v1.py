@@ -947,6 +947,7 @@ def lists_filter_and_page(ctx: ScenarioContext) -> None:
         (f"{marker} one 100\\", {one["id"]}),  # a trailing backslash escapes the closing %
         (f"{marker} two 1\\_0", set()),  # an escaped _ is itself, not any one character
         (f"{marker} two 1\\_x0", {two["id"]}),
+        (f"{marker} o 100", set()),  # only % and _ are wildcards: a space is a space
     ):
         exchange, ids, count = listed({"q": q}, f"searching the keys for {q!r}")
         if set(ids) != wanted or count != len(wanted):

@@ -753,6 +753,22 @@ def error_body_400(ctx: ScenarioContext) -> None:
             ),
             channels_missing(unknown_channel),
         ),
+        (
+            # Not a string and not one of the values: zod names the enum (2.21 prints 5.0 as 5).
+            "creating a key of type 5.0",
+            lambda: ctx.client.post(
+                KEYS, data='{"title":"x","type":5.0}', headers={**admin, "Content-Type": "application/json"}
+            ),
+            {
+                "type": "invalid_data",
+                "message": "Invalid request: Expected: 'publishable, secret' for field 'type', but got: '5'",
+            },
+        ),
+        (
+            "creating a sales channel from {}",
+            lambda: ctx.client.post(CHANNELS, json_body={}, headers=admin),
+            {"type": "invalid_data", "message": "Invalid request: Field 'name' is required"},
+        ),
     ]
     for what, send, body in cases:
         ctx.expect(send(), 400, body, why=what)
@@ -1016,6 +1032,14 @@ def lists_filter_and_page(ctx: ScenarioContext) -> None:
         ctx.fail(
             f"the two pages list {paged}, not both matches", ctx.client.history[-1], expected_status="200"
         )
+    for order, first, name in (("title", one["id"], "one"), ("-title", two["id"], "two")):
+        exchange, ids, _ = listed(KEYS, "api_keys", {"q": marker, "order": order}, f"the matches by {order}")
+        if ids[:1] != [first]:
+            ctx.fail(
+                f"order={order} lists {ids}: the key titled '{marker} {name}' must come first",
+                exchange,
+                expected_status="200",
+            )
     exchange, ids, count = listed(
         CHANNELS, "sales_channels", {"id": channel_id}, "listing one sales channel by id"
     )

@@ -269,7 +269,14 @@ DEFECTS = [
     Defect(
         "wrong_not_found_body",
         wrong_not_found_body,
-        frozenset({"revoke_again_not_found", "revoked_key_reads_not_found", "error_body_404"}),
+        frozenset(
+            {
+                "revoke_again_not_found",
+                "revoked_key_reads_not_found",
+                "error_body_404",
+                "revoke_hits_named_key_only",
+            }
+        ),
     ),
     Defect("plaintext_shown_again", plaintext_shown_again, frozenset({"secret_shown_once"})),
     Defect("revoked_key_cached", revoked_key_cached, frozenset({"revoked_key_refused"})),

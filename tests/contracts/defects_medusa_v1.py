@@ -367,6 +367,8 @@ DEFECTS: list[Defect] = [
                 "sibling_key_keeps_working",
                 "sales_channel_batch",
                 "error_body_store_scope",
+                # The key's channels no longer choose the cart's either.
+                "cart_takes_key_channel",
             }
         ),
     ),

@@ -379,7 +379,11 @@ DEFECTS: list[Defect] = [
         ),
     ),
     Defect("server_error_on_bad_key_type", server_error_on_bad_key_type, frozenset({"error_body_400"})),
-    Defect("list_without_count", list_without_count, frozenset({"delete_requires_revoke"})),
+    Defect(
+        "list_without_count",
+        list_without_count,
+        frozenset({"delete_requires_revoke", "lists_filter_and_page"}),
+    ),
     Defect("logout_keeps_session", logout_keeps_session, frozenset({"session_ends_with_logout"})),
 ]
 
