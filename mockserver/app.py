@@ -378,6 +378,13 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         if request.path.startswith(CONTROL_PREFIX):
             return control_error(error.code or 500, error.name, error.description or "")
         errors = rt.family.errors
+        if error.code in (404, 405) and rt.family.unrouted is not None:
+            try:
+                answer = rt.family.unrouted(rt.backend, _unrouted_call(request))
+            except ApiError as raised:
+                answer = raised
+            if answer is not None:
+                return _to_response(answer)
         if error.code == 404:
             api_error = errors.route_not_found(request.method, request.path)
         elif error.code == 405 and isinstance(error, MethodNotAllowed):
@@ -402,6 +409,12 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         return _to_response(rt.family.errors.internal_error())
 
     return app
+
+
+def _unrouted_call(request: Request) -> Call:
+    """A request no operation routes, as a ``Call`` of a placeholder operation on its own path."""
+    op = Operation("unrouted", request.method, request.path, request.path, (), False)
+    return Call(op, {}, {}, request.args, request.headers, request.cookies, None, False)
 
 
 def _view(op: Operation):

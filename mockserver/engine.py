@@ -115,6 +115,9 @@ class FamilyDefinition:
     missing_body: Any = None
     # POST /__revokit/tokens: a signed token for a seeded user, without a login flow.
     issue_token: Callable[[Any, str], dict[str, Any]] | None = None
+    # A request no operation routes (unknown path or method): the family's own answer, e.g. its
+    # middleware's 401 before the framework's 404; None keeps route_not_found/method_not_allowed.
+    unrouted: Callable[[Any, Call], ApiError | None] | None = None
 
 
 def flask_rule(template: str) -> str:

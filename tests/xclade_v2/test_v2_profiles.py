@@ -22,6 +22,7 @@ FLAGS = {
     "delete_unknown_key_reports_deleted",
     "sales_channels_unknown_key_fails",
     "order_unknown_column_fails",
+    "unrouted_requests_answered_by_express",
 }
 
 

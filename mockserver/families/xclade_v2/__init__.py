@@ -2,7 +2,7 @@
 
 from ...engine import FamilyDefinition
 from .exceptions import XcladeErrors
-from .frontend import FRONTEND_HANDLERS
+from .frontend import FRONTEND_HANDLERS, unrouted
 from .models import (
     API_KEYS,
     INDEXES,
@@ -37,4 +37,5 @@ FAMILY = FamilyDefinition(
     # Express parses a request without a body as {} (the SDK's revoke sends none).
     missing_body={},
     issue_token=issue_token,
+    unrouted=unrouted,
 )

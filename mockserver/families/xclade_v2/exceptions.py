@@ -9,6 +9,7 @@ engine's ``Violation`` records.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from collections.abc import Sequence
@@ -59,6 +60,20 @@ class NotFound(MedusaError):
 class UserNotFound(NotFound):
     def __init__(self, user_id: str) -> None:
         super().__init__(f"User with id: {user_id} was not found")
+
+
+class ExpressNotFound(ApiError):
+    """Express's own answer to a request no route takes (unknown path or method): an HTML page."""
+
+    status = 404
+
+    def __init__(self, method: str, path: str) -> None:
+        page = (
+            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
+            f"</head>\n<body>\n<pre>Cannot {method} {html.escape(path, quote=False)}</pre>\n</body>\n</html>\n"
+        )
+        headers = {"Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"}
+        super().__init__(page, headers=headers, content_type="text/html; charset=utf-8")
 
 
 class LoginFailed(MedusaError):

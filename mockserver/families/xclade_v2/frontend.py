@@ -13,8 +13,14 @@ from typing import Any
 from ....fixtures import load_fixture
 from ...clock import isoformat_ms
 from ...engine import Call, Handler, Reply
+from ...errors import ApiError
 from ...seed_answers import seed_answer_handlers
+from .exceptions import ExpressNotFound
 from .models import Actor, User, XcladeBackend
+from .responses import _ADMIN_SCHEMES, PUBLISHABLE_KEY_HEADER, _admin_actor
+
+# Behaviour-profile flag (specs/profiles/medusa-2.21.yaml).
+FLAG_EXPRESS_UNROUTED = "unrouted_requests_answered_by_express"
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -44,6 +50,19 @@ def get_user(backend: XcladeBackend, call: Call) -> Reply:
 def get_health(backend: XcladeBackend, call: Call) -> Reply:
     # Express's res.send("OK"): a string body is sent as text/html.
     return Reply("OK", content_type="text/html; charset=utf-8")
+
+
+def unrouted(backend: XcladeBackend, call: Call) -> ApiError | None:
+    """An unknown path or method in 2.21.2: the middleware of its prefix runs first (the admin
+    authentication, the store's publishable-key check), then Express's HTML 404, never a 405."""
+    if not backend.profile.enabled(FLAG_EXPRESS_UNROUTED):
+        return None
+    path = call.operation.template
+    if path == "/admin" or path.startswith("/admin/"):
+        _admin_actor(backend, call, set(_ADMIN_SCHEMES))  # raises the middleware's 401
+    elif path == "/store" or path.startswith("/store/"):
+        backend.publishable_key_for_store(call.headers.get(PUBLISHABLE_KEY_HEADER))
+    return ExpressNotFound(call.operation.method, path)
 
 
 FRONTEND_HANDLERS: dict[str, Handler] = {
