@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -11,11 +12,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "e2e-artifacts"  # screenshots and request logs (gitignored)
 BUILD_SCRIPT = REPO / "scripts" / "build-dashboard.sh"
+ADMIN_V1_BUILD_SCRIPT = REPO / "scripts" / "build-admin-v1.sh"
+RECORDINGS = Path(__file__).resolve().parent / "recordings"
 DASHBOARD_DIR = Path(
     os.environ.get(
         "REVOKIT_DASHBOARD_DIR",
         Path.home() / ".cache" / "revokit" / "dashboard-2.21.2" / ".medusa" / "admin",
     )
+)
+
+ADMIN_V1_DIR = Path(
+    os.environ.get("REVOKIT_ADMIN_V1_DIR", Path.home() / ".cache" / "revokit" / "admin-v1-7.1.18" / "build")
 )
 
 
@@ -27,10 +34,10 @@ def chromium_path() -> str | None:
     return None
 
 
-def missing_prerequisite() -> str | None:
-    """Why the browser tests cannot run here, or None."""
-    if not (DASHBOARD_DIR / "index.html").is_file():
-        return f"the dashboard build cache {DASHBOARD_DIR} is missing: run `bash {BUILD_SCRIPT.relative_to(REPO)}`"
+def missing_prerequisite(build: Path = DASHBOARD_DIR, script: Path = BUILD_SCRIPT) -> str | None:
+    """Why a browser test of the frontend built in ``build`` cannot run here, or None."""
+    if not (build / "index.html").is_file():
+        return f"the admin build cache {build} is missing: run `bash {script.relative_to(REPO)}`"
     if chromium_path() is None:
         return "Debian's chromium is not installed: `apt-get install -y chromium`"
     try:
@@ -54,3 +61,20 @@ def chromium_context(base_url: str) -> Iterator:
             yield context
         finally:
             browser.close()
+
+
+def compare_with_recording(requests: list, recording: Path) -> tuple[list[str], list[str]]:
+    """Requests of a mock's walk that failed where the real walk's did not (same method, route and
+    status), and routes the real walk was served that the mock's walk was not."""
+    recorded = json.loads(recording.read_text())
+    allowed = {
+        (r["method"], r["route"], r["status"]) for r in recorded if r["status"] is None or r["status"] >= 400
+    }
+    unexpected = [
+        f"{r.method} {r.path} -> {r.status}"
+        for r in requests
+        if r.failed and (r.method, r.route, r.status) not in allowed
+    ]
+    served = {(r.method, r.route) for r in requests if not r.failed}
+    used = {(r["method"], r["route"]) for r in recorded if r["status"] is not None and r["status"] < 400}
+    return unexpected, [f"{method} {route}" for method, route in sorted(used - served)]

@@ -4,7 +4,7 @@ The walk (``dashboard_v2_walk``) runs in headless chromium against ``revokit moc
 the dashboard served at ``/app`` (``--serve-admin``), in both profiles, with every response
 checked against the spec. Every API request the page makes is recorded; a request may fail only
 where the same route failed, with the same status, when the walk ran against the real release
-(``recordings/dashboard-2.21.2.json``, written by ``record_real_dashboard.py``).
+(``recordings/dashboard-2.21.2.json``, written by ``record_real_dashboard.py v2``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import ARTIFACTS, DASHBOARD_DIR, chromium_context, missing_prerequisite
+from browser import (
+    ARTIFACTS,
+    DASHBOARD_DIR,
+    RECORDINGS,
+    chromium_context,
+    compare_with_recording,
+    missing_prerequisite,
+)
 from dashboard_v2_walk import RequestLog, Walk
 
 from revokit.mockserver import MockConfig, create_app
@@ -79,15 +86,9 @@ def test_dashboard_manages_api_keys(dashboard_mock: LiveServer, request: pytest.
     )
     assert secret.token != facts["secret_key"]["token"]  # stored hashed, never as shown
 
-    # Every request answered, and none failed that did not fail against the real release.
-    allowed = real_failures()
-    unexpected = [r for r in log.failures() if (r.method, r.route, r.status) not in allowed]
-    assert not unexpected, "requests that fail against the mock but not the real release: " + ", ".join(
-        f"{r.method} {r.path} -> {r.status}" for r in unexpected
-    )
-    # The walk reached every route the real release served in it.
-    served = {(r.method, r.route) for r in log.requests if not r.failed}
-    recorded = json.loads(RECORDING.read_text())
-    missing = {(r["method"], r["route"]) for r in recorded if r["status"] and r["status"] < 400} - served
-    assert not missing, f"routes the real walk used but the mock walk did not: {sorted(missing)}"
+    # Every request answered, and none failed that did not fail against the real release; every
+    # route the real walk was served, the mock served too.
+    unexpected, missing = compare_with_recording(log.requests, RECORDINGS / "dashboard-2.21.2.json")
+    assert not unexpected, f"failed against the mock but not the real release: {unexpected}"
+    assert not missing, f"routes the real walk used but the mock walk did not: {missing}"
     assert len(list(shots.glob("*.png"))) >= 12
