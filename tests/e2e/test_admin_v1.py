@@ -13,6 +13,10 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+
+pytest.importorskip(
+    "playwright.sync_api", reason="Playwright for Python is not installed: pip install -e '.[test]'"
+)
 from admin_v1_walk import AdminV1Walk
 from browser import (
     ADMIN_V1_BUILD_SCRIPT,

@@ -16,6 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip(
+    "playwright.sync_api", reason="Playwright for Python is not installed: pip install -e '.[test]'"
+)
 from browser import (
     ARTIFACTS,
     DASHBOARD_DIR,
