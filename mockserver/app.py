@@ -324,7 +324,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             view_func=_view(op),
             methods=[op.method],
             provide_automatic_options=False,
-            strict_slashes=False,  # Express routes /admin/store/ as /admin/store (the v1 admin asks so)
+            strict_slashes=not rt.family.trailing_slash_matches,
         )
     app.register_blueprint(family_bp)
     app.register_blueprint(control_blueprint(CONTROL_PREFIX))

@@ -118,6 +118,8 @@ class FamilyDefinition:
     # A request no operation routes (unknown path or method): the family's own answer, e.g. its
     # middleware's 401 before the framework's 404; None keeps route_not_found/method_not_allowed.
     unrouted: Callable[[Any, Call], ApiError | None] | None = None
+    # Express routes /a/b/ as /a/b (non-strict routing); a real Medusa admin asks for /admin/store/.
+    trailing_slash_matches: bool = False
 
 
 def flask_rule(template: str) -> str:

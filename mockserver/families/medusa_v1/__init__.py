@@ -46,4 +46,5 @@ FAMILY = FamilyDefinition(
     },
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
     issue_token=issue_token,
+    trailing_slash_matches=True,  # Express's non-strict routing
 )

@@ -362,11 +362,11 @@ ROUTES.update(
     {
         "GetStore": RouteValidation(query=Dto("AdminGetStoreParams", (_string("expand"), _string("fields")))),
         "GetBatchJobs": RouteValidation(
-            query=_find_params("AdminGetBatchParams", _string("order"), _dates("created_at"))
+            query=_find_params("AdminGetBatchParams", _string("order"), _dates("created_at")), paged=True
         ),
-        "GetUsers": RouteValidation(query=_find_params("AdminGetUsersParams", _string("q"))),
-        "GetRegions": RouteValidation(query=_find_params("AdminGetRegionsParams", _string("q"))),
-        "GetOrders": RouteValidation(query=_find_params("AdminGetOrdersParams", _string("q"))),
+        "GetUsers": RouteValidation(query=_find_params("AdminGetUsersParams", _string("q")), paged=True),
+        "GetRegions": RouteValidation(query=_find_params("AdminGetRegionsParams", _string("q")), paged=True),
+        "GetOrders": RouteValidation(query=_find_params("AdminGetOrdersParams", _string("q")), paged=True),
         "PostAnalyticsConfig": RouteValidation(
             body=Dto(
                 "AdminPostAnalyticsConfigReq",

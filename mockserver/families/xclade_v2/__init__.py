@@ -37,5 +37,6 @@ FAMILY = FamilyDefinition(
     # Express parses a request without a body as {} (the SDK's revoke sends none).
     missing_body={},
     issue_token=issue_token,
+    trailing_slash_matches=True,  # Express's non-strict routing
     unrouted=unrouted,
 )
