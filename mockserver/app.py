@@ -436,6 +436,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             view_func=_view(op),
             methods=[op.method],
             provide_automatic_options=False,
+            strict_slashes=not rt.family.trailing_slash_matches,
         )
     app.register_blueprint(family_bp)
     app.register_blueprint(control_blueprint(CONTROL_PREFIX))

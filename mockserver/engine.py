@@ -141,6 +141,8 @@ class FamilyDefinition:
     # The docs page's "try it out": security scheme -> a seeded credential (a string, or
     # [user, password] for HTTP Basic), chosen so no two schemes fill the same header.
     docs_credentials: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # Express routes /a/b/ as /a/b (non-strict routing); a real Medusa admin asks for /admin/store/.
+    trailing_slash_matches: bool = False
 
 
 def key_row(

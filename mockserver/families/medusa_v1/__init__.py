@@ -2,6 +2,7 @@
 
 from ...engine import FamilyDefinition
 from .exceptions import MedusaV1Errors
+from .frontend import FRONTEND_HANDLERS, FRONTEND_INDEXES, FRONTEND_RECORDS
 from .models import (
     CARTS,
     CHANNELS,
@@ -27,11 +28,11 @@ from .responses import HANDLERS, authenticate, banner_lines, docs_credentials, i
 FAMILY = FamilyDefinition(
     name="medusa-v1",
     errors=MedusaV1Errors(),
-    handlers=HANDLERS,
+    handlers={**HANDLERS, **FRONTEND_HANDLERS},
     create_backend=MedusaV1Backend,
     authenticate=authenticate,
     seed=lambda backend, ctx: backend.seed(ctx),
-    indexes=INDEXES,
+    indexes={**INDEXES, **FRONTEND_INDEXES},
     record_types={
         USERS: User,
         SESSIONS: Session,
@@ -41,6 +42,7 @@ FAMILY = FamilyDefinition(
         KEY_LINKS: KeyChannelLink,
         PRODUCTS: Product,
         CARTS: Cart,
+        **FRONTEND_RECORDS,
     },
     secret_fields={USERS: ("api_token",), SESSIONS: ("id",)},
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
@@ -49,4 +51,5 @@ FAMILY = FamilyDefinition(
     banner=banner_lines,
     key_overview=MedusaV1Backend.key_overview,
     docs_credentials=docs_credentials,
+    trailing_slash_matches=True,  # Express's non-strict routing
 )

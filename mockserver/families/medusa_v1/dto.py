@@ -356,6 +356,30 @@ ROUTES: dict[str, RouteValidation] = {
 _NOTHING = RouteValidation()
 
 
+# The routes Medusa's v1 admin calls around the keys (frontend.py): find-params DTOs.
+def _find_params(name: str, *own: Prop) -> Dto:
+    return Dto(name, (*own, _string("expand"), _string("fields"), _number("offset"), _number("limit")))
+
+
+ROUTES.update(
+    {
+        "GetStore": RouteValidation(query=Dto("AdminGetStoreParams", (_string("expand"), _string("fields")))),
+        "GetBatchJobs": RouteValidation(
+            query=_find_params("AdminGetBatchParams", _string("order"), _dates("created_at")), paged=True
+        ),
+        "GetUsers": RouteValidation(query=_find_params("AdminGetUsersParams", _string("q")), paged=True),
+        "GetRegions": RouteValidation(query=_find_params("AdminGetRegionsParams", _string("q")), paged=True),
+        "GetOrders": RouteValidation(query=_find_params("AdminGetOrdersParams", _string("q")), paged=True),
+        "PostAnalyticsConfig": RouteValidation(
+            body=Dto(
+                "AdminPostAnalyticsConfigReq",
+                (Prop("opt_out", (IS_BOOLEAN,)), Prop("anonymize", (IS_BOOLEAN,))),
+            )
+        ),
+    }
+)
+
+
 def route(operation_id: str) -> RouteValidation:
     return ROUTES.get(operation_id, _NOTHING)
 
@@ -551,9 +575,9 @@ def _medusa_accepts(v: Violation, rules: RouteValidation) -> bool:
 
 
 def _passthrough(backend: Any, call: Call) -> ApiError:
-    from .responses import HANDLERS
+    from . import FAMILY
 
-    reply = HANDLERS[call.operation.operation_id](backend, call)
+    reply = FAMILY.handlers[call.operation.operation_id](backend, call)
     headers = dict(reply.headers)
     for cookie in reply.cookies:
         headers["Set-Cookie"] = dump_cookie(**cookie)

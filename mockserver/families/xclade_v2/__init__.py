@@ -53,4 +53,5 @@ FAMILY = FamilyDefinition(
     banner=banner_lines,
     key_overview=XcladeBackend.key_overview,
     docs_credentials=docs_credentials,
+    trailing_slash_matches=True,  # Express's non-strict routing
 )
