@@ -11,8 +11,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "e2e-artifacts"  # screenshots and request logs (gitignored)
-BUILD_SCRIPT = REPO / "scripts" / "build-dashboard.sh"
-ADMIN_V1_BUILD_SCRIPT = REPO / "scripts" / "build-admin-v1.sh"
+BUILD_SCRIPT = REPO / "tests" / "e2e" / "build-dashboard.sh"
+ADMIN_V1_BUILD_SCRIPT = REPO / "tests" / "e2e" / "build-admin-v1.sh"
 RECORDINGS = Path(__file__).resolve().parent / "recordings"
 DASHBOARD_DIR = Path(
     os.environ.get(

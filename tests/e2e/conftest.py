@@ -1,6 +1,6 @@
 """End-to-end tests with real frontends in headless chromium.
 
-They need the dashboard build cache (scripts/build-dashboard.sh) and Debian's chromium. Where
+They need the dashboard build cache (tests/e2e/build-dashboard.sh) and Debian's chromium. Where
 either is missing they are skipped with the reason, except in CI (CI=true), whose .ci/run
 provides both: there a missing prerequisite fails the tests instead of hiding them.
 """

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Build Medusa v1's admin (@medusajs/admin 7.1.18, for @medusajs/medusa 1.20.11), unmodified, into a
 # cache outside the checkout, for the end-to-end browser test (tests/e2e). Idempotent like
-# scripts/build-dashboard.sh: a finished build of the same recipe is kept.
+# tests/e2e/build-dashboard.sh: a finished build of the same recipe is kept.
 #
-#   bash scripts/build-admin-v1.sh          build if missing, print the static app's folder
-#   ADMIN_V1_CACHE=DIR bash scripts/...     build elsewhere (default $HOME/.cache/revokit/admin-v1-7.1.18)
+#   bash tests/e2e/build-admin-v1.sh          build if missing, print the static app's folder
+#   ADMIN_V1_CACHE=DIR bash tests/e2e/...     build elsewhere (default $HOME/.cache/revokit/admin-v1-7.1.18)
 #
 # `path: "/app"` and `backend: "/"` make it call the origin it is served from. webpack is pinned
 # to 5.91.0 as a direct dependency and an override: the caret range pulls a webpack that refuses

@@ -3,8 +3,8 @@
 # the checkout, for the end-to-end browser test (tests/e2e). Idempotent: a finished build is kept
 # and the script returns at once; a changed recipe (this file's PACKAGES or config) rebuilds.
 #
-#   bash scripts/build-dashboard.sh          build if missing, print the static app's folder
-#   DASHBOARD_CACHE=DIR bash scripts/...     build elsewhere (default $HOME/.cache/revokit/dashboard-2.21.2)
+#   bash tests/e2e/build-dashboard.sh          build if missing, print the static app's folder
+#   DASHBOARD_CACHE=DIR bash tests/e2e/...     build elsewhere (default $HOME/.cache/revokit/dashboard-2.21.2)
 #
 # Only npm is used. The dashboard is configured with `backendUrl: "/"`, so it calls the origin it
 # is served from; `path: "/app"` is where it expects to be mounted (`revokit mock --serve-admin`).
