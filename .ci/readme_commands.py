@@ -32,7 +32,8 @@ INSTALL_TIMEOUT = 900  # seconds for one command's venv and install
 
 
 def readme_commands(readme: str) -> tuple[str, str]:
-    section = readme.split("## The two commands", 1)[1].split("\n## ", 1)[0]
+    # The section ends at the next heading of any level (a "###" subsection has commands of its own).
+    section = re.split(r"\n#{2,} ", readme.split("## The two commands", 1)[1], maxsplit=1)[0]
     blocks = re.findall(r"```sh\n(.*?)\n```", section, re.DOTALL)
     assert len(blocks) == 2, f"expected two sh blocks in 'The two commands', found {blocks}"
     mock, tests = (block.strip() for block in blocks)
