@@ -258,7 +258,7 @@ class CompiledValidator(SpecValidator):
 
     # -- requests ----------------------------------------------------------------------------
 
-    def validate_request(self, request: OpenAPIRequest, template: str) -> ValidatedRequest:
+    def _validate_request(self, request: OpenAPIRequest, template: str) -> ValidatedRequest:
         op = self._ops.get((template, request.method.upper()))
         if op is None or op.param_fallback:
             return self.reference.validate_request(request, template)

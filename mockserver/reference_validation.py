@@ -64,7 +64,7 @@ class OpenAPICoreValidator(SpecValidator):
             spec, config=Config(security_provider_factory=_FamilyAuthenticates(), spec_validator_cls=None)
         )
 
-    def validate_request(self, request: OpenAPIRequest, template: str) -> ValidatedRequest:
+    def _validate_request(self, request: OpenAPIRequest, template: str) -> ValidatedRequest:
         result = ValidatedRequest(violations=self.unknown_query(request, template))
         unmarshalled = self.api.unmarshal_request(request)
         for error in unmarshalled.errors:

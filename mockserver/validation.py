@@ -112,6 +112,10 @@ class SpecValidator(ABC):
         # None: the operation takes any query parameter (`x-revokit-open-query`, a real route that
         # does not validate its query).
         self.declared_query: dict[tuple[str, str], frozenset[str] | None] = {}
+        # The query parameters that take one value, with the violation a repeated one is
+        # (`enum` or `type`) and its expected value: the form style keeps only the first of
+        # several values, where the real systems see an array and refuse it.
+        self.single_query: dict[tuple[str, str], dict[str, tuple[str, Any]]] = {}
         for template, item in spec.get("paths", {}).items():
             shared = item.get("parameters", [])
             for method, op in item.items():
@@ -121,6 +125,7 @@ class SpecValidator(ABC):
                 names = {p["name"] for p in (_deref(spec, p) for p in params) if p["in"] == "query"}
                 open_query = op.get("x-revokit-open-query", False)
                 self.declared_query[(template, method.upper())] = None if open_query else frozenset(names)
+                self.single_query[(template, method.upper())] = _single_valued(spec, params)
 
     def unknown_query(self, request: OpenAPIRequest, template: str) -> list[Violation]:
         """Query parameters the operation does not declare (openapi-core ignores them)."""
@@ -136,9 +141,32 @@ class SpecValidator(ABC):
                 found.append(Violation("query", base, "unknown", f"unknown query parameter {base!r}", value))
         return found
 
-    @abstractmethod
+    def repeated_query(self, request: OpenAPIRequest, template: str) -> list[Violation]:
+        """Single-valued query parameters given more than once (openapi-core reads the first)."""
+        single = self.single_query.get((template, request.method.upper()), {})
+        found = []
+        for name, (kind, expected) in single.items():
+            values = request.parameters.query.getlist(name)
+            if len(values) > 1:
+                found.append(Violation("query", name, kind, f"{name} takes one value", values, expected))
+        return found
+
     def validate_request(self, request: OpenAPIRequest, template: str) -> ValidatedRequest:
         """Typed query parameters and every violation of the operation's parameters and body."""
+        result = self._validate_request(request, template)
+        repeated = self.repeated_query(request, template)
+        if repeated:
+            # The repeated value is the violation; what the validator made of its first value is not.
+            names = {v.field for v in repeated}
+            kept = [v for v in result.violations if not (v.location == "query" and v.field in names)]
+            result.violations = kept + repeated
+            for name in names:
+                result.query.pop(name, None)
+        return result
+
+    @abstractmethod
+    def _validate_request(self, request: OpenAPIRequest, template: str) -> ValidatedRequest:
+        """What the implementation finds, before the checks every implementation shares."""
 
     @abstractmethod
     def response_errors(self, request: OpenAPIRequest, response: OpenAPIResponse) -> list[str]:
@@ -156,6 +184,21 @@ def build_validator(spec: dict[str, Any], engine: str = "compiled") -> SpecValid
 
         return CompiledValidator(spec)
     raise ValueError(f"unknown validator {engine!r}: use 'compiled' or 'openapi-core'")
+
+
+def _single_valued(spec: dict[str, Any], params: list[dict[str, Any]]) -> dict[str, tuple[str, Any]]:
+    single = {}
+    for param in (_deref(spec, p) for p in params):
+        if param["in"] != "query":
+            continue
+        schema = _deref(spec, param.get("schema", {}))
+        types = schema.get("type")
+        types = types if isinstance(types, list) else [types]
+        if "enum" in schema:
+            single[param["name"]] = ("enum", tuple(schema["enum"]))
+        elif types[0] in ("string", "integer", "number", "boolean") and "array" not in types:
+            single[param["name"]] = ("type", types[0])
+    return single
 
 
 def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
