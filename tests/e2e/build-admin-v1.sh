@@ -16,12 +16,10 @@ MEDUSA_VERSION=1.20.11
 WEBPACK_VERSION=5.91.0
 CACHE_DIR="${ADMIN_V1_CACHE:-$HOME/.cache/revokit/admin-v1-${ADMIN_VERSION}}"
 OUT_DIR="$CACHE_DIR/build"
-STAMP="$CACHE_DIR/.revokit-build-stamp"
+LOG_TAG=build-admin-v1
 
-export MEDUSA_DISABLE_TELEMETRY=true MEDUSA_TELEMETRY_DISABLED=true DO_NOT_TRACK=1
-export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-
-log() { printf '[build-admin-v1] %s\n' "$*" >&2; }
+# shellcheck source=build_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/build_lib.sh"
 
 package_json() {
   cat <<JSON
@@ -51,28 +49,6 @@ module.exports = {
 JS
 }
 
-recipe_hash() { { package_json; medusa_config; } | sha256sum | cut -d' ' -f1; }
-
-if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$(recipe_hash)" && -f "$OUT_DIR/index.html" ]]; then
-  echo "$OUT_DIR"
-  exit 0
-fi
-
-command -v node >/dev/null || { log "node not found (need Node >= 20)"; exit 1; }
-mkdir -p "$CACHE_DIR"
-rm -f "$STAMP"
-package_json > "$CACHE_DIR/package.json"
-medusa_config > "$CACHE_DIR/medusa-config.js"
-
-start=$(date +%s)
-log "npm install in $CACHE_DIR (log: install.log)"
-(cd "$CACHE_DIR" && npm install --legacy-peer-deps --no-audit --no-fund > install.log 2>&1) \
-  || { tail -30 "$CACHE_DIR/install.log" >&2; log "npm install failed"; exit 1; }
-log "medusa-admin build (log: build.log)"
-rm -rf "$OUT_DIR"
-(cd "$CACHE_DIR" && ./node_modules/.bin/medusa-admin build > build.log 2>&1) \
-  || { tail -30 "$CACHE_DIR/build.log" >&2; log "build failed"; exit 1; }
-[[ -f "$OUT_DIR/index.html" ]] || { log "no $OUT_DIR/index.html after the build"; ls "$CACHE_DIR" >&2; exit 1; }
-recipe_hash > "$STAMP"
-log "built in $(( $(date +%s) - start )) s"
-echo "$OUT_DIR"
+RECIPE_FILES=("package.json:package_json" "medusa-config.js:medusa_config")
+BUILD_COMMAND="./node_modules/.bin/medusa-admin build"
+build_cached

@@ -14,12 +14,10 @@ set -euo pipefail
 MEDUSA_VERSION=2.21.2
 CACHE_DIR="${DASHBOARD_CACHE:-$HOME/.cache/revokit/dashboard-${MEDUSA_VERSION}}"
 OUT_DIR="$CACHE_DIR/.medusa/admin"
-STAMP="$CACHE_DIR/.revokit-build-stamp"
+LOG_TAG=build-dashboard
 
-export MEDUSA_DISABLE_TELEMETRY=true DO_NOT_TRACK=1
-export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-
-log() { printf '[build-dashboard] %s\n' "$*" >&2; }
+# shellcheck source=build_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/build_lib.sh"
 
 # The recipe: any change to it invalidates the cached build.
 package_json() {
@@ -73,29 +71,6 @@ tsconfig_json() {
 JSON
 }
 
-recipe_hash() { { package_json; medusa_config; tsconfig_json; } | sha256sum | cut -d' ' -f1; }
-
-if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$(recipe_hash)" && -f "$OUT_DIR/index.html" ]]; then
-  echo "$OUT_DIR"
-  exit 0
-fi
-
-command -v node >/dev/null || { log "node not found (need Node >= 20)"; exit 1; }
-mkdir -p "$CACHE_DIR"
-rm -f "$STAMP"
-package_json > "$CACHE_DIR/package.json"
-medusa_config > "$CACHE_DIR/medusa-config.js"
-tsconfig_json > "$CACHE_DIR/tsconfig.json"
-
-start=$(date +%s)
-log "npm install in $CACHE_DIR (log: install.log)"
-(cd "$CACHE_DIR" && npm install --legacy-peer-deps --no-audit --no-fund > install.log 2>&1) \
-  || { tail -30 "$CACHE_DIR/install.log" >&2; log "npm install failed"; exit 1; }
-log "medusa build --admin-only (log: build.log)"
-rm -rf "$OUT_DIR"
-(cd "$CACHE_DIR" && ./node_modules/.bin/medusa build --admin-only > build.log 2>&1) \
-  || { tail -30 "$CACHE_DIR/build.log" >&2; log "build failed"; exit 1; }
-[[ -f "$OUT_DIR/index.html" ]] || { log "no $OUT_DIR/index.html after the build"; exit 1; }
-recipe_hash > "$STAMP"
-log "built in $(( $(date +%s) - start )) s"
-echo "$OUT_DIR"
+RECIPE_FILES=("package.json:package_json" "medusa-config.js:medusa_config" "tsconfig.json:tsconfig_json")
+BUILD_COMMAND="./node_modules/.bin/medusa build --admin-only"
+build_cached

@@ -1,7 +1,18 @@
-# Shared by medusa-1.20.sh and medusa-2.21.sh (sourced, not run): logging, the server's pid file,
-# Debian's PostgreSQL and the release's database. Every function is safe to call again.
-# Expects: INSTALL_DIR, HOST, PORT, DB_NAME, PG* variables, and LOG_TAG.
+# Shared by medusa-1.20.sh and medusa-2.21.sh (sourced, not run): the settings both read from the
+# environment, logging, the server's pid file, Debian's PostgreSQL and the release's database.
+# Every function is safe to call again.
+# Expects: MEDUSA_VERSION, and the release's own defaults DEFAULT_PORT, DEFAULT_DB_NAME,
+# DEFAULT_HEALTH_TIMEOUT.
 
+INSTALL_DIR="${INSTALL_DIR:-$HOME/.cache/revokit/medusa-$MEDUSA_VERSION}"
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-$DEFAULT_PORT}"
+DB_NAME="${DB_NAME:-$DEFAULT_DB_NAME}"
+export PGHOST="${PGHOST:-localhost}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}" PGPASSWORD="${PGPASSWORD:-postgres}"
+ADMIN_EMAIL="${ADMIN_EMAIL:-admin@medusa-test.com}"
+ADMIN_PASSWORD="${ADMIN_PASSWORD:-supersecret}"
+HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-$DEFAULT_HEALTH_TIMEOUT}"
+LOG_TAG="medusa-$MEDUSA_VERSION"
 export MEDUSA_DISABLE_TELEMETRY=true DO_NOT_TRACK=1
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 BASE_URL="http://${HOST}:${PORT}"

@@ -16,19 +16,13 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MEDUSA_VERSION=1.20.11
-INSTALL_DIR="${INSTALL_DIR:-$HOME/.cache/revokit/medusa-$MEDUSA_VERSION}"
-HOST="${HOST:-127.0.0.1}"
-PORT="${PORT:-9121}"
-DB_NAME="${DB_NAME:-revokit_medusa_v1}"
-export PGHOST="${PGHOST:-localhost}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}" PGPASSWORD="${PGPASSWORD:-postgres}"
-ADMIN_EMAIL="${ADMIN_EMAIL:-admin@medusa-test.com}"
-ADMIN_PASSWORD="${ADMIN_PASSWORD:-supersecret}"
-ADMIN_API_TOKEN="${ADMIN_API_TOKEN:-revokit_admin_api_token}"
-HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-240}"
+DEFAULT_PORT=9121
+DEFAULT_DB_NAME=revokit_medusa_v1
+DEFAULT_HEALTH_TIMEOUT=240
 NODE_MAJOR_MIN=16
-LOG_TAG="medusa-$MEDUSA_VERSION"
 # shellcheck source=lib.sh
 source "$SCRIPT_DIR/lib.sh"
+ADMIN_API_TOKEN="${ADMIN_API_TOKEN:-revokit_admin_api_token}"
 
 dispatch "$@"
 ensure_tools

@@ -18,16 +18,10 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MEDUSA_VERSION=2.21.2
-INSTALL_DIR="${INSTALL_DIR:-$HOME/.cache/revokit/medusa-$MEDUSA_VERSION}"
-HOST="${HOST:-127.0.0.1}"
-PORT="${PORT:-9122}"
-DB_NAME="${DB_NAME:-revokit_medusa_v2}"
-export PGHOST="${PGHOST:-localhost}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}" PGPASSWORD="${PGPASSWORD:-postgres}"
-ADMIN_EMAIL="${ADMIN_EMAIL:-admin@medusa-test.com}"
-ADMIN_PASSWORD="${ADMIN_PASSWORD:-supersecret}"
-HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-300}"
+DEFAULT_PORT=9122
+DEFAULT_DB_NAME=revokit_medusa_v2
+DEFAULT_HEALTH_TIMEOUT=300
 NODE_MAJOR_MIN=20
-LOG_TAG="medusa-$MEDUSA_VERSION"
 # shellcheck source=lib.sh
 source "$SCRIPT_DIR/lib.sh"
 
