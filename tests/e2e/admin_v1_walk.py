@@ -7,28 +7,19 @@ Revoked) and delete it. Every step asserts what the page shows and leaves a scre
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
+from browser import BrowserWalk
 from dashboard_v2_walk import ADMIN_PASSWORD, STEP_TIMEOUT_MS
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 
 @dataclass
-class AdminV1Walk:
-    page: Page
-    base_url: str
-    shots: Path
+class AdminV1Walk(BrowserWalk):
     email: str  # a user who has not answered the analytics prompt yet
     channel_name: str
     title: str = "v1 e2e key"
-    _shot_count: int = 0
-    facts: dict[str, Any] = field(default_factory=dict)
-
-    def shot(self, name: str) -> None:
-        self._shot_count += 1
-        self.page.screenshot(path=str(self.shots / f"{self._shot_count:02d}-{name}.png"), full_page=True)
 
     def run(self) -> dict[str, Any]:
         expect.set_options(timeout=STEP_TIMEOUT_MS)

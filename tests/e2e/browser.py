@@ -7,7 +7,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # Playwright may be missing: the tests that need it skip or fail with a reason
+    from playwright.sync_api import Page
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "e2e-artifacts"  # screenshots and request logs (gitignored)
@@ -78,3 +83,19 @@ def compare_with_recording(requests: list, recording: Path) -> tuple[list[str], 
     served = {(r.method, r.route) for r in requests if not r.failed}
     used = {(r["method"], r["route"]) for r in recorded if r["status"] is not None and r["status"] < 400}
     return unexpected, [f"{method} {route}" for method, route in sorted(used - served)]
+
+
+@dataclass
+class BrowserWalk:
+    """A walk through a real admin app in the browser: its page, the origin serving it, and the
+    folder its numbered screenshots go to. What it saw on the way is collected in ``facts``."""
+
+    page: Page
+    base_url: str
+    shots: Path
+    facts: dict[str, Any] = field(default_factory=dict, kw_only=True)
+    _shot_count: int = field(default=0, kw_only=True)
+
+    def shot(self, name: str) -> None:
+        self._shot_count += 1
+        self.page.screenshot(path=str(self.shots / f"{self._shot_count:02d}-{name}.png"), full_page=True)

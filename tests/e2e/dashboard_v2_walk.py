@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from browser import BrowserWalk
 from playwright.sync_api import Page, Request, Response, expect
 
 ADMIN_EMAIL = "admin@medusa-test.com"
@@ -87,18 +88,9 @@ class RequestLog:
 
 
 @dataclass
-class Walk:
-    page: Page
-    base_url: str
-    shots: Path
+class Walk(BrowserWalk):
     channel_name: str  # an existing sales channel to add to the key
     title: str = "e2e storefront"
-    _shot_count: int = 0
-    facts: dict[str, Any] = field(default_factory=dict)
-
-    def shot(self, name: str) -> None:
-        self._shot_count += 1
-        self.page.screenshot(path=str(self.shots / f"{self._shot_count:02d}-{name}.png"), full_page=True)
 
     def run(self) -> dict[str, Any]:
         expect.set_options(timeout=STEP_TIMEOUT_MS)
