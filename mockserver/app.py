@@ -41,7 +41,7 @@ from .engine import (
     operations_of,
     render,
 )
-from .errors import ApiError
+from .errors import ApiError, ErrorContext
 from .families import get_family
 from .hashing import DEFAULT_SCRYPT_N, KnownTokens
 from .ids import IdFactory
@@ -155,43 +155,14 @@ class MockRuntime:
 
     # -- the request pipeline -------------------------------------------------------------
 
+    def error_context(self, call: Call | None = None) -> ErrorContext:
+        """What an error hook is told about the request being answered (see ``ErrorContext``)."""
+        return ErrorContext(self.profile, call, self.backend)
+
     def dispatch(self, op: Operation, path_params: dict[str, str]) -> Response:
         errors = self.family.errors
         # The proxy resolves the request context on every attribute read; resolve it once.
         request: Request = _request_proxy._get_current_object()  # type: ignore[attr-defined]
-        raw = request.get_data(cache=True)
-        if len(raw) > self.config.max_body_bytes:
-            raise errors.body_too_large(self.config.max_body_bytes)
-        body: Any = None
-        body_sent = False
-        # An operation without a request body ignores whatever body was sent, as real servers do.
-        if op.has_body and raw.strip():
-            if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
-                text = self._json_text(raw, request)
-                try:
-                    body = parse_json(text)
-                except JsonTooDeep as exc:
-                    raise errors.json_too_deep(str(exc)) from None
-                except ValueError as exc:
-                    raise errors.malformed_json(str(exc)) from None
-                infinite = non_finite_numbers(body) if overflowed(text) else []
-                if infinite:
-                    # 1e400 is valid JSON that no double holds: JavaScript reads Infinity, which
-                    # a number validator refuses (zod: "Expected type: 'number' ... 'Infinity'").
-                    raise errors.validation_failed(infinite, op.operation_id)
-                if b"\\u" in text and has_lone_surrogate(body):
-                    # Valid JSON, but no UTF-8 form: stored as is, no answer could ever render it.
-                    if not self.profile.enabled(FLAG_SURROGATES_REPLACED):
-                        raise errors.bad_request(LONE_SURROGATE)
-                    body = replace_lone_surrogates(body)
-                g.revokit_body = body
-                body_sent = True
-            else:
-                refusal = errors.non_json_body(request.content_type or "", op.operation_id)
-                if refusal is not None:
-                    raise refusal
-        if not body_sent and op.has_body and self.family.missing_body is not None:
-            body = self.family.missing_body
         call = Call(
             operation=op,
             path=dict(path_params),
@@ -199,17 +170,49 @@ class MockRuntime:
             raw_query=request.args,
             headers=request.headers,
             cookies=request.cookies,
-            body=body,
-            body_sent=body_sent,
+            body=None,
+            body_sent=False,
         )
+        raw = call.raw_body = request.get_data(cache=True)
+        if len(raw) > self.config.max_body_bytes:
+            raise errors.body_too_large(self.error_context(call), self.config.max_body_bytes)
+        # An operation without a request body ignores whatever body was sent, as real servers do.
+        if op.has_body and raw.strip():
+            if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
+                text = self._json_text(raw, request, call)
+                try:
+                    body = parse_json(text)
+                except JsonTooDeep as exc:
+                    raise errors.json_too_deep(self.error_context(call), str(exc)) from None
+                except ValueError as exc:
+                    raise errors.malformed_json(self.error_context(call), str(exc)) from None
+                call.body = body
+                infinite = non_finite_numbers(body) if overflowed(text) else []
+                if infinite:
+                    # 1e400 is valid JSON that no double holds: JavaScript reads Infinity, which
+                    # a number validator refuses (zod: "Expected type: 'number' ... 'Infinity'").
+                    raise errors.validation_failed(self.error_context(call), infinite)
+                if b"\\u" in text and has_lone_surrogate(body):
+                    # Valid JSON, but no UTF-8 form: stored as is, no answer could ever render it.
+                    if not self.profile.enabled(FLAG_SURROGATES_REPLACED):
+                        raise errors.bad_request(self.error_context(call), LONE_SURROGATE)
+                    call.body = body = replace_lone_surrogates(body)
+                g.revokit_body = body
+                call.body_sent = True
+            else:
+                refusal = errors.non_json_body(self.error_context(call), request.content_type or "")
+                if refusal is not None:
+                    raise refusal
+        if not call.body_sent and op.has_body and self.family.missing_body is not None:
+            call.body = self.family.missing_body
         call.principal = self.family.authenticate(self.backend, call)
-        oa_request = self._openapi_request(request, path_params, body, op.template)
+        oa_request = self._openapi_request(request, path_params, call.body, op.template)
         validated = self.validator.validate_request(oa_request, op.template)
         violations = validated.violations
         if violations and self.family.unchecked is not None:
             violations = [v for v in violations if not self.family.unchecked(self.backend, call, v)]
         if violations:
-            raise errors.validation_failed(violations, op.operation_id)
+            raise errors.validation_failed(self.error_context(call), violations)
         call.query = validated.query
         reply = self.family.handlers[op.operation_id](self.backend, call)
         response = _to_response(reply)
@@ -220,20 +223,19 @@ class MockRuntime:
             self.check_response(oa_request, response)
         return response
 
-    def _json_text(self, raw: bytes, request: Request) -> bytes:
+    def _json_text(self, raw: bytes, request: Request, call: Call) -> bytes:
         """A JSON body as UTF-8 bytes: inflated (gzip, deflate) and decoded from its charset."""
         errors = self.family.errors
         try:
             inflated = inflate(raw, request.headers.get("Content-Encoding", ""), self.config.max_body_bytes)
             text = json_text(inflated, request.mimetype_params.get("charset"))
         except UnsupportedBody as exc:
-            raise errors.unsupported_body(str(exc)) from None
+            raise errors.unsupported_body(self.error_context(call), str(exc)) from None
         except UndecodableBody as exc:
-            raise errors.undecodable_body(str(exc)) from None
+            raise errors.undecodable_body(self.error_context(call), str(exc)) from None
         except InflatedTooLarge:
-            raise errors.body_too_large(self.config.max_body_bytes) from None
-        if text is not raw:
-            g.revokit_json_text = text
+            raise errors.body_too_large(self.error_context(call), self.config.max_body_bytes) from None
+        call.raw_body = text  # what a parser's error message quotes
         return text
 
     def _openapi_request(
@@ -290,7 +292,7 @@ class MockRuntime:
         if current_app.testing:
             raise violation
         log.error("response breaks the spec: %s", violation)
-        response = _to_response(self.family.errors.internal_error())
+        response = _to_response(self.family.errors.internal_error(self.error_context()))
         response.headers["X-Revokit-Spec-Violation"] = str(violation)[:1000].replace("\n", " ")
         return response
 
@@ -455,7 +457,9 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             if (k.startswith("HTTP_") and k not in _HTTP_CONTENT) or (k in _CONTENT and v)
         )
         if size > config.max_header_bytes and not request.path.startswith(CONTROL_PREFIX):
-            raise rt.family.errors.bad_request(f"request headers exceed {config.max_header_bytes} bytes")
+            raise rt.family.errors.bad_request(
+                rt.error_context(), f"request headers exceed {config.max_header_bytes} bytes"
+            )
 
     @app.before_request
     def _cors_preflight() -> Response | None:
@@ -499,6 +503,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         if request.path.startswith(CONTROL_PREFIX):
             return control_error(error.code or 500, error.name, error.description or "")
         errors = rt.family.errors
+        ctx = rt.error_context()
         if error.code in (404, 405) and rt.family.unrouted is not None:
             raw_path = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path
             served = sorted(error.valid_methods or ()) if isinstance(error, MethodNotAllowed) else []
@@ -516,18 +521,18 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             if answer is not None:
                 return _to_response(answer)
         if error.code == 404:
-            api_error = errors.route_not_found(request.method, request.path)
+            api_error = errors.route_not_found(ctx, request.method, request.path)
         elif error.code == 405 and isinstance(error, MethodNotAllowed):
             allowed = sorted(set(error.valid_methods or ()))
-            api_error = errors.method_not_allowed(request.method, request.path, allowed)
+            api_error = errors.method_not_allowed(ctx, request.method, request.path, allowed)
             if api_error.status == 405:  # a family may answer as its framework does instead (404)
                 api_error.headers["Allow"] = ", ".join(allowed)
         elif error.code == 413:
-            api_error = errors.body_too_large(config.max_body_bytes)
+            api_error = errors.body_too_large(ctx, config.max_body_bytes)
         elif error.code is not None and 400 <= error.code < 500:
-            api_error = errors.bad_request(error.description or error.name)
+            api_error = errors.bad_request(ctx, error.description or error.name)
         else:
-            api_error = errors.internal_error()
+            api_error = errors.internal_error(ctx)
         return _to_response(api_error)
 
     @app.errorhandler(Exception)
@@ -537,7 +542,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         log.exception("unhandled error in the %s mock", config.family)
         if request.path.startswith(CONTROL_PREFIX):
             return control_error(500, "Internal Server Error", "unexpected error")
-        return _to_response(rt.family.errors.internal_error())
+        return _to_response(rt.family.errors.internal_error(rt.error_context()))
 
     return app
 

@@ -19,9 +19,10 @@ from datetime import datetime
 from typing import Any
 
 from faker import Faker
-from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.datastructures import Headers
 
 from ..specs import Profile
+from .call import Call, Operation
 from .clock import Clock
 from .errors import JSON, ApiError, FamilyErrors
 from .hashing import KnownTokens
@@ -31,35 +32,6 @@ from .validation import Violation
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _TEMPLATE_PARAM = re.compile(r"{([^}/]+)}")
-
-
-@dataclass(frozen=True)
-class Operation:
-    operation_id: str
-    method: str  # upper case
-    template: str  # OpenAPI path template, e.g. /api/v1/applications/{id}
-    rule: str  # Flask rule, e.g. /api/v1/applications/<id>
-    security: tuple[tuple[str, ...], ...]  # alternatives, each a tuple of scheme names; () = public
-    has_body: bool
-
-    @property
-    def is_public(self) -> bool:
-        return not self.security
-
-
-@dataclass
-class Call:
-    """One request as a family handler sees it: already parsed, authenticated and validated."""
-
-    operation: Operation
-    path: dict[str, str]
-    query: dict[str, Any]  # parameters as the spec types them (integers, arrays, objects)
-    raw_query: MultiDict
-    headers: Headers
-    cookies: Mapping[str, str]
-    body: Any  # parsed JSON, or the family's ``missing_body`` when none was sent
-    body_sent: bool
-    principal: Any = None
 
 
 @dataclass

@@ -18,7 +18,6 @@ import email.utils
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 from werkzeug.http import dump_cookie
 
 from ...engine import Call
-from ...errors import ApiError
+from ...errors import ApiError, ErrorContext
 from ...validation import Violation
 from .exceptions import InvalidData, Passthrough, UnknownError, ValidationFailed
 
@@ -527,13 +526,6 @@ def list_query_error(operation_id: str, call: Call, profile: Any) -> ApiError | 
 
 # -- the engine's violations, answered the way Medusa answers the request ------------------------
 
-_CURRENT: ContextVar[tuple[Any, Call] | None] = ContextVar("revokit_medusa_v1_request", default=None)
-
-
-def remember(backend: Any, call: Call) -> None:
-    """Called by ``authenticate``, which the engine runs right before it validates the request."""
-    _CURRENT.set((backend, call))
-
 
 def check_request(backend: Any, call: Call) -> None:
     """What ``transformBody``/``transformQuery`` refuse that the spec lets through (``q=a&q=b``)."""
@@ -546,11 +538,11 @@ def check_request(backend: Any, call: Call) -> None:
         raise error
 
 
-def resolve_violations(violations: Sequence[Violation], operation_id: str) -> ApiError:
-    current = _CURRENT.get()
-    if current is None or current[1].operation.operation_id != operation_id:
+def resolve_violations(ctx: ErrorContext, violations: Sequence[Violation]) -> ApiError:
+    call, backend = ctx.call, ctx.backend
+    if call is None or backend is None:
         return ValidationFailed(fallback_messages(violations))
-    backend, call = current
+    operation_id = call.operation.operation_id
     strict = not backend.profile.enabled(FLAG_LIST_500)
     messages = request_messages(operation_id, call, strict)
     if messages:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import unquote
+
+from werkzeug.datastructures import Headers
 
 from ...clock import isoformat_ms
 from ...control_input import BadControlInput, fields_of, optional_string, string_list
 from ...engine import Call, Reply
-from ...errors import TEXT
-from .dto import as_datetime, check_request, nul_error, qs_parse, remember
-from .exceptions import FLAG_NO_CONTENT_TYPE_401, BadRequestText, Unauthorized, strict_json_error
+from ...errors import TEXT, ApiError
+from .dto import as_datetime, check_request, nul_error, qs_parse
+from .exceptions import (
+    FLAG_EXPRESS_404,
+    FLAG_NO_CONTENT_TYPE_401,
+    BadRequestText,
+    Unauthorized,
+    express_html_error,
+    strict_json_error,
+)
 from .models import (
     SESSION_COOKIE,
     SESSION_TTL,
@@ -129,7 +139,6 @@ def _ids(items: Any) -> list[str]:
 def authenticate(backend: MedusaV1Backend, call: Call) -> Any:
     """Admin routes: session cookie, then Bearer JWT, then API token (passport's order).
     Store routes: the publishable key's scope. Auth routes: nobody yet."""
-    remember(backend, call)
     if call.body_sent and not isinstance(call.body, dict | list):
         raise strict_json_error(backend.profile)
     if call.operation.is_public:
@@ -147,6 +156,31 @@ def authenticate(backend: MedusaV1Backend, call: Call) -> Any:
     if database_error is not None:
         raise database_error
     return principal
+
+
+def unrouted(
+    backend: MedusaV1Backend,
+    method: str,
+    path: str,
+    headers: Headers,
+    cookies: Mapping[str, str],
+    served: Sequence[str],
+) -> ApiError | None:
+    """Medusa 1.20 has no 405 and no JSON 404 (unrouted_requests_get_express_404): a request no
+    route takes falls through to Express's 404 page, and under ``/admin`` only after the
+    authentication middleware, which every admin request without a valid credential meets first.
+    ``None`` under the contract: the engine's route_not_found / method_not_allowed answer."""
+    if not backend.profile.enabled(FLAG_EXPRESS_404):
+        return None
+    shown = unquote(path, errors="replace")
+    if shown.lower().startswith("/admin") and (
+        backend.authenticate_admin(
+            cookies.get(SESSION_COOKIE), headers.get("Authorization"), headers.get(API_TOKEN_HEADER)
+        )
+        is None
+    ):
+        return Unauthorized(with_content_type=not backend.profile.enabled(FLAG_NO_CONTENT_TYPE_401))
+    return express_html_error(f"Cannot {method} {shown}", status=404, name=None)
 
 
 # -- auth --------------------------------------------------------------------------------------

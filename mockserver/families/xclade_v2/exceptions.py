@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ....specs import load_spec
-from ...errors import ApiError, FamilyErrors
+from ...errors import ApiError, ErrorContext, FamilyErrors
 from ...validation import MISSING, Violation
 from .jsonerrors import body_parser_error
 
@@ -411,74 +411,59 @@ def zod_message_parts(violations: Sequence[Violation], operation_id: str) -> lis
 # -- body-parser wording -------------------------------------------------------------------------
 
 
-def _raw_request_body() -> bytes | None:
-    # The engine hands malformed_json only Python's message; Node's wording needs the body itself.
-    # (Engine wish: pass the raw body to FamilyErrors.malformed_json.)
-    try:
-        from flask import has_request_context, request
-    except ImportError:  # pragma: no cover - Flask is a dependency
-        return None
-    if not has_request_context():
-        return None
-    from flask import g
-
-    # The body as the parser saw it: inflated and re-encoded from its charset by the engine.
-    decoded = g.get("revokit_json_text")
-    return decoded if decoded is not None else request.get_data(cache=True)
+def body_parser_refusal(raw: bytes) -> ApiError:
+    """body-parser's 400 for a body ``JSON.parse`` (strict mode: objects and arrays only) refuses."""
+    return HttpError(400, body_parser_error(raw), "invalid_data")
 
 
 class XcladeErrors(FamilyErrors):
-    def validation_failed(self, violations: Sequence[Violation], operation_id: str) -> ApiError:
+    def validation_failed(self, ctx: ErrorContext, violations: Sequence[Violation]) -> ApiError:
         body = [v for v in violations if v.location == "body"]
         if len(body) == 1 and not body[0].field and body[0].kind == "type":
             value = body[0].value
             if value is not MISSING and not isinstance(value, list | dict):
                 # A bare JSON scalar never reaches a route: body-parser's strict mode refuses it.
-                raw = _raw_request_body() or json.dumps(value).encode()
-                return self.malformed_json_text(body_parser_error(raw))
-        if operation_id == EMAILPASS_OPERATION:
+                return body_parser_refusal(ctx.raw_body or json.dumps(value).encode())
+        if ctx.operation_id == EMAILPASS_OPERATION:
             # The emailpass provider checks the credentials itself and answers 401, password first.
             fields = {v.field.split(".", 1)[0] for v in body}
             if "password" in fields or "" in fields or "email" not in fields:
                 return CredentialNotString("password")
             return CredentialNotString("email")
-        return InvalidRequest(zod_message_parts(violations, operation_id))
+        return InvalidRequest(zod_message_parts(violations, ctx.operation_id))
 
-    def malformed_json_text(self, message: str) -> ApiError:
-        return HttpError(400, message, "invalid_data")
-
-    def json_too_deep(self, detail: str) -> ApiError:
+    def json_too_deep(self, ctx: ErrorContext, detail: str) -> ApiError:
         # Node would parse it, so no V8 wording applies (and the recursive port of V8's parser
         # could not follow it anyway).
-        return self.malformed_json_text(detail)
+        return HttpError(400, detail, "invalid_data")
 
-    def malformed_json(self, detail: str) -> ApiError:
-        raw = _raw_request_body()
-        message = body_parser_error(raw) if raw is not None else "Unexpected end of JSON input"
-        return self.malformed_json_text(message)
+    def malformed_json(self, ctx: ErrorContext, detail: str) -> ApiError:
+        return body_parser_refusal(ctx.raw_body or b"")
 
-    def non_json_body(self, content_type: str, operation_id: str) -> ApiError | None:
+    def non_json_body(self, ctx: ErrorContext, content_type: str) -> ApiError | None:
         # Express's JSON parser skips other content types; the route then sees no body. Admin
         # routes refuse that (after authentication) with zod's "Field '' is required"; see
         # responses.reject_unparsed_body.
         return None
 
-    def body_too_large(self, limit: int) -> ApiError:
+    def body_too_large(self, ctx: ErrorContext, limit: int) -> ApiError:
         return HttpError(413, "request entity too large", "unknown_error")
 
-    def route_not_found(self, method: str, path: str) -> ApiError:
+    def route_not_found(self, ctx: ErrorContext, method: str, path: str) -> ApiError:
         return NotFound(f"Cannot {method} {path}")
 
-    def method_not_allowed(self, method: str, path: str, allowed: Sequence[str]) -> ApiError:
+    def method_not_allowed(
+        self, ctx: ErrorContext, method: str, path: str, allowed: Sequence[str]
+    ) -> ApiError:
         error = NotAllowed(f"Cannot {method} {path}")
         error.status = 405
         return error
 
-    def bad_request(self, detail: str) -> ApiError:
+    def bad_request(self, ctx: ErrorContext, detail: str) -> ApiError:
         return HttpError(400, detail, "invalid_data")
 
-    def unsupported_body(self, detail: str) -> ApiError:
+    def unsupported_body(self, ctx: ErrorContext, detail: str) -> ApiError:
         return HttpError(415, detail, "unknown_error")  # body-parser's 415 has no MedusaError type
 
-    def internal_error(self) -> ApiError:
+    def internal_error(self, ctx: ErrorContext) -> ApiError:
         return UnknownError()

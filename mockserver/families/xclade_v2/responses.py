@@ -28,8 +28,8 @@ from .exceptions import (
     SecretKeyAsBearer,
     Unauthorized,
     UnknownError,
-    XcladeErrors,
     body_not_an_object,
+    body_parser_refusal,
 )
 from .fields import parse_fields, project
 from .models import (
@@ -247,11 +247,11 @@ def _whitespace_json(call: Call) -> bool:
 def authenticate(backend: XcladeBackend, call: Call) -> Any:
     """Store routes need a valid publishable key; admin and session routes an admin actor."""
     if _whitespace_json(call):
-        raise XcladeErrors().malformed_json("")
+        raise body_parser_refusal(call.raw_body)
     if call.operation.has_body and call.body_sent and call.body is None:
         # A bare JSON `null`: body-parser's strict mode refuses it like any other scalar, before
         # any route (the engine hands it over as "no body", which optional-body routes accepted).
-        raise XcladeErrors().malformed_json("null")
+        raise body_parser_refusal(call.raw_body)
     schemes = {name for alternative in call.operation.security for name in alternative}
     if not schemes:
         return None
