@@ -31,6 +31,7 @@ from .body_encoding import InflatedTooLarge, UndecodableBody, UnsupportedBody, i
 from .clock import Clock, isoformat_ms
 from .control import CONTROL_TOKEN_HEADER, control_blueprint, control_error
 from .engine import (
+    NO_RULES,
     BackendContext,
     Call,
     FamilyDefinition,
@@ -101,6 +102,10 @@ class MockRuntime:
         self.spec = load_spec(config.family)
         self.operations = operations_of(self.spec)
         self._templates = {op.operation_id: op.template for op in self.operations}
+        self.rules = {
+            op.operation_id: self.family.rules(op) if self.family.rules else NO_RULES
+            for op in self.operations
+        }
         check_handlers(self.family, self.operations)
         self.validator = build_validator(self.spec, config.validator)
         jwt_secret = config.jwt_secret or secrets.token_urlsafe(32)
@@ -206,11 +211,18 @@ class MockRuntime:
         if not call.body_sent and op.has_body and self.family.missing_body is not None:
             call.body = self.family.missing_body
         call.principal = self.family.authenticate(self.backend, call)
+        rules = self.rules[op.operation_id]
+        if rules.validate is not None:
+            refusal = rules.validate(self.backend, call)
+            if refusal is not None:
+                raise refusal
         oa_request = self._openapi_request(request, path_params, call.body, op.template)
         validated = self.validator.validate_request(oa_request, op.template)
         violations = validated.violations
-        if violations and self.family.unchecked is not None:
-            violations = [v for v in violations if not self.family.unchecked(self.backend, call, v)]
+        if violations and rules.tolerances:
+            violations = [
+                v for v in violations if not any(t.accepts(v, call, self.profile) for t in rules.tolerances)
+            ]
         if violations:
             raise errors.validation_failed(self.error_context(call), violations)
         call.query = validated.query

@@ -10,9 +10,11 @@ from werkzeug.datastructures import Headers, MultiDict
 
 from revokit.mockserver.call import Call, Operation
 from revokit.mockserver.errors import ErrorContext
-from revokit.mockserver.families.xclade_v2.exceptions import XcladeErrors, js_string, zod_message_parts
-from revokit.mockserver.families.xclade_v2.jsonerrors import body_parser_error, json_parse_error
+from revokit.mockserver.families.xclade_v2.exceptions import XcladeErrors, zod_message_parts
 from revokit.mockserver.families.xclade_v2.models import SecretKeysAlreadyRevoked
+from revokit.mockserver.node.body_parser import body_parser_error
+from revokit.mockserver.node.javascript import js_string
+from revokit.mockserver.node.json_parse import json_parse_error
 from revokit.mockserver.validation import MISSING, Violation
 
 ERRORS = XcladeErrors()

@@ -32,6 +32,7 @@ from .responses import (
     revoke_keys,
     unrouted,
 )
+from .validators import operation_rules
 
 FAMILY = FamilyDefinition(
     name="medusa-v1",
@@ -55,6 +56,7 @@ FAMILY = FamilyDefinition(
     secret_fields={USERS: ("api_token",), SESSIONS: ("id",)},
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
     issue_token=issue_token,
+    rules=operation_rules,
     unrouted=unrouted,
     revoke_keys=revoke_keys,
     banner=banner_lines,

@@ -9,15 +9,16 @@ the domain raises ``KeyNotFound(key_id)`` and never builds a body.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from ....specs import Profile
 from ...errors import TEXT, ApiError, ErrorContext, FamilyErrors
+from ...node.body_parser import TOO_LARGE_MESSAGE
+from ...node.class_validator import fallback_messages
+from ...node.express_pages import HTML, PAGE_HEADERS, page
+from ...node.json_parse import position_message
 from ...validation import Violation
-
-HTML = "text/html; charset=utf-8"
 
 # Flags of the medusa-1.20 profile that change how an error looks (see specs/profiles).
 FLAG_NO_CONTENT_TYPE_401 = "unauthorized_without_content_type"
@@ -232,42 +233,14 @@ class PayloadTooLarge(MedusaError):
     error_type = "entity.too.large"
 
     def __init__(self) -> None:
-        super().__init__("request entity too large")
-
-
-class Passthrough(ApiError):
-    """A handler's successful reply carried through ``validation_failed``.
-
-    The engine rejects every undeclared query parameter and every body the spec forbids; where
-    Medusa 1.20 accepts the request (it ignores the query string of most routes, and its validator
-    lets ``null`` through ``@IsOptional`` fields), the family answers as the handler would.
-    """
-
-    def __init__(self, body: Any, status: int, headers: dict[str, str], content_type: str | None) -> None:
-        super().__init__(body, status=status, headers=headers, content_type=content_type)
-
-
-_JSON_POSITION = re.compile(r"\(char (\d+)\)")
-
-
-def json_syntax_message(detail: str) -> str:
-    """body-parser's SyntaxError message, as close as Python's decoder detail allows."""
-    match = _JSON_POSITION.search(detail)
-    if match is None:
-        return "Unexpected end of JSON input"
-    return f"Unexpected token in JSON at position {match.group(1)}"
+        super().__init__(TOO_LARGE_MESSAGE)
 
 
 def express_html_error(message: str, status: int = 400, name: str | None = "SyntaxError") -> ApiError:
     """Express's ``finalhandler`` page for an error (development mode), or for no route at all
     (``name=None``: ``Cannot GET /path``)."""
     text = f"{name}: {message}" if name else message
-    page = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
-        f"</head>\n<body>\n<pre>{html.escape(text)}</pre>\n</body>\n</html>\n"
-    )
-    headers = {"Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"}
-    return ApiError(page, status=status, headers=headers, content_type=HTML)
+    return ApiError(page(html.escape(text)), status=status, headers=dict(PAGE_HEADERS), content_type=HTML)
 
 
 def body_parser_error(message: str, status: int, name: str, profile: Profile) -> ApiError:
@@ -292,12 +265,12 @@ def malformed_json_error(message: str, profile: Profile) -> ApiError:
 
 class MedusaV1Errors(FamilyErrors):
     def validation_failed(self, ctx: ErrorContext, violations: Sequence[Violation]) -> ApiError:
-        from .dto import resolve_violations
-
-        return resolve_violations(ctx, violations)
+        # class-validator's own findings were answered before the spec's (dto.check_request):
+        # these are the spec's, which the DTOs would not have caught, in class-validator's words.
+        return ValidationFailed(fallback_messages(violations))
 
     def malformed_json(self, ctx: ErrorContext, detail: str) -> ApiError:
-        return malformed_json_error(json_syntax_message(detail), ctx.profile)
+        return malformed_json_error(position_message(detail), ctx.profile)
 
     def json_too_deep(self, ctx: ErrorContext, detail: str) -> ApiError:
         # No JSON.parse wording applies to the engine's depth limit.
