@@ -1,11 +1,11 @@
-"""The spec-driven engine: routes come from a family's OpenAPI document, behaviour from its handlers.
+"""What a family gives the engine and gets from it: ``FamilyDefinition`` (its errors, handlers,
+backend, seed, per-operation rules and hooks), the ``Reply`` a handler returns, the contexts a
+backend and a seed are built with, and the operations read from a spec.
 
-For every operation in the spec the engine registers one Flask rule whose view runs the same
-pipeline: read and parse the body, let the family authenticate the caller, validate parameters and
-body against the spec, call the family's handler for that ``operationId``, and (when asked)
-validate the response against the spec. A family supplies a ``FamilyDefinition``; it never
-touches Flask routing, and a spec operation without a handler (or a handler without an operation)
-stops the mock from starting.
+Routes come from the family's OpenAPI document (``operations_of``), behaviour from its handlers:
+a spec operation without a handler, or a handler without an operation, stops the mock from
+starting (``check_handlers``). The pipeline that runs a request through all this is
+``pipeline.py``; a family never touches Flask routing.
 """
 
 from __future__ import annotations
