@@ -316,9 +316,7 @@ class CompiledValidator(SpecValidator):
 
         unmarshaller = self.reference.api.request_unmarshaller
         try:
-            value = unmarshal_parameter(
-                unmarshaller, request.parameters, self._spec_path(*param.spec_parts)
-            )
+            value = unmarshal_parameter(unmarshaller, request.parameters, self._spec_path(*param.spec_parts))
         except MissingParameter:
             return False, None, []
         except ParameterValidationError as error:

@@ -46,7 +46,8 @@ def build_validator(spec: dict[str, Any], engine: str = "compiled") -> SpecValid
     """The validator ``engine`` names: ``compiled`` (default) or ``openapi-core``."""
     if engine == "openapi-core":
         # Imported on demand: openapi-core alone takes ~0.7 s to import.
-        
+        from .reference_validation import OpenAPICoreValidator
+
         return OpenAPICoreValidator(spec)
     if engine == "compiled":
         return CompiledValidator(spec)
