@@ -88,10 +88,9 @@ class MockRuntime:
             )
         if store is None:
             store = seed_store
-        elif not (isinstance(store, SQLiteStore) and store.has_state):
+        elif not store.has_state:
             store.restore(self._seed_snapshot)
-            if isinstance(store, SQLiteStore):
-                store.mark_seeded()
+            store.mark_seeded()
         self.store = store
         self.backend = seed_backend if self.store is seed_store else self._backend(self.store)
 
