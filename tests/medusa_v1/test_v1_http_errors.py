@@ -139,6 +139,15 @@ def test_batch_jobs_created_at_is_one_of_types(
     assert response.get_json() == expected
 
 
+@pytest.mark.parametrize("bound", ["2020-01-01", "2020-01-01T00:00:00Z"])
+def test_batch_jobs_created_at_takes_a_date_or_a_timestamp(
+    client: FlaskClient, auth: dict, bound: str
+) -> None:
+    """1.20.11 answers 200 to either form (its transformDate reads both)."""
+    response = client.get(f"/admin/batch-jobs?created_at[lt]={bound}", headers=auth)
+    assert response.status_code == 200, response.get_json()
+
+
 def test_key_list_created_at_is_a_nested_dto(client: FlaskClient, auth: dict) -> None:
     """The key list's created_at is @ValidateNested: its findings join the others' (1.20.11)."""
     response = client.get("/admin/publishable-api-keys?created_at[x]=1&updated_at[y]=2", headers=auth)
