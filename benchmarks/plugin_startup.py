@@ -45,8 +45,8 @@ def child_start(families: list[str], resets: int) -> dict[str, Any]:
     """Start each family as the ``revokit_server`` fixture does, timing every part."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    from revokit.mockserver import app as app_module
     from revokit.mockserver import compiled_validation
+    from revokit.mockserver import runtime as app_module
     from revokit.testing_server import MockServers
 
     timings["import the mock engine (Flask, jsonschema_rs, Faker)"] = time.perf_counter() - started

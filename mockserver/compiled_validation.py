@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from .openapi_core_adapter import unmarshal_body, unmarshal_parameter
 from .validation import (
     MISSING,
     OpenAPIRequest,
@@ -315,7 +316,7 @@ class CompiledValidator(SpecValidator):
 
         unmarshaller = self.reference.api.request_unmarshaller
         try:
-            value = unmarshaller._get_parameter(request.parameters, self._spec_path(*param.spec_parts))
+            value = unmarshal_parameter(unmarshaller, request.parameters, self._spec_path(*param.spec_parts))
         except MissingParameter:
             return False, None, []
         except ParameterValidationError as error:
@@ -327,7 +328,7 @@ class CompiledValidator(SpecValidator):
         return True, value, []
 
     def _body_violations(self, request: OpenAPIRequest, op: _CompiledOperation) -> list[Violation]:
-        raw = request._body
+        raw = request.sent_body
         value = request.json_body
         if raw is None and (value is MISSING or value is None):
             if op.body_required:
@@ -347,7 +348,7 @@ class CompiledValidator(SpecValidator):
 
         unmarshaller = self.reference.api.request_unmarshaller
         try:
-            unmarshaller._get_body(request.body, request.content_type, self._spec_path(*op.spec_parts))
+            unmarshal_body(unmarshaller, request.body, request.content_type, self._spec_path(*op.spec_parts))
         except MissingRequestBody as error:
             return violations_from(error, request)
         except RequestBodyValidationError as error:

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from ..specs import SPEC_FILES, spec_text
 from .clock import ClockOutOfRange, isoformat_ms, parse_instant
+from .config import CONTROL_PREFIX
 from .control_input import BadControlInput
-from .pages import add_pages
+from .pages import pages
 from .redaction import redacted_state
-
-if TYPE_CHECKING:
-    from .app import MockRuntime
+from .runtime import runtime
 
 CONTROL_TOKEN_HEADER = "X-Revokit-Control-Token"
 
@@ -49,10 +48,6 @@ def addressed_to_loopback(host: str) -> bool:
         return False
 
 
-def _rt() -> MockRuntime:
-    return current_app.extensions["revokit"]
-
-
 def _json_object() -> dict[str, Any] | Response:
     data = request.get_json(silent=True)
     if data is None and request.get_data():
@@ -65,148 +60,161 @@ def _json_object() -> dict[str, Any] | Response:
 
 
 def _clock_state() -> dict[str, Any]:
-    clock = _rt().clock
+    clock = runtime().clock
     return {"now": isoformat_ms(clock.now()), "frozen": clock.frozen}
 
 
-def control_blueprint(prefix: str) -> Blueprint:
-    bp = Blueprint("control", __name__, url_prefix=prefix)
+control = Blueprint("control", __name__, url_prefix=CONTROL_PREFIX)
+# The pages share the control plane's prefix and, nested here, its guard (the token check).
+control.register_blueprint(pages)
 
-    @bp.before_request
-    def _require_token() -> Response | None:
-        token = _rt().config.control_token
-        if not token and not addressed_to_loopback(request.host):
-            # DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 reaches
-            # the mock with Host: evil.example. Without a token, only loopback names are served.
-            return control_error(
-                403,
-                "Forbidden",
-                "without a control token the control plane answers only requests addressed to "
-                "localhost or a loopback address",
-            )
-        # Bytes, not str: compare_digest raises on a str with non-ASCII characters.
-        sent = request.headers.get(CONTROL_TOKEN_HEADER, "").encode("utf-8", "surrogatepass")
-        if token and not hmac.compare_digest(sent, token.encode("utf-8", "surrogatepass")):
-            return control_error(401, "Unauthorized", f"send the control token in {CONTROL_TOKEN_HEADER}")
-        return None
 
-    @bp.get("/health")
-    def health() -> Response:
-        rt = _rt()
-        return jsonify(status="ok", family=rt.config.family, profile=rt.profile.name)
+@control.before_request
+def _require_token() -> Response | None:
+    token = runtime().config.control_token
+    if not token and not addressed_to_loopback(request.host):
+        # DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 reaches
+        # the mock with Host: evil.example. Without a token, only loopback names are served.
+        return control_error(
+            403,
+            "Forbidden",
+            "without a control token the control plane answers only requests addressed to "
+            "localhost or a loopback address",
+        )
+    # Bytes, not str: compare_digest raises on a str with non-ASCII characters.
+    sent = request.headers.get(CONTROL_TOKEN_HEADER, "").encode("utf-8", "surrogatepass")
+    if token and not hmac.compare_digest(sent, token.encode("utf-8", "surrogatepass")):
+        return control_error(401, "Unauthorized", f"send the control token in {CONTROL_TOKEN_HEADER}")
+    return None
 
-    @bp.post("/reset")
-    def reset() -> Response:
-        _rt().reset()
-        return jsonify(status="reset", **_clock_state())
 
-    @bp.get("/state")
-    def state() -> Response:
-        rt = _rt()
-        state = rt.store.dump()
-        if not rt.config.show_secrets:
-            state = redacted_state(state, rt.family.secret_fields)
-        return jsonify(family=rt.config.family, profile=rt.profile.name, state=state)
+@control.get("/health")
+def health() -> Response:
+    rt = runtime()
+    return jsonify(status="ok", family=rt.config.family, profile=rt.profile.name)
 
-    @bp.get("/seed")
-    def seed() -> Response:
-        rt = _rt()
-        return jsonify(family=rt.config.family, seed=rt.config.seed, **rt.seed_info)
 
-    @bp.get("/profile")
-    def profile() -> Response:
-        p = _rt().profile
-        return jsonify(name=p.name, family=p.family, summary=p.summary, deviations=p.deviations)
+@control.post("/reset")
+def reset() -> Response:
+    runtime().reset()
+    return jsonify(status="reset", **_clock_state())
 
-    @bp.get("/clock")
-    def get_clock() -> Response:
-        return jsonify(_clock_state())
 
-    @bp.put("/clock")
-    def set_clock() -> Response:
-        data = _json_object()
-        if isinstance(data, Response):
-            return data
-        try:
-            instant = parse_instant(str(data["now"]))
-        except (KeyError, ValueError):
-            return control_error(400, "Bad Request", "'now' must be an ISO-8601 date-time")
-        frozen = data.get("frozen", True)
-        if not isinstance(frozen, bool):
-            return control_error(400, "Bad Request", "'frozen' must be a boolean")
-        try:
-            _rt().clock.set(instant, frozen=frozen)
-        except ClockOutOfRange as exc:
-            return control_error(400, "Bad Request", str(exc))
-        return jsonify(_clock_state())
+@control.get("/state")
+def state() -> Response:
+    rt = runtime()
+    state = rt.store.dump()
+    if not rt.config.show_secrets:
+        state = redacted_state(state, rt.family.secret_fields)
+    return jsonify(family=rt.config.family, profile=rt.profile.name, state=state)
 
-    @bp.post("/clock/advance")
-    def advance_clock() -> Response:
-        data = _json_object()
-        if isinstance(data, Response):
-            return data
-        seconds = data.get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-            return control_error(400, "Bad Request", "'seconds' must be a number")
-        try:
-            _rt().clock.advance(float(seconds))
-        except (ClockOutOfRange, OverflowError) as exc:  # OverflowError: an int beyond a float
-            return control_error(400, "Bad Request", str(exc) or "'seconds' is out of range")
-        return jsonify(_clock_state())
 
-    @bp.get("/journal")
-    def journal() -> Response:
-        limit = request.args.get("limit", type=int)
-        return jsonify(entries=_rt().journal.entries(limit))
+@control.get("/seed")
+def seed() -> Response:
+    rt = runtime()
+    return jsonify(family=rt.config.family, seed=rt.config.seed, **rt.seed_info)
 
-    @bp.delete("/journal")
-    def clear_journal() -> Response:
-        _rt().journal.clear()
-        return jsonify(entries=[])
 
-    @bp.post("/tokens")
-    def tokens() -> Response:
-        rt = _rt()
-        data = _json_object()
-        if isinstance(data, Response):
-            return data
-        email = data.get("email")
-        if not isinstance(email, str):
-            return control_error(400, "Bad Request", "'email' must be a string")
-        if rt.family.issue_token is None:
-            return control_error(404, "Not Found", f"{rt.config.family} has no token issuer")
-        issued = rt.family.issue_token(rt.backend, email)
-        if issued is None:
-            return control_error(404, "Not Found", f"no seeded user {email}")
-        return jsonify(issued)
+@control.get("/profile")
+def profile() -> Response:
+    p = runtime().profile
+    return jsonify(name=p.name, family=p.family, summary=p.summary, deviations=p.deviations)
 
-    @bp.post("/revoke-keys", endpoint="revokeKeys")  # the operationId of specs/control.yaml
-    def revoke_keys() -> Response:
-        rt = _rt()
-        g.revokit_journal = True  # what a test drives here is asserted like a family request
-        data = _json_object()
-        if isinstance(data, Response):
-            return data
-        g.revokit_body = data
-        if rt.family.revoke_keys is None:
-            return control_error(404, "Not Found", f"{rt.config.family} has no bulk revoke")
-        try:
-            # The family's refusals (already revoked, unknown ids) are ApiErrors: the app renders
-            # them in the family's own error body, as its revoke route would.
-            answer = rt.family.revoke_keys(rt.backend, data)
-        except BadControlInput as exc:
-            return control_error(400, "Bad Request", str(exc))
-        return jsonify(answer)
 
-    @bp.get("/openapi.yaml")
-    def own_spec() -> Response:
-        return Response(spec_text("control"), mimetype="application/yaml")
+@control.get("/clock")
+def get_clock() -> Response:
+    return jsonify(_clock_state())
 
-    @bp.get("/specs/<name>.yaml")
-    def family_spec(name: str) -> Response:
-        if name not in SPEC_FILES or name == "control":
-            return control_error(404, "Not Found", f"no spec named {name}")
-        return Response(spec_text(name), mimetype="application/yaml")
 
-    add_pages(bp, prefix)
-    return bp
+@control.put("/clock")
+def set_clock() -> Response:
+    data = _json_object()
+    if isinstance(data, Response):
+        return data
+    try:
+        instant = parse_instant(str(data["now"]))
+    except (KeyError, ValueError):
+        return control_error(400, "Bad Request", "'now' must be an ISO-8601 date-time")
+    frozen = data.get("frozen", True)
+    if not isinstance(frozen, bool):
+        return control_error(400, "Bad Request", "'frozen' must be a boolean")
+    try:
+        runtime().clock.set(instant, frozen=frozen)
+    except ClockOutOfRange as exc:
+        return control_error(400, "Bad Request", str(exc))
+    return jsonify(_clock_state())
+
+
+@control.post("/clock/advance")
+def advance_clock() -> Response:
+    data = _json_object()
+    if isinstance(data, Response):
+        return data
+    seconds = data.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        return control_error(400, "Bad Request", "'seconds' must be a number")
+    try:
+        runtime().clock.advance(float(seconds))
+    except (ClockOutOfRange, OverflowError) as exc:  # OverflowError: an int beyond a float
+        return control_error(400, "Bad Request", str(exc) or "'seconds' is out of range")
+    return jsonify(_clock_state())
+
+
+@control.get("/journal")
+def journal() -> Response:
+    limit = request.args.get("limit", type=int)
+    return jsonify(entries=runtime().journal.entries(limit))
+
+
+@control.delete("/journal")
+def clear_journal() -> Response:
+    runtime().journal.clear()
+    return jsonify(entries=[])
+
+
+@control.post("/tokens")
+def tokens() -> Response:
+    rt = runtime()
+    data = _json_object()
+    if isinstance(data, Response):
+        return data
+    email = data.get("email")
+    if not isinstance(email, str):
+        return control_error(400, "Bad Request", "'email' must be a string")
+    if rt.family.issue_token is None:
+        return control_error(404, "Not Found", f"{rt.config.family} has no token issuer")
+    issued = rt.family.issue_token(rt.backend, email)
+    if issued is None:
+        return control_error(404, "Not Found", f"no seeded user {email}")
+    return jsonify(issued)
+
+
+@control.post("/revoke-keys", endpoint="revokeKeys")  # the operationId of specs/control.yaml
+def revoke_keys() -> Response:
+    rt = runtime()
+    g.revokit_journal = True  # what a test drives here is asserted like a family request
+    data = _json_object()
+    if isinstance(data, Response):
+        return data
+    g.revokit_body = data
+    if rt.family.revoke_keys is None:
+        return control_error(404, "Not Found", f"{rt.config.family} has no bulk revoke")
+    try:
+        # The family's refusals (already revoked, unknown ids) are ApiErrors: the app renders
+        # them in the family's own error body, as its revoke route would.
+        answer = rt.family.revoke_keys(rt.backend, data)
+    except BadControlInput as exc:
+        return control_error(400, "Bad Request", str(exc))
+    return jsonify(answer)
+
+
+@control.get("/openapi.yaml")
+def own_spec() -> Response:
+    return Response(spec_text("control"), mimetype="application/yaml")
+
+
+@control.get("/specs/<name>.yaml")
+def family_spec(name: str) -> Response:
+    if name not in SPEC_FILES or name == "control":
+        return control_error(404, "Not Found", f"no spec named {name}")
+    return Response(spec_text(name), mimetype="application/yaml")

@@ -1,11 +1,11 @@
-"""The spec-driven engine: routes come from a family's OpenAPI document, behaviour from its handlers.
+"""What a family gives the engine and gets from it: ``FamilyDefinition`` (its errors, handlers,
+backend, seed, per-operation rules and hooks), the ``Reply`` a handler returns, the contexts a
+backend and a seed are built with, and the operations read from a spec.
 
-For every operation in the spec the engine registers one Flask rule whose view runs the same
-pipeline: read and parse the body, let the family authenticate the caller, validate parameters and
-body against the spec, call the family's handler for that ``operationId``, and (when asked)
-validate the response against the spec. A family supplies a ``FamilyDefinition``; it never
-touches Flask routing, and a spec operation without a handler (or a handler without an operation)
-stops the mock from starting.
+Routes come from the family's OpenAPI document (``operations_of``), behaviour from its handlers:
+a spec operation without a handler, or a handler without an operation, stops the mock from
+starting (``check_handlers``). The pipeline that runs a request through all this is
+``pipeline.py``; a family never touches Flask routing.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from datetime import datetime
 from typing import Any
 
 from faker import Faker
-from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.datastructures import Headers
 
 from ..specs import Profile
+from .call import Call, Operation
 from .clock import Clock
 from .errors import JSON, ApiError, FamilyErrors
 from .hashing import KnownTokens
@@ -31,35 +32,6 @@ from .validation import Violation
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _TEMPLATE_PARAM = re.compile(r"{([^}/]+)}")
-
-
-@dataclass(frozen=True)
-class Operation:
-    operation_id: str
-    method: str  # upper case
-    template: str  # OpenAPI path template, e.g. /api/v1/applications/{id}
-    rule: str  # Flask rule, e.g. /api/v1/applications/<id>
-    security: tuple[tuple[str, ...], ...]  # alternatives, each a tuple of scheme names; () = public
-    has_body: bool
-
-    @property
-    def is_public(self) -> bool:
-        return not self.security
-
-
-@dataclass
-class Call:
-    """One request as a family handler sees it: already parsed, authenticated and validated."""
-
-    operation: Operation
-    path: dict[str, str]
-    query: dict[str, Any]  # parameters as the spec types them (integers, arrays, objects)
-    raw_query: MultiDict
-    headers: Headers
-    cookies: Mapping[str, str]
-    body: Any  # parsed JSON, or the family's ``missing_body`` when none was sent
-    body_sent: bool
-    principal: Any = None
 
 
 @dataclass
@@ -105,6 +77,51 @@ Handler = Callable[[Any, Call], Reply]
 
 
 @dataclass(frozen=True)
+class Tolerance:
+    """One kind of spec violation a real release accepts and goes on from: the request reaches its
+    handler as if the spec allowed it. Declared per operation by the family, as data."""
+
+    location: str  # query | body | ...
+    kinds: frozenset[str]  # Violation kinds
+    fields: frozenset[str] | None = None  # None: any field
+    flag: str | None = None  # a behaviour-profile flag that must be on; None: under every profile
+    null_only: bool = False  # only a null value (class-validator's @IsOptional lets null through)
+    # The release reads the parameter's one raw value with this (e.g. JavaScript's parseInt): the
+    # violation passes when it reads a value (not None) from it.
+    read_as: Callable[[str], Any] | None = None
+
+    def accepts(self, violation: Violation, call: Call, profile: Profile) -> bool:
+        if violation.location != self.location or violation.kind not in self.kinds:
+            return False
+        if self.fields is not None and violation.field not in self.fields:
+            return False
+        if self.flag is not None and not profile.enabled(self.flag):
+            return False
+        if self.null_only and violation.value is not None:
+            return False
+        if self.read_as is not None:
+            raw = call.raw_query.getlist(violation.field)
+            return len(raw) == 1 and self.read_as(raw[0]) is not None
+        return True
+
+
+@dataclass(frozen=True)
+class OperationRules:
+    """What the framework in front of a real release checks on one operation besides the spec.
+
+    ``validate`` is the framework's own validator (Medusa 1.20's class-validator DTOs), run by the
+    engine after authentication and before the spec's checks; it answers the family's error or
+    None. ``tolerances`` are the spec violations the release lets through.
+    """
+
+    validate: Callable[[Any, Call], ApiError | None] | None = None
+    tolerances: tuple[Tolerance, ...] = ()
+
+
+NO_RULES = OperationRules()
+
+
+@dataclass(frozen=True)
 class FamilyDefinition:
     name: str  # medusa-v1 | xclade-v2 | app-keys
     errors: FamilyErrors
@@ -122,9 +139,9 @@ class FamilyDefinition:
     secret_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # POST /__revokit/tokens: a signed token for a seeded user, without a login flow.
     issue_token: Callable[[Any, str], dict[str, Any]] | None = None
-    # Spec violations the backend's release does not check (a behaviour profile says which): the
-    # request goes on to its handler as if the spec allowed it. (backend, call, violation) -> bool.
-    unchecked: Callable[[Any, Call, Violation], bool] | None = None
+    # operation -> what the family's framework checks besides the spec, and which violations its
+    # release lets through (see OperationRules); the engine runs them for every request.
+    rules: Callable[[Operation], OperationRules] | None = None
     # A request no route of the spec serves: (backend, method, raw path, headers, cookies, the
     # methods the path does serve) -> the answer, or None for the engine's route_not_found /
     # method_not_allowed.

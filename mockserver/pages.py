@@ -10,15 +10,14 @@ scripts (no inline code) and talk to the port that served them.
 from __future__ import annotations
 
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 from flask_swagger_ui import get_swaggerui_blueprint
 
 from .clock import isoformat_ms
-
-if TYPE_CHECKING:
-    from .app import MockRuntime
+from .config import CONTROL_PREFIX
+from .runtime import runtime
 
 PAGE_FILES = files(__package__).joinpath("pages")
 ASSET_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
@@ -26,8 +25,8 @@ JOURNAL_ROWS = 25  # the latest requests the state page lists
 SWAGGER_ASSETS = "swagger-ui"  # where flask-swagger-ui's files are served, under the prefix
 
 
-def _rt() -> MockRuntime:
-    return current_app.extensions["revokit"]
+# Registered inside the control blueprint (control.py), so its guards apply to the pages too.
+pages = Blueprint("pages", __name__)
 
 
 def _page_file(name: str) -> Response:
@@ -41,7 +40,7 @@ def _page_file(name: str) -> Response:
 def overview() -> dict[str, Any]:
     """What the state page shows: keys with state and scope, the latest requests (method, path,
     status: never headers or bodies, which carry credentials)."""
-    rt = _rt()
+    rt = runtime()
     keys = rt.family.key_overview(rt.backend) if rt.family.key_overview else []
     latest = rt.journal.entries(JOURNAL_ROWS)
     return {
@@ -57,37 +56,38 @@ def overview() -> dict[str, Any]:
     }
 
 
-def add_pages(bp: Blueprint, prefix: str) -> None:
-    """Add the pages' routes to the control blueprint, so its guards apply to them too."""
+@pages.get("/")
+def state_page() -> Response:
+    return _page_file("state.html")
 
-    @bp.get("/")
-    def state_page() -> Response:
-        return _page_file("state.html")
 
-    @bp.get("/overview")
-    def state_overview() -> Response:
-        return jsonify(overview())
+@pages.get("/overview")
+def state_overview() -> Response:
+    return jsonify(overview())
 
-    @bp.get("/docs/")
-    def docs_page() -> Response:
-        return _page_file("docs.html")
 
-    @bp.get("/docs/config.json")
-    def docs_config() -> Response:
-        rt = _rt()
-        credentials = rt.family.docs_credentials(rt.seed_info) if rt.family.docs_credentials else {}
-        return jsonify(
-            family=rt.config.family,
-            spec_url=f"{prefix}/specs/{rt.config.family}.yaml",
-            assets=f"{prefix}/{SWAGGER_ASSETS}",
-            authorizations=credentials,
-        )
+@pages.get("/docs/")
+def docs_page() -> Response:
+    return _page_file("docs.html")
 
-    @bp.get("/assets/<name>")
-    def page_asset(name: str) -> Response:
-        if name not in ("state.js", "state.css", "docs.js"):
-            return Response(status=404)
-        return _page_file(name)
+
+@pages.get("/docs/config.json")
+def docs_config() -> Response:
+    rt = runtime()
+    credentials = rt.family.docs_credentials(rt.seed_info) if rt.family.docs_credentials else {}
+    return jsonify(
+        family=rt.config.family,
+        spec_url=f"{CONTROL_PREFIX}/specs/{rt.config.family}.yaml",
+        assets=f"{CONTROL_PREFIX}/{SWAGGER_ASSETS}",
+        authorizations=credentials,
+    )
+
+
+@pages.get("/assets/<name>")
+def page_asset(name: str) -> Response:
+    if name not in ("state.js", "state.css", "docs.js"):
+        return Response(status=404)
+    return _page_file(name)
 
 
 def swagger_assets_blueprint(prefix: str, family: str) -> Blueprint:

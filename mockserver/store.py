@@ -79,6 +79,16 @@ class StateStore(ABC):
     @abstractmethod
     def kinds(self) -> list[str]: ...
 
+    @property
+    def has_state(self) -> bool:
+        """Whether the store kept the state of an earlier run, which the seed must not overwrite
+        (only a persistent store can)."""
+        return False
+
+    def mark_seeded(self) -> None:
+        """Record that the seed has been written (a persistent store keeps that across runs)."""
+        return  # nothing to remember in memory
+
 
 def _order_key(value: Any) -> tuple[bool, Any]:
     return (value is None, 0 if value is None else value)

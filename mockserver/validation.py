@@ -90,6 +90,11 @@ class OpenAPIRequest:
         self.parameters = RequestParts(query=query, header=headers, cookie=cookies, path=dict(path_params))
 
     @property
+    def sent_body(self) -> bytes | None:
+        """The body bytes as handed over (None when the engine passed the parsed body instead)."""
+        return self._body
+
+    @property
     def body(self) -> bytes | None:
         if self._body is None and self.json_body is not MISSING and self.json_body is not None:
             self._body = json.dumps(self.json_body).encode()
@@ -171,19 +176,6 @@ class SpecValidator(ABC):
     @abstractmethod
     def response_errors(self, request: OpenAPIRequest, response: OpenAPIResponse) -> list[str]:
         """What is wrong with a response to ``request``; empty when it matches the spec."""
-
-
-def build_validator(spec: dict[str, Any], engine: str = "compiled") -> SpecValidator:
-    """The validator ``engine`` names: ``compiled`` (default) or ``openapi-core``."""
-    if engine == "openapi-core":
-        from .reference_validation import OpenAPICoreValidator
-
-        return OpenAPICoreValidator(spec)
-    if engine == "compiled":
-        from .compiled_validation import CompiledValidator
-
-        return CompiledValidator(spec)
-    raise ValueError(f"unknown validator {engine!r}: use 'compiled' or 'openapi-core'")
 
 
 def _single_valued(spec: dict[str, Any], params: list[dict[str, Any]]) -> dict[str, tuple[str, Any]]:

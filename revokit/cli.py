@@ -152,7 +152,7 @@ def _bind_failure(exc: OSError, host: str, port: int, family: str, count: int) -
 
 def _print_banner(args: argparse.Namespace, banners: list[tuple[str, int, Any]], elapsed: float) -> None:
     """One screenful: each family's URL, how to authenticate, and where its pages are."""
-    from .mockserver.app import CONTROL_PREFIX
+    from .mockserver.config import CONTROL_PREFIX
 
     print(
         f"revokit {__version__} mock ready in {elapsed * 1000:.0f} ms (profile {args.profile}, seed {args.seed})"

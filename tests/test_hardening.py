@@ -105,7 +105,7 @@ def test_q_with_many_wildcards_is_answered_on_the_store():
 def test_a_long_run_of_digits_is_not_a_number():
     """``Number()`` of many digits and a letter: NaN, refused as a limit (the number pattern has
     one way to split a digit run, so a miss is found in one pass)."""
-    from revokit.mockserver.families.medusa_v1.dto import js_number
+    from revokit.mockserver.node.javascript import js_number
 
     assert js_number("1" * 20_000 + "x") != js_number("1" * 20_000 + "x")  # NaN
     client = _client("medusa-v1")

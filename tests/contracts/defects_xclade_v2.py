@@ -26,6 +26,7 @@ from contracts_defects import (
 from flask import Flask
 
 from revokit.mockserver.engine import Call, FamilyDefinition, Reply
+from revokit.mockserver.errors import ErrorContext
 from revokit.mockserver.families.xclade_v2.exceptions import NotFound, UnknownError, XcladeErrors
 from revokit.mockserver.families.xclade_v2.models import API_KEYS, PUBLISHABLE, SECRET, Actor
 from revokit.mockserver.families.xclade_v2.responses import api_key_json
@@ -262,10 +263,10 @@ def key_list_without_auth(family: FamilyDefinition) -> FamilyDefinition:
 class _CrashingOnBadKeyType(XcladeErrors):
     """The create route's validation of ``type`` crashes (500) instead of answering 400."""
 
-    def validation_failed(self, violations: Sequence[Any], operation_id: str):
-        if operation_id == "PostApiKeys" and any(v.field == "type" for v in violations):
+    def validation_failed(self, ctx: ErrorContext, violations: Sequence[Any]):
+        if ctx.operation_id == "PostApiKeys" and any(v.field == "type" for v in violations):
             return UnknownError()
-        return super().validation_failed(violations, operation_id)
+        return super().validation_failed(ctx, violations)
 
 
 def server_error_on_bad_key_type(family: FamilyDefinition) -> FamilyDefinition:

@@ -14,7 +14,7 @@ from faker import Faker
 from revokit.fixtures import load_fixture
 from revokit.mockserver.clock import Clock
 from revokit.mockserver.engine import BackendContext, SeedContext, Settings
-from revokit.mockserver.families.medusa_v1 import dto
+from revokit.mockserver.families.medusa_v1 import validators
 from revokit.mockserver.families.medusa_v1.exceptions import (
     AlreadyRevoked,
     DisabledSalesChannel,
@@ -35,6 +35,7 @@ from revokit.mockserver.families.medusa_v1.models import (
     ilike,
 )
 from revokit.mockserver.ids import IdFactory
+from revokit.mockserver.node import class_validator, javascript, qs
 from revokit.mockserver.store import InMemoryStore
 from revokit.specs import profile_for
 
@@ -417,7 +418,7 @@ def test_key_records_are_frozen(world: tuple[MedusaV1Backend, dict]) -> None:
     ],
 )
 def test_create_key_messages(body: Any, expected: list[str]) -> None:
-    assert dto.body_messages(dto.CREATE_KEY, body, strict=True) == expected
+    assert class_validator.body_messages(validators.CREATE_KEY, body, strict=True) == expected
 
 
 @pytest.mark.parametrize(
@@ -450,22 +451,22 @@ def test_create_key_messages(body: Any, expected: list[str]) -> None:
     ],
 )
 def test_batch_messages(body: Any, expected: list[str]) -> None:
-    assert dto.body_messages(dto.KEY_CHANNELS_BATCH, body, strict=True) == expected
+    assert class_validator.body_messages(validators.KEY_CHANNELS_BATCH, body, strict=True) == expected
 
 
 def test_login_messages() -> None:
-    assert dto.body_messages(dto.AUTH, {}, strict=True) == [
+    assert class_validator.body_messages(validators.AUTH, {}, strict=True) == [
         "email should not be empty",
         "email must be an email",
         "password should not be empty",
         "password must be a string",
     ]
-    assert dto.body_messages(dto.AUTH, {"email": "x", "password": "y"}, strict=True) == [
+    assert class_validator.body_messages(validators.AUTH, {"email": "x", "password": "y"}, strict=True) == [
         "email must be an email"
     ]
-    assert dto.body_messages(dto.AUTH, {"email": "a@b.co", "password": "y", "z": 1}, strict=True) == [
-        "property z should not exist"
-    ]
+    assert class_validator.body_messages(
+        validators.AUTH, {"email": "a@b.co", "password": "y", "z": 1}, strict=True
+    ) == ["property z should not exist"]
 
 
 @pytest.mark.parametrize(
@@ -487,13 +488,13 @@ def test_login_messages() -> None:
 def test_list_query_messages(query: str, strict: bool, expected: list[str]) -> None:
     from urllib.parse import parse_qsl
 
-    parsed = dto.qs_parse(parse_qsl(query, keep_blank_values=True))
-    assert dto.execute(dto.LIST_KEYS, parsed, strict) == expected
+    parsed = qs.qs_parse(parse_qsl(query, keep_blank_values=True))
+    assert class_validator.execute(validators.LIST_KEYS, parsed, strict) == expected
 
 
 def test_qs_parse() -> None:
     pairs = [("a", "1"), ("a", "2"), ("b[]", "x"), ("c[lt]", "d"), ("c[gt]", "e"), ("d[0]", "z"), ("e", "f")]
-    assert dto.qs_parse(pairs) == {
+    assert qs.qs_parse(pairs) == {
         "a": ["1", "2"],
         "b": ["x"],
         "c": {"lt": "d", "gt": "e"},
@@ -507,11 +508,11 @@ def test_qs_parse() -> None:
     [("12", 12.0), (" 1e2 ", 100.0), ("0x10", 16.0), ("", 0.0), ("-Infinity", float("-inf")), ("1.5", 1.5)],
 )
 def test_js_number(text: str, value: float) -> None:
-    assert dto.js_number(text) == value
+    assert javascript.js_number(text) == value
 
 
 def test_js_number_nan() -> None:
-    assert dto.js_number("abc") != dto.js_number("abc")
+    assert javascript.js_number("abc") != javascript.js_number("abc")
 
 
 def test_ilike_wildcards() -> None:

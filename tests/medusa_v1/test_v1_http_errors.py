@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -101,3 +103,55 @@ def test_unknown_query_parameters_are_ignored_where_medusa_ignores_them(
     refused = client.get("/store/products/prod_any?foo=1")
     assert refused.status_code == 400
     assert refused.get_json() == {"type": "invalid_data", "message": "property foo should not exist"}
+
+
+def _one_of_types(*details: str) -> dict[str, str]:
+    """Medusa 1.20's @IsType([DateComparisonOperator]) refusal: one JSON text as the message."""
+    inner = {
+        "message": "created_at must be one of: DateComparisonOperator",
+        "details": {"DateComparisonOperator": list(details)},
+    }
+    return {"type": "invalid_data", "message": json.dumps(inner, separators=(",", ":"))}
+
+
+# Asked of 1.20.11 (GET /admin/batch-jobs): its created_at is @IsType, not @ValidateNested, so a
+# bad operator is one JSON message naming the type (details split at every comma, hence the
+# leading blank), and it stops validation before any other property is looked at (zz).
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("created_at[x]=2020-01-01", _one_of_types("property x should not exist")),
+        ("created_at[lt]=nope", _one_of_types("lt must be a Date instance")),
+        (
+            "created_at[x]=1&created_at[lt]=bad",
+            _one_of_types("property x should not exist", " lt must be a Date instance"),
+        ),
+        ("zz=1&created_at[x]=1", _one_of_types("property x should not exist")),
+        ("created_at=5", _one_of_types("an unknown value was passed to the validate function")),
+        ("created_at[]=1", _one_of_types("an unknown value was passed to the validate function")),
+    ],
+)
+def test_batch_jobs_created_at_is_one_of_types(
+    client: FlaskClient, auth: dict, query: str, expected: dict
+) -> None:
+    response = client.get(f"/admin/batch-jobs?{query}", headers=auth)
+    assert response.status_code == 400
+    assert response.get_json() == expected
+
+
+@pytest.mark.parametrize("bound", ["2020-01-01", "2020-01-01T00:00:00Z"])
+def test_batch_jobs_created_at_takes_a_date_or_a_timestamp(
+    client: FlaskClient, auth: dict, bound: str
+) -> None:
+    """1.20.11 answers 200 to either form (its transformDate reads both)."""
+    response = client.get(f"/admin/batch-jobs?created_at[lt]={bound}", headers=auth)
+    assert response.status_code == 200, response.get_json()
+
+
+def test_key_list_created_at_is_a_nested_dto(client: FlaskClient, auth: dict) -> None:
+    """The key list's created_at is @ValidateNested: its findings join the others' (1.20.11)."""
+    response = client.get("/admin/publishable-api-keys?created_at[x]=1&updated_at[y]=2", headers=auth)
+    assert response.get_json() == {
+        "type": "invalid_data",
+        "message": "property x should not exist, property y should not exist",
+    }

@@ -47,7 +47,7 @@ def test_every_flag_is_read_by_the_family_code() -> None:
     for flag in FLAGS - ENGINE_FLAGS:
         assert f'"{flag}"' in source, flag
     assert source.count("profile.enabled(") >= len(FLAGS - ENGINE_FLAGS)
-    engine = (Path(family_package.__file__).parents[2] / "app.py").read_text()
+    engine = (Path(family_package.__file__).parents[2] / "pipeline.py").read_text()
     for flag in ENGINE_FLAGS:
         assert f'"{flag}"' in engine, flag
 

@@ -6,13 +6,25 @@ import threading
 
 import pytest
 from test_v2_domain import USER, make_backend
+from werkzeug.datastructures import Headers, MultiDict
 
-from revokit.mockserver.families.xclade_v2.exceptions import XcladeErrors, js_string, zod_message_parts
-from revokit.mockserver.families.xclade_v2.jsonerrors import body_parser_error, json_parse_error
+from revokit.mockserver.call import Call, Operation
+from revokit.mockserver.errors import ErrorContext
+from revokit.mockserver.families.xclade_v2.exceptions import XcladeErrors, zod_message_parts
 from revokit.mockserver.families.xclade_v2.models import SecretKeysAlreadyRevoked
+from revokit.mockserver.node.body_parser import body_parser_error
+from revokit.mockserver.node.javascript import js_string
+from revokit.mockserver.node.json_parse import json_parse_error
 from revokit.mockserver.validation import MISSING, Violation
 
 ERRORS = XcladeErrors()
+NO_REQUEST = ErrorContext()
+
+
+def context_of(operation_id: str) -> ErrorContext:
+    """An error context for a request that matched ``operation_id`` (nothing else is read)."""
+    operation = Operation(operation_id, "POST", "/x", "/x", (), True)
+    return ErrorContext(call=Call(operation, {}, {}, MultiDict(), Headers(), {}, None, False))
 
 
 @pytest.mark.parametrize(
@@ -60,7 +72,7 @@ def test_body_issues_hide_query_issues():
         Violation("query", "foo", "unknown", "", "1"),
         Violation("body", "title", "required", "", MISSING, "title"),
     ]
-    assert ERRORS.validation_failed(violations, "PostApiKeysId").body == {
+    assert ERRORS.validation_failed(context_of("PostApiKeysId"), violations).body == {
         "type": "invalid_data",
         "message": "Invalid request: Field 'title' is required",
     }
@@ -128,23 +140,29 @@ def test_the_json_port_accepts_what_json_parse_accepts():
 
 
 def test_engine_failures_have_medusa_bodies():
-    assert ERRORS.internal_error().body == {
+    assert ERRORS.internal_error(NO_REQUEST).body == {
         "code": "unknown_error",
         "type": "unknown_error",
         "message": "An unknown error occurred.",
     }
-    assert ERRORS.internal_error().status == 500
-    not_found = ERRORS.route_not_found("GET", "/x")
+    assert ERRORS.internal_error(NO_REQUEST).status == 500
+    not_found = ERRORS.route_not_found(NO_REQUEST, "GET", "/x")
     assert (not_found.status, not_found.body) == (404, {"type": "not_found", "message": "Cannot GET /x"})
-    not_allowed = ERRORS.method_not_allowed("TRACE", "/admin/api-keys", ["GET", "POST"])
+    not_allowed = ERRORS.method_not_allowed(NO_REQUEST, "TRACE", "/admin/api-keys", ["GET", "POST"])
     assert not_allowed.status == 405 and not_allowed.body["message"] == "Cannot TRACE /admin/api-keys"
-    assert ERRORS.body_too_large(10).body == {"message": "request entity too large", "type": "unknown_error"}
-    assert ERRORS.bad_request("bad header").body == {"message": "bad header", "type": "invalid_data"}
-    assert ERRORS.malformed_json("Expecting value").body == {
+    assert ERRORS.body_too_large(NO_REQUEST, 10).body == {
+        "message": "request entity too large",
+        "type": "unknown_error",
+    }
+    assert ERRORS.bad_request(NO_REQUEST, "bad header").body == {
+        "message": "bad header",
+        "type": "invalid_data",
+    }
+    assert ERRORS.malformed_json(NO_REQUEST, "Expecting value").body == {
         "message": "Unexpected end of JSON input",
         "type": "invalid_data",
     }
-    assert ERRORS.non_json_body("text/plain", "PostApiKeys") is None
+    assert ERRORS.non_json_body(context_of("PostApiKeys"), "text/plain") is None
 
 
 def test_concurrent_revokes_of_one_secret_key_succeed_once():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...errors import ApiError, FamilyErrors
+from ...errors import ApiError, ErrorContext, FamilyErrors
 from ...validation import Violation
 
 VALIDATION_MESSAGE = "The request contains invalid parameters or malformed data"
@@ -118,7 +118,7 @@ def detail_for(v: Violation) -> list[dict[str, str]]:
 
 
 class AppKeysErrors(FamilyErrors):
-    def validation_failed(self, violations: Sequence[Violation], operation_id: str) -> ApiError:
+    def validation_failed(self, ctx: ErrorContext, violations: Sequence[Violation]) -> ApiError:
         details: list[dict[str, str]] = []
         for v in violations:
             for d in detail_for(v):
@@ -126,26 +126,28 @@ class AppKeysErrors(FamilyErrors):
                     details.append(d)
         return BadRequest(details)
 
-    def malformed_json(self, detail: str) -> ApiError:
+    def malformed_json(self, ctx: ErrorContext, detail: str) -> ApiError:
         return BadRequest([{"field": "body", "message": "must be well-formed JSON"}])
 
-    def non_json_body(self, content_type: str, operation_id: str) -> ApiError | None:
+    def non_json_body(self, ctx: ErrorContext, content_type: str) -> ApiError | None:
         return BadRequest([{"field": "Content-Type", "message": "must be application/json"}])
 
-    def body_too_large(self, limit: int) -> ApiError:
+    def body_too_large(self, ctx: ErrorContext, limit: int) -> ApiError:
         return PayloadTooLarge()
 
-    def route_not_found(self, method: str, path: str) -> ApiError:
+    def route_not_found(self, ctx: ErrorContext, method: str, path: str) -> ApiError:
         return NotFound()
 
-    def method_not_allowed(self, method: str, path: str, allowed: Sequence[str]) -> ApiError:
+    def method_not_allowed(
+        self, ctx: ErrorContext, method: str, path: str, allowed: Sequence[str]
+    ) -> ApiError:
         return MethodNotAllowed()
 
-    def bad_request(self, detail: str) -> ApiError:
+    def bad_request(self, ctx: ErrorContext, detail: str) -> ApiError:
         return BadRequest([{"field": "request", "message": "could not be parsed"}])
 
-    def internal_error(self) -> ApiError:
+    def internal_error(self, ctx: ErrorContext) -> ApiError:
         return InternalError()
 
-    def unsupported_body(self, detail: str) -> ApiError:
+    def unsupported_body(self, ctx: ErrorContext, detail: str) -> ApiError:
         return UnsupportedMediaType()

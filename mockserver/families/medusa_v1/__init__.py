@@ -23,7 +23,16 @@ from .models import (
     StoreSettings,
     User,
 )
-from .responses import HANDLERS, authenticate, banner_lines, docs_credentials, issue_token, revoke_keys
+from .responses import (
+    HANDLERS,
+    authenticate,
+    banner_lines,
+    docs_credentials,
+    issue_token,
+    revoke_keys,
+    unrouted,
+)
+from .validators import operation_rules
 
 FAMILY = FamilyDefinition(
     name="medusa-v1",
@@ -47,6 +56,8 @@ FAMILY = FamilyDefinition(
     secret_fields={USERS: ("api_token",), SESSIONS: ("id",)},
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
     issue_token=issue_token,
+    rules=operation_rules,
+    unrouted=unrouted,
     revoke_keys=revoke_keys,
     banner=banner_lines,
     key_overview=MedusaV1Backend.key_overview,

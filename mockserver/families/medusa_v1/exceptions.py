@@ -9,14 +9,16 @@ the domain raises ``KeyNotFound(key_id)`` and never builds a body.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from typing import Any
 
-from ...errors import TEXT, ApiError, FamilyErrors
+from ....specs import Profile
+from ...errors import TEXT, ApiError, ErrorContext, FamilyErrors
+from ...node.body_parser import TOO_LARGE_MESSAGE
+from ...node.class_validator import fallback_messages
+from ...node.express_pages import HTML, PAGE_HEADERS, page
+from ...node.json_parse import position_message
 from ...validation import Violation
-
-HTML = "text/html; charset=utf-8"
 
 # Flags of the medusa-1.20 profile that change how an error looks (see specs/profiles).
 FLAG_NO_CONTENT_TYPE_401 = "unauthorized_without_content_type"
@@ -231,139 +233,71 @@ class PayloadTooLarge(MedusaError):
     error_type = "entity.too.large"
 
     def __init__(self) -> None:
-        super().__init__("request entity too large")
-
-
-class Passthrough(ApiError):
-    """A handler's successful reply carried through ``validation_failed``.
-
-    The engine rejects every undeclared query parameter and every body the spec forbids; where
-    Medusa 1.20 accepts the request (it ignores the query string of most routes, and its validator
-    lets ``null`` through ``@IsOptional`` fields), the family answers as the handler would.
-    """
-
-    def __init__(self, body: Any, status: int, headers: dict[str, str], content_type: str | None) -> None:
-        super().__init__(body, status=status, headers=headers, content_type=content_type)
-
-
-_JSON_POSITION = re.compile(r"\(char (\d+)\)")
-
-
-def json_syntax_message(detail: str) -> str:
-    """body-parser's SyntaxError message, as close as Python's decoder detail allows."""
-    match = _JSON_POSITION.search(detail)
-    if match is None:
-        return "Unexpected end of JSON input"
-    return f"Unexpected token in JSON at position {match.group(1)}"
+        super().__init__(TOO_LARGE_MESSAGE)
 
 
 def express_html_error(message: str, status: int = 400, name: str | None = "SyntaxError") -> ApiError:
     """Express's ``finalhandler`` page for an error (development mode), or for no route at all
     (``name=None``: ``Cannot GET /path``)."""
     text = f"{name}: {message}" if name else message
-    page = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
-        f"</head>\n<body>\n<pre>{html.escape(text)}</pre>\n</body>\n</html>\n"
-    )
-    headers = {"Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"}
-    return ApiError(page, status=status, headers=headers, content_type=HTML)
+    return ApiError(page(html.escape(text)), status=status, headers=dict(PAGE_HEADERS), content_type=HTML)
 
 
-def body_parser_error(message: str, status: int, name: str) -> ApiError:
+def body_parser_error(message: str, status: int, name: str, profile: Profile) -> ApiError:
     """An encoding or charset body-parser refuses (415), or a body that does not inflate (400)."""
-    profile = _active_profile()
-    if profile is not None and profile.enabled(FLAG_BODY_PARSER_ERRORS_HTML):
+    if profile.enabled(FLAG_BODY_PARSER_ERRORS_HTML):
         return express_html_error(message, status=status, name=name)
     error = InvalidData(message)
     error.status = status
     return error
 
 
-def unrouted_request(method: str, path: str) -> ApiError | None:
-    """Medusa 1.20 has no 405 and no JSON 404: a request no route takes falls through to
-    Express's 404 page, and under ``/admin`` only after the authentication middleware, which
-    every admin request without a valid credential meets first. ``None`` under the contract."""
-    try:
-        from ...app import runtime
-
-        rt = runtime()
-    except (ImportError, RuntimeError, KeyError):
-        return None
-    if not rt.profile.enabled(FLAG_EXPRESS_404):
-        return None
-    from flask import request
-
-    if path.lower().startswith("/admin") and (
-        rt.backend.authenticate_admin(
-            request.cookies.get("connect.sid"),
-            request.headers.get("Authorization"),
-            request.headers.get("x-medusa-access-token"),
-        )
-        is None
-    ):
-        return Unauthorized(with_content_type=not rt.profile.enabled(FLAG_NO_CONTENT_TYPE_401))
-    return express_html_error(f"Cannot {method} {path}", status=404, name=None)
-
-
-def strict_json_error(profile: Any) -> ApiError:
+def strict_json_error(profile: Profile) -> ApiError:
     """``bodyParser.json()`` is strict: a bare string, number or ``null`` is a SyntaxError."""
     return malformed_json_error("Unexpected token in JSON at position 0", profile)
 
 
-def malformed_json_error(message: str, profile: Any) -> ApiError:
-    if profile is not None and profile.enabled(FLAG_MALFORMED_JSON_HTML):
+def malformed_json_error(message: str, profile: Profile) -> ApiError:
+    if profile.enabled(FLAG_MALFORMED_JSON_HTML):
         return express_html_error(message)
     return InvalidData(message)
 
 
-def _active_profile() -> Any:
-    """The profile of the mock serving this request.
-
-    ``malformed_json`` is called before the family sees the request (no backend, no call), and the
-    engine passes no profile to ``FamilyErrors``; the engine's ``runtime()`` accessor is the only
-    way to it. Outside a request (unit tests) there is none and the contract applies.
-    """
-    try:
-        from ...app import runtime
-
-        return runtime().profile
-    except (ImportError, RuntimeError, KeyError):
-        return None
-
-
 class MedusaV1Errors(FamilyErrors):
-    def validation_failed(self, violations: Sequence[Violation], operation_id: str) -> ApiError:
-        from .dto import resolve_violations
+    def validation_failed(self, ctx: ErrorContext, violations: Sequence[Violation]) -> ApiError:
+        # class-validator's own findings were answered before the spec's (dto.check_request):
+        # these are the spec's, which the DTOs would not have caught, in class-validator's words.
+        return ValidationFailed(fallback_messages(violations))
 
-        return resolve_violations(violations, operation_id)
+    def malformed_json(self, ctx: ErrorContext, detail: str) -> ApiError:
+        return malformed_json_error(position_message(detail), ctx.profile)
 
-    def malformed_json(self, detail: str) -> ApiError:
-        return malformed_json_error(json_syntax_message(detail), _active_profile())
-
-    def json_too_deep(self, detail: str) -> ApiError:
+    def json_too_deep(self, ctx: ErrorContext, detail: str) -> ApiError:
         # No JSON.parse wording applies to the engine's depth limit.
-        return malformed_json_error(detail, _active_profile())
+        return malformed_json_error(detail, ctx.profile)
 
-    def non_json_body(self, content_type: str, operation_id: str) -> ApiError | None:
+    def non_json_body(self, ctx: ErrorContext, content_type: str) -> ApiError | None:
         return None  # Express's JSON parser skips other content types: the body reads as {}
 
-    def body_too_large(self, limit: int) -> ApiError:
+    def body_too_large(self, ctx: ErrorContext, limit: int) -> ApiError:
         return PayloadTooLarge()
 
-    def route_not_found(self, method: str, path: str) -> ApiError:
-        return unrouted_request(method, path) or RouteNotFound(method, path)
+    def route_not_found(self, ctx: ErrorContext, method: str, path: str) -> ApiError:
+        return RouteNotFound(method, path)
 
-    def method_not_allowed(self, method: str, path: str, allowed: Sequence[str]) -> ApiError:
-        return unrouted_request(method, path) or MethodNotAllowed(method, path)
+    def method_not_allowed(
+        self, ctx: ErrorContext, method: str, path: str, allowed: Sequence[str]
+    ) -> ApiError:
+        return MethodNotAllowed(method, path)
 
-    def bad_request(self, detail: str) -> ApiError:
+    def bad_request(self, ctx: ErrorContext, detail: str) -> ApiError:
         return InvalidData(detail)
 
-    def unsupported_body(self, detail: str) -> ApiError:
-        return body_parser_error(detail, 415, "UnsupportedMediaTypeError")
+    def unsupported_body(self, ctx: ErrorContext, detail: str) -> ApiError:
+        return body_parser_error(detail, 415, "UnsupportedMediaTypeError", ctx.profile)
 
-    def undecodable_body(self, detail: str) -> ApiError:
-        return body_parser_error(detail, 400, "Error")
+    def undecodable_body(self, ctx: ErrorContext, detail: str) -> ApiError:
+        return body_parser_error(detail, 400, "Error", ctx.profile)
 
-    def internal_error(self) -> ApiError:
+    def internal_error(self, ctx: ErrorContext) -> ApiError:
         return UnknownError()

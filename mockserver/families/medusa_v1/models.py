@@ -21,7 +21,7 @@ from ...engine import BackendContext, SeedContext, key_row
 from ...hashing import seed_hash, verify_secret
 from ...jwt_claims import not_yet_valid
 from ...like import ilike
-from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
+from ...node.express_session import new_session_id, session_id_from_cookie, signed_cookie
 from .exceptions import (
     AlreadyRevoked,
     DefaultChannelUndeletable,

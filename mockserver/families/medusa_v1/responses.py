@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import unquote
+
+from werkzeug.datastructures import Headers
 
 from ...clock import isoformat_ms
 from ...control_input import BadControlInput, fields_of, optional_string, string_list
 from ...engine import Call, Reply
-from ...errors import TEXT
-from .dto import as_datetime, check_request, nul_error, qs_parse, remember
-from .exceptions import FLAG_NO_CONTENT_TYPE_401, BadRequestText, Unauthorized, strict_json_error
+from ...errors import TEXT, ApiError
+from ...node.javascript import js_date
+from ...node.qs import qs_parse
+from .database_errors import nul_error
+from .exceptions import (
+    FLAG_EXPRESS_404,
+    FLAG_NO_CONTENT_TYPE_401,
+    BadRequestText,
+    Unauthorized,
+    express_html_error,
+    strict_json_error,
+)
 from .models import (
     SESSION_COOKIE,
     SESSION_TTL,
@@ -119,6 +132,17 @@ def _page_bounds(call: Call) -> tuple[int, int]:
     return int(call.query["limit"]), int(call.query["offset"])
 
 
+def as_datetime(value: Any) -> datetime | None:
+    """A spec-typed date filter bound (``date`` or ``datetime``) as an aware instant."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, str):
+        return js_date(value)
+    return None
+
+
 def _ids(items: Any) -> list[str]:
     return [item["id"] for item in items]
 
@@ -129,7 +153,6 @@ def _ids(items: Any) -> list[str]:
 def authenticate(backend: MedusaV1Backend, call: Call) -> Any:
     """Admin routes: session cookie, then Bearer JWT, then API token (passport's order).
     Store routes: the publishable key's scope. Auth routes: nobody yet."""
-    remember(backend, call)
     if call.body_sent and not isinstance(call.body, dict | list):
         raise strict_json_error(backend.profile)
     if call.operation.is_public:
@@ -149,11 +172,35 @@ def authenticate(backend: MedusaV1Backend, call: Call) -> Any:
     return principal
 
 
+def unrouted(
+    backend: MedusaV1Backend,
+    method: str,
+    path: str,
+    headers: Headers,
+    cookies: Mapping[str, str],
+    served: Sequence[str],
+) -> ApiError | None:
+    """Medusa 1.20 has no 405 and no JSON 404 (unrouted_requests_get_express_404): a request no
+    route takes falls through to Express's 404 page, and under ``/admin`` only after the
+    authentication middleware, which every admin request without a valid credential meets first.
+    ``None`` under the contract: the engine's route_not_found / method_not_allowed answer."""
+    if not backend.profile.enabled(FLAG_EXPRESS_404):
+        return None
+    shown = unquote(path, errors="replace")
+    if shown.lower().startswith("/admin") and (
+        backend.authenticate_admin(
+            cookies.get(SESSION_COOKIE), headers.get("Authorization"), headers.get(API_TOKEN_HEADER)
+        )
+        is None
+    ):
+        return Unauthorized(with_content_type=not backend.profile.enabled(FLAG_NO_CONTENT_TYPE_401))
+    return express_html_error(f"Cannot {method} {shown}", status=404, name=None)
+
+
 # -- auth --------------------------------------------------------------------------------------
 
 
 def post_auth(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     user = backend.login(call.body["email"], call.body["password"])
     _, cookie = backend.open_session(user)
     session_cookie = {
@@ -181,7 +228,6 @@ def delete_auth(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def post_token(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     user = backend.login(call.body["email"], call.body["password"])
     return Reply({"access_token": backend.issue_jwt(user)})
 
@@ -190,7 +236,6 @@ def post_token(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def list_keys(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     query = call.query
     limit, offset = _page_bounds(call)
     dates: dict[str, dict[str, Any]] = {}
@@ -214,7 +259,6 @@ def list_keys(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def create_key(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     principal: AdminPrincipal = call.principal
     return _key_reply(backend.create_key(call.body["title"], principal.user_id))
 
@@ -224,7 +268,6 @@ def get_key(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def update_key(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     return _key_reply(backend.update_key(call.path["id"], call.body.get("title", UNSET)))
 
 
@@ -240,18 +283,15 @@ def revoke_key(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def list_key_channels(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     channels = backend.key_channels(call.path["id"], call.query.get("q") or None)
     return Reply({"sales_channels": [channel_json(c) for c in channels]})
 
 
 def add_key_channels(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     return _key_reply(backend.add_key_channels(call.path["id"], _ids(call.body["sales_channel_ids"])))
 
 
 def remove_key_channels(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     return _key_reply(backend.remove_key_channels(call.path["id"], _ids(call.body["sales_channel_ids"])))
 
 
@@ -259,7 +299,6 @@ def remove_key_channels(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def list_channels(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     limit, offset = _page_bounds(call)
     page = backend.list_channels(limit=limit, offset=offset, q=call.query.get("q") or None)
     return Reply(
@@ -273,7 +312,6 @@ def list_channels(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def create_channel(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     body = call.body
     channel = backend.create_channel(body["name"], body.get("description"), body.get("is_disabled", False))
     return _channel_reply(channel)
@@ -284,7 +322,6 @@ def get_channel(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def update_channel(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     return _channel_reply(backend.update_channel(call.path["id"], dict(call.body)))
 
 
@@ -295,12 +332,10 @@ def delete_channel(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def add_channel_products(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     return _channel_reply(backend.add_channel_products(call.path["id"], _ids(call.body["product_ids"])))
 
 
 def remove_channel_products(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     return _channel_reply(backend.remove_channel_products(call.path["id"], _ids(call.body["product_ids"])))
 
 
@@ -308,7 +343,6 @@ def remove_channel_products(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def list_products(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     scope: StoreScope = call.principal
     limit, offset = _page_bounds(call)
     requested = qs_parse(call.raw_query.items(multi=True)).get("sales_channel_id")
@@ -326,13 +360,11 @@ def list_products(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def get_product(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     product = backend.get_store_product(call.principal, call.path["id"])
     return Reply({"product": product_json(backend, product)})
 
 
 def create_cart(backend: MedusaV1Backend, call: Call) -> Reply:
-    check_request(backend, call)
     body = call.body if isinstance(call.body, dict) else {}
     cart = backend.create_cart(
         call.principal, body.get("sales_channel_id") or None, body.get("region_id") or None

@@ -23,8 +23,8 @@ from .responses import (
     banner_lines,
     docs_credentials,
     issue_token,
+    operation_rules,
     revoke_keys,
-    unchecked_by_release,
     unrouted,
 )
 
@@ -47,7 +47,7 @@ FAMILY = FamilyDefinition(
     # Express parses a request without a body as {} (the SDK's revoke sends none).
     missing_body={},
     issue_token=issue_token,
-    unchecked=unchecked_by_release,
+    rules=operation_rules,
     unrouted=unrouted,
     revoke_keys=revoke_keys,
     banner=banner_lines,

@@ -32,7 +32,7 @@ from ...clock import isoformat_ms
 from ...engine import BackendContext, SeedContext, key_row
 from ...hashing import VerifiedTokens, hash_secret, seed_hash, verify_secret
 from ...jwt_claims import not_yet_valid
-from ...session_cookie import new_session_id, session_id_from_cookie, signed_cookie
+from ...node.express_session import new_session_id, session_id_from_cookie, signed_cookie
 from .exceptions import (
     ApiKeyNotFound,
     InvalidEmailOrPassword,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -18,9 +17,10 @@ from werkzeug.datastructures import Headers, MultiDict
 
 from ...clock import isoformat_ms, parse_instant
 from ...control_input import BadControlInput, fields_of, optional_seconds, optional_string, string_list
-from ...engine import Call, Handler, Operation, Reply
+from ...engine import Call, Handler, Operation, OperationRules, Reply, Tolerance
 from ...errors import ApiError
-from ...validation import Violation
+from ...node.body_parser import is_json_mimetype
+from ...node.javascript import js_parse_int
 from .exceptions import (
     ExpressNotFound,
     InvalidData,
@@ -28,8 +28,8 @@ from .exceptions import (
     SecretKeyAsBearer,
     Unauthorized,
     UnknownError,
-    XcladeErrors,
     body_not_an_object,
+    body_parser_refusal,
 )
 from .fields import parse_fields, project
 from .models import (
@@ -211,11 +211,6 @@ def _admin_actor(backend: XcladeBackend, call: Call, schemes: set[str]) -> Actor
     raise Unauthorized()
 
 
-def _json_mimetype(content_type: str) -> bool:
-    mimetype = content_type.split(";", 1)[0].strip().lower()
-    return mimetype == "application/json" or mimetype.endswith("+json")
-
-
 def reject_unparsed_body(call: Call) -> None:
     """A body Express's JSON parser skipped (another content type) reaches zod as ``undefined``.
 
@@ -226,7 +221,7 @@ def reject_unparsed_body(call: Call) -> None:
         return
     if "Content-Type" not in call.headers:
         return  # no parser ran; Express leaves the body as {}
-    if _json_mimetype(call.headers.get("Content-Type", "")):
+    if is_json_mimetype(call.headers.get("Content-Type", "")):
         return
     length = call.headers.get("Content-Length", "0").strip()
     if (length and length != "0") or "Transfer-Encoding" in call.headers:
@@ -238,7 +233,7 @@ def _whitespace_json(call: Call) -> bool:
     parses it (and fails) before any route runs."""
     if not call.operation.has_body or call.body_sent:
         return False
-    if not _json_mimetype(call.headers.get("Content-Type", "")):
+    if not is_json_mimetype(call.headers.get("Content-Type", "")):
         return False
     length = call.headers.get("Content-Length", "0").strip()
     return (bool(length) and length != "0") or "Transfer-Encoding" in call.headers
@@ -247,11 +242,11 @@ def _whitespace_json(call: Call) -> bool:
 def authenticate(backend: XcladeBackend, call: Call) -> Any:
     """Store routes need a valid publishable key; admin and session routes an admin actor."""
     if _whitespace_json(call):
-        raise XcladeErrors().malformed_json("")
+        raise body_parser_refusal(call.raw_body)
     if call.operation.has_body and call.body_sent and call.body is None:
         # A bare JSON `null`: body-parser's strict mode refuses it like any other scalar, before
         # any route (the engine hands it over as "no body", which optional-body routes accepted).
-        raise XcladeErrors().malformed_json("null")
+        raise body_parser_refusal(call.raw_body)
     schemes = {name for alternative in call.operation.security for name in alternative}
     if not schemes:
         return None
@@ -266,41 +261,26 @@ _ADMIN_LISTS = ("GetApiKeys", "GetSalesChannels")
 _ALL_ADMIN_SCHEMES = tuple((scheme,) for scheme in _ADMIN_SCHEMES)
 
 
-_JS_INT = re.compile(r"[\s\ufeff]*([+-]?)(0[xX][0-9a-fA-F]+|[0-9]+)")
+_PAGING = frozenset({"limit", "offset"})
+_BELOW_MINIMUM = frozenset({"minimum", "exclusiveMinimum"})
 
 
-def js_parse_int(text: str) -> int | None:
-    """JavaScript's ``parseInt(text)``: leading blanks, a sign, then the longest run of digits
-    (hexadecimal after ``0x``); ``None`` where it gives NaN."""
-    match = _JS_INT.match(text)
-    if match is None:
-        return None
-    sign, digits = match.groups()
-    value = int(digits, 16) if digits[:2].lower() == "0x" else int(digits)
-    return -value if sign == "-" else value
-
-
-def unchecked_by_release(backend: XcladeBackend, call: Call, violation: Violation) -> bool:
+def operation_rules(operation: Operation) -> OperationRules:
     """What the medusa-2.21 profile lets past validation. createFindParams reads ``limit`` and
     ``offset`` with ``parseInt`` (paging_parsed_leniently: ``2x`` is 2, ``0x10`` is 16) and sets
-    no minimum, so a negative one reaches the query."""
-    if violation.location != "query":
-        return False
-    if violation.kind == "unknown" and call.operation.method == "DELETE":
-        # The delete routes have no query validator at all.
-        return backend.profile.enabled(FLAG_DELETE_QUERY_UNCHECKED)
-    if violation.field not in ("limit", "offset"):
-        return False
-    if violation.kind in ("cast", "type"):
-        raw = call.raw_query.getlist(violation.field)
-        lenient = len(raw) == 1 and js_parse_int(raw[0]) is not None
-        return lenient and backend.profile.enabled(FLAG_PAGING_PARSE_INT)
-    if violation.kind not in ("minimum", "exclusiveMinimum"):
-        return False
-    operation_id = call.operation.operation_id
-    if operation_id in _ADMIN_LISTS:
-        return backend.profile.enabled(FLAG_NEGATIVE_PAGING)
-    return operation_id == "GetProducts" and backend.profile.enabled(FLAG_STORE_PAGING)
+    no minimum, so a negative one reaches the query; the delete routes have no query validator."""
+    tolerances = [
+        Tolerance(
+            "query", frozenset({"cast", "type"}), _PAGING, flag=FLAG_PAGING_PARSE_INT, read_as=js_parse_int
+        )
+    ]
+    if operation.method == "DELETE":
+        tolerances.append(Tolerance("query", frozenset({"unknown"}), flag=FLAG_DELETE_QUERY_UNCHECKED))
+    if operation.operation_id in _ADMIN_LISTS:
+        tolerances.append(Tolerance("query", _BELOW_MINIMUM, _PAGING, flag=FLAG_NEGATIVE_PAGING))
+    elif operation.operation_id == "GetProducts":
+        tolerances.append(Tolerance("query", _BELOW_MINIMUM, _PAGING, flag=FLAG_STORE_PAGING))
+    return OperationRules(tolerances=tuple(tolerances))
 
 
 _EXPRESS_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")

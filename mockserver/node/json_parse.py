@@ -1,6 +1,7 @@
-"""What Medusa says about a body that is not JSON: body-parser (strict) over Node 20's ``JSON.parse``.
+"""``JSON.parse``'s SyntaxError messages: Node 20's (Medusa 2.21) exactly, Node's older wording
+(Medusa 1.20) as far as Python's decoder says where the error is.
 
-A small port of V8 11's JSON parser error reporting (``json-parser.cc``): the same grammar, the
+Node 20's is a small port of V8 11's JSON parser error reporting (``json-parser.cc``): the same grammar, the
 same message templates, the same positions and the same source excerpts. Positions count
 characters (V8 counts UTF-16 units; they differ only for characters outside the BMP).
 """
@@ -17,7 +18,7 @@ _LITERALS = {"t": "true", "f": "false", "n": "null"}
 _SPECIAL_SOURCES = ("undefined", "NaN", "Infinity", "[object Object]")
 _CONTEXT = 10  # characters of source shown on each side of the bad token
 _MIN_LENGTH_FOR_CONTEXT = 2 * _CONTEXT + 1
-_END = "Unexpected end of JSON input"
+END_OF_INPUT = "Unexpected end of JSON input"
 
 
 class _SyntaxError(Exception):
@@ -55,7 +56,7 @@ class _Parser:
     def unexpected(self) -> None:
         """The character at the cursor is the wrong token; strings and numbers are named as such."""
         if self.i >= self.n:
-            raise _SyntaxError(_END)
+            raise _SyntaxError(END_OF_INPUT)
         c = self.s[self.i]
         if c == '"':
             self.fail_at("Unexpected string in JSON")
@@ -143,7 +144,7 @@ class _Parser:
                 self.i += 1
                 escape = self.peek()
                 if not escape:
-                    raise _SyntaxError(_END)
+                    raise _SyntaxError(END_OF_INPUT)
                 if escape == "u":
                     self.i += 1
                     for _ in range(4):
@@ -218,22 +219,13 @@ def json_parse_error(source: str) -> str | None:
     return None
 
 
-_FIRST_CHAR = re.compile(r"^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])")
+_PYTHON_POSITION = re.compile(r"\(char (\d+)\)")
 
 
-def body_parser_error(raw: bytes) -> str:
-    """The message of body-parser's JSON parser (strict mode) for a body it refuses.
-
-    Strict mode accepts only objects and arrays: for anything else it parses the body with every
-    character from the first non-blank one replaced by ``#`` and puts the body back into the
-    message, as ``body-parser/lib/types/json.js`` does.
-    """
-    text = raw.decode("utf-8", "replace")
-    match = _FIRST_CHAR.match(text)
-    first = match.group(1) if match else None
-    if first not in ("{", "["):
-        index = text.find(first) if first else -1
-        partial = "" if index < 0 else text[:index] + "#" * (len(text) - index)
-        message = json_parse_error(partial) or _END
-        return re.sub(r"#+", lambda run: text[index : index + len(run.group())], message)
-    return json_parse_error(text) or _END
+def position_message(detail: str) -> str:
+    """The older V8 wording, ``Unexpected token in JSON at position N``, from the position in
+    Python's decoder message (``... (char N)``); the end of the input when it names none."""
+    match = _PYTHON_POSITION.search(detail)
+    if match is None:
+        return END_OF_INPUT
+    return f"Unexpected token in JSON at position {match.group(1)}"

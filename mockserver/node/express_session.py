@@ -12,7 +12,7 @@ import hashlib
 import hmac
 from urllib.parse import quote, unquote
 
-from .ids import IdFactory
+from ..ids import IdFactory
 
 
 def new_session_id(ids: IdFactory) -> str:

@@ -1,0 +1,35 @@
+"""How a mock is configured: ``MockConfig``, passed in to ``create_app``, and where the control
+plane lives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .hashing import DEFAULT_SCRYPT_N
+
+CONTROL_PREFIX = "/__revokit"
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    family: str = "app-keys"
+    profile: str = "contract"
+    seed: int = 20261123
+    validate_responses: bool = False
+    max_body_bytes: int = 1024 * 1024
+    max_header_bytes: int = 32 * 1024
+    control_token: str | None = None
+    # Signs JWTs and session cookies. None: a random secret per mock, so no token can be forged
+    # from the source; set one only when tokens must outlive the process (or be made elsewhere).
+    jwt_secret: str | None = None
+    scrypt_n: int = DEFAULT_SCRYPT_N
+    journal_size: int = 500
+    frozen_at: datetime | None = None  # start with a frozen clock (tests); None follows real time
+    state_path: str | None = None  # keep the state in this SQLite file across restarts
+    # /__revokit/state and the journal show credentials redacted unless this is set.
+    show_secrets: bool = False
+    # "compiled" (schemas compiled at start-up) or "openapi-core" (the reference, slow): same answers.
+    validator: str = "compiled"
+    # A built admin frontend (index.html + assets) to serve at /app on the mock's origin.
+    admin_dir: str | None = None
