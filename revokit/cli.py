@@ -17,7 +17,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from . import FAMILIES, __version__
+from . import __version__
+from .registry import family_names
 
 READY_LINE = "revokit mock is serving; press Ctrl-C to stop."
 DEFAULT_PORT = 9000  # Medusa's own port, so a real client's base URL needs no change
@@ -44,11 +45,11 @@ def _mock(args: argparse.Namespace) -> int:
     from .mockserver import Clock, MockConfig, create_app
     from .specs import load_profile
 
-    families: list[str] = list(dict.fromkeys(args.families or FAMILIES))
-    unknown = [f for f in families if f not in FAMILIES]
+    families: list[str] = list(dict.fromkeys(args.families or family_names()))
+    unknown = [f for f in families if f not in family_names()]
     if unknown:
         print(
-            f"revokit mock: unknown family {', '.join(unknown)}; choose from {', '.join(FAMILIES)}",
+            f"revokit mock: unknown family {', '.join(unknown)}; choose from {', '.join(family_names())}",
             file=sys.stderr,
         )
         return 2
@@ -223,7 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_DefaultsHelpFormatter,
     )
     mock.add_argument(
-        "families", nargs="*", metavar="FAMILY", help=f"any of {', '.join(FAMILIES)}; none given serves all"
+        "families",
+        nargs="*",
+        metavar="FAMILY",
+        help=f"any of {', '.join(family_names())}; none given serves all",
     )
     mock.add_argument("--host", default="127.0.0.1", help="address to bind")
     mock.add_argument(

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .testing_http import FIXTURE_HEADER, Client, RevokitRequestError, basic_auth, expect_status
-from .testing_session import fail
+from .testing_session import Credentials, fail
 
 if TYPE_CHECKING:
     from .testing_session import Revokit
 
+#: Medusa's demo admin, which both Medusa mocks seed.
+DEMO_ADMIN_EMAIL = "admin@medusa-test.com"
+DEMO_ADMIN_PASSWORD = "supersecret"
 _COOKIE = re.compile(r"connect\.sid=([^;,\s]+)")
 _counter = itertools.count(1)
 
@@ -48,6 +51,23 @@ class MadeKey:
     application_id: str | None = None
     siblings: list[MadeKey] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+
+
+def _find_key(data: Any, key: str) -> Any:
+    """The first value stored under ``key`` anywhere in a JSON document (depth first)."""
+    if isinstance(data, Mapping):
+        if key in data:
+            return data[key]
+        values: Any = data.values()
+    elif isinstance(data, list):
+        values = data
+    else:
+        return None
+    for value in values:
+        found = _find_key(value, key)
+        if found is not None:
+            return found
+    return None
 
 
 def _check_state(family: str, state: str, allowed: Sequence[str], why: str = "") -> str:
@@ -79,12 +99,28 @@ def _key_of(key: MadeKey | str) -> str:
     return key.token if isinstance(key, MadeKey) else str(key)
 
 
-class _Kit:
+class Kit:
+    """A family's part of the pytest plugin: its ready clients and key factory, made through the
+    family's API. The family's descriptor (``revokit.registry``) names the kit and the methods
+    that become fixtures (``clients``, each called without arguments, and ``key_factory``)."""
+
     family = ""
 
     def __init__(self, rk: Revokit) -> None:
         self.rk = rk
         self._tokens: dict[tuple[str, str], str] = {}
+
+    def seeded_credentials(self) -> Credentials:
+        """On a mock: the credentials its seed offers, for what no option gave (none by default)."""
+        return Credentials()
+
+    def conformance_tokens(self) -> dict[str, str]:
+        """On a mock, when no token was given: the tokens the family's conformance suite needs
+        that no login gives (``token``, ``other_token``); none by default."""
+        return {}
+
+    def key_factory(self) -> Any:
+        raise NotImplementedError(f"the {self.family} kit makes no keys")
 
     def _login_pair(self, email: str | None, password: str | None) -> tuple[str, str]:
         creds = self.rk.credentials(self.family)
@@ -104,11 +140,18 @@ class _Kit:
 # -- medusa-v1 ----------------------------------------------------------------------------------
 
 
-class _MedusaKit(_Kit):
+class _MedusaKit(Kit):
     """What both Medusa families share: an e-mail/password login route that answers a JWT."""
 
     login_path: str = ""
     token_field: str = ""
+
+    def seeded_credentials(self) -> Credentials:
+        seed = self.rk.seed(self.family)
+        admin = seed.get("admin") if isinstance(seed.get("admin"), Mapping) else {}
+        return Credentials(
+            admin.get("email") or DEMO_ADMIN_EMAIL, admin.get("password") or DEMO_ADMIN_PASSWORD
+        )
 
     def jwt(self, email: str | None = None, password: str | None = None) -> str:
         email, password = self._login_pair(email, password)
@@ -134,6 +177,10 @@ class MedusaV1Kit(_MedusaKit):
     family = "medusa-v1"
     login_path = "/admin/auth/token"
     token_field = "access_token"
+
+    def seeded_credentials(self) -> Credentials:
+        admin = super().seeded_credentials()
+        return Credentials(admin.email, admin.password, _find_key(self.rk.seed(self.family), "api_token"))
 
     def session(self, email: str | None = None, password: str | None = None) -> Client:
         """The admin API with the ``connect.sid`` session cookie of ``POST /admin/auth``."""
@@ -378,7 +425,7 @@ class XcladeV2KeyFactory(_MedusaKeyFactory):
 # -- app-keys -----------------------------------------------------------------------------------
 
 
-class AppKeysKit(_Kit):
+class AppKeysKit(Kit):
     """Clients for the per-application keys API: a user's bearer JWT, or an application key."""
 
     family = "app-keys"
@@ -412,6 +459,14 @@ class AppKeysKit(_Kit):
     def key_client(self, key: MadeKey | str) -> Client:
         """A client that authenticates with an application key in ``X-API-Key``."""
         return self.rk.client(self.family, {"X-API-Key": _key_of(key)}, name="app-keys application key")
+
+    def conformance_tokens(self) -> dict[str, str]:
+        # The app-keys suite needs two users' JWTs (its 403 checks); the mock mints them.
+        users = self.rk.seed(self.family)["users"]
+        return {
+            "token": self.user_token(users[0]["email"]),
+            "other_token": self.user_token(users[1]["email"]),
+        }
 
     def key_factory(self, user: Client | None = None) -> AppKeysKeyFactory:
         user = user or self.user()

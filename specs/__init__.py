@@ -14,15 +14,18 @@ from typing import Any
 
 import yaml
 
+from ..registry import families
+
 SPEC_DIR = Path(__file__).resolve().parent
 PROFILE_DIR = SPEC_DIR / "profiles"
 
-#: family name -> spec file. ``control`` is the mock's own control plane.
-SPEC_FILES: dict[str, str] = {
-    "medusa-v1": "medusa-v1.yaml",
-    "xclade-v2": "xclade-v2.yaml",
-    "app-keys": "app-keys.yaml",
-    "control": "control.yaml",
+#: The mock's own control plane; every other spec is a family's, found through the registry.
+CONTROL_SPEC = "control"
+
+#: spec name -> file: every registered family's (``revokit.registry``), then the control plane's.
+SPEC_FILES: dict[str, Path] = {
+    **{descriptor.name: descriptor.spec_path() for descriptor in families()},
+    CONTROL_SPEC: SPEC_DIR / "control.yaml",
 }
 
 CONTRACT_PROFILE = "contract"
@@ -30,7 +33,7 @@ CONTRACT_PROFILE = "contract"
 
 def spec_path(name: str) -> Path:
     try:
-        return SPEC_DIR / SPEC_FILES[name]
+        return SPEC_FILES[name]
     except KeyError:
         raise KeyError(f"unknown spec {name!r}; known: {', '.join(SPEC_FILES)}") from None
 
@@ -75,16 +78,22 @@ def contract_profile(family: str | None = None) -> Profile:
     return Profile(CONTRACT_PROFILE, family, "The documented contract: no deviations.")
 
 
+@cache
+def _profile_files() -> dict[str, Path]:
+    """profile name (its file's stem) -> file, over every registered family's profiles."""
+    return {path.stem: path for descriptor in families() for path in descriptor.profile_paths()}
+
+
 def profile_names() -> list[str]:
-    return [CONTRACT_PROFILE, *sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))]
+    return [CONTRACT_PROFILE, *sorted(_profile_files())]
 
 
 @cache
 def load_profile(name: str) -> Profile:
     if name == CONTRACT_PROFILE:
         return contract_profile()
-    path = PROFILE_DIR / f"{name}.yaml"
-    if not path.is_file():
+    path = _profile_files().get(name)
+    if path is None or not path.is_file():
         raise KeyError(f"unknown profile {name!r}; known: {', '.join(profile_names())}")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     deviations = {d["flag"]: d["description"] for d in data.get("deviations", [])}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ....fixtures import load_fixture
+from ....fixtures import load_answers
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
 from .dto import check_request
@@ -122,7 +122,7 @@ FRONTEND_HANDLERS: dict[str, Handler] = {
         "GetUsers": get_users,
         "GetAnalyticsConfig": get_analytics_config,
         "PostAnalyticsConfig": post_analytics_config,
-        **seed_answer_handlers(load_fixture("medusa-v1-answers"), seed_refs),
+        **seed_answer_handlers(load_answers("medusa-v1"), seed_refs),
     }.items()
 }
 FRONTEND_INDEXES = {ANALYTICS_CONFIGS: ["user_id"]}
