@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..registry import families
+from ..registry import families, family
 
 SPEC_DIR = Path(__file__).resolve().parent
 PROFILE_DIR = SPEC_DIR / "profiles"
@@ -107,3 +107,45 @@ def profile_for(family: str, name: str) -> Profile:
     if profile.family not in (None, family):
         return contract_profile(family)
     return profile
+
+
+# -- error bodies ---------------------------------------------------------------------------------
+
+
+@cache
+def _messages(family_name: str) -> dict[str, Any]:
+    path = family(family_name).messages_path()
+    if path is None:
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def message_names(family_name: str) -> list[str]:
+    """The errors of the family's message catalogue (``specs/<family>.messages.yaml``)."""
+    return list(_messages(family_name))
+
+
+def error_body(family_name: str, name: str, **values: Any) -> Any:
+    """The body of the family's error ``name`` as its catalogue words it, every ``{placeholder}``
+    filled from ``values``: what the mock sends and what the conformance suite expects."""
+    try:
+        entry = _messages(family_name)[name]
+    except KeyError:
+        raise KeyError(f"{family_name} has no error {name!r} in its message catalogue") from None
+    return _fill(entry, values)
+
+
+def error_message(family_name: str, name: str, **values: Any) -> str:
+    """The ``message`` of the family's error ``name`` (or the whole body, when it is text)."""
+    body = error_body(family_name, name, **values)
+    return body["message"] if isinstance(body, dict) else str(body)
+
+
+def _fill(entry: Any, values: dict[str, Any]) -> Any:
+    if isinstance(entry, str):
+        return entry.format(**values) if values else entry
+    if isinstance(entry, list):
+        return [_fill(item, values) for item in entry]
+    if isinstance(entry, dict):
+        return {key: _fill(value, values) for key, value in entry.items()}
+    return entry

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ....fixtures import load_answers
+from ....specs import error_message
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
 from .dto import check_request
@@ -38,7 +39,7 @@ class AnalyticsConfig:
 
 class AnalyticsConfigNotFound(NotFound):
     def __init__(self, user_id: str) -> None:
-        super().__init__(f"No analytics config found for user with id: {user_id}")
+        super().__init__(error_message("medusa-v1", "analytics_config_not_found", id=user_id))
 
 
 def seed_refs(backend: MedusaV1Backend) -> Mapping[str, Any]:
