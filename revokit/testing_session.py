@@ -6,7 +6,6 @@ test asks for a revokit fixture.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,7 +43,7 @@ class RevokitSession:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.servers = MockServers(seed=settings.seed)
+        self.servers = MockServers()
         self._seeds: dict[str, dict[str, Any]] = {}
 
     def close(self) -> None:
@@ -407,14 +406,6 @@ class JournalView:
         return len(self.entries())
 
 
-class ConformanceUnavailable(RuntimeError):
-    """The conformance suites (``revokit.contracts``) are not in this revokit installation yet."""
-
-
-#: What ``revokit.contracts`` must export for ``revokit_conformance`` to run its suites.
-CONFORMANCE_ENTRY_POINT = "run_conformance"
-
-
 class Conformance:
     """Runs the conformance suites of ``revokit.contracts`` inside the user's test session.
 
@@ -426,25 +417,11 @@ class Conformance:
     def __init__(self, rk: Revokit) -> None:
         self._rk = rk
 
-    def entry_point(self) -> Any:
-        try:
-            contracts = importlib.import_module("revokit.contracts")
-        except ImportError as exc:
-            raise ConformanceUnavailable(
-                f"revokit_conformance is not available yet: revokit.contracts cannot be imported ({exc})"
-            ) from exc
-        run = getattr(contracts, CONFORMANCE_ENTRY_POINT, None)
-        if run is None:
-            raise ConformanceUnavailable(
-                "revokit_conformance is not available yet: this revokit has no conformance suites "
-                f"(revokit.contracts does not export {CONFORMANCE_ENTRY_POINT}())"
-            )
-        return run
-
     def __call__(self, family: str, **options: Any) -> Any:
         """Run ``family``'s suite; ``app=`` checks a WSGI app in-process instead of the session's
         backend, other options go to ``revokit.contracts.run_conformance`` as they are."""
-        run = self.entry_point()
+        from .contracts import run_conformance as run
+
         if options.get("app") is not None:
             return run(family, **options)
         self._rk.require_family(family)

@@ -28,7 +28,6 @@ class Settings:
     emails: Mapping[str, str] = field(default_factory=dict)
     passwords: Mapping[str, str] = field(default_factory=dict)
     tokens: Mapping[str, str] = field(default_factory=dict)
-    seed: int | None = None
 
     def base_url(self, family: str) -> str | None:
         return self.base_urls.get(family) or self.base_urls.get("*")
@@ -54,7 +53,7 @@ def split_families(value: str | Iterable[str], where: str) -> tuple[str, ...]:
     return names
 
 
-def per_family(values: Sequence[str], option: str) -> dict[str, str]:
+def per_family(values: Sequence[str]) -> dict[str, str]:
     """``["xclade-v2=https://a", "https://b"]`` -> ``{"xclade-v2": "https://a", "*": "https://b"}``."""
     found: dict[str, str] = {}
     for value in values:
@@ -87,7 +86,7 @@ def build_settings(
         profile, profile_from = ini_profile.strip(), "ini revokit_profile"
     else:
         profile, profile_from = CONTRACT_PROFILE, "default"
-    urls = per_family(base_urls, "--revokit-base-url")
+    urls = per_family(base_urls)
     for family, url in urls.items():
         if not re.match(r"^https?://[^/\s]+", url):
             raise SettingsError(f"--revokit-base-url: {url!r} is not an http(s) URL")
@@ -108,9 +107,9 @@ def build_settings(
         families_from=families_from,
         profile_from=profile_from,
         base_urls=urls,
-        emails=per_family(emails, "--revokit-email"),
-        passwords=per_family(passwords, "--revokit-password"),
-        tokens=per_family(tokens, "--revokit-token"),
+        emails=per_family(emails),
+        passwords=per_family(passwords),
+        tokens=per_family(tokens),
     )
 
 
