@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
-import ipaddress
 import json
 import logging
 import os
@@ -18,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
+from .hosts import is_loopback
 from .registry import family_names
 
 READY_LINE = "revokit mock is serving; press Ctrl-C to stop."
@@ -28,15 +28,6 @@ DEFAULT_PORT = 9000  # Medusa's own port, so a real client's base URL needs no c
 # and it keeps up to CONNECTION_LIMIT connections per port (the file limit is raised to fit).
 CONNECTION_LIMIT = 1000
 IDLE_TIMEOUT_SECONDS = 5
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _mock(args: argparse.Namespace) -> int:
@@ -196,13 +187,6 @@ def _specs(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _check(args: argparse.Namespace) -> int:
-    # The contracts package owns its options; importing it pulls in Schemathesis, so only here.
-    from .contracts.cli import main as check_main
-
-    return check_main(args.check_args)
-
-
 class _DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Shows each option's default, except where there is none (None, False, an empty list)."""
 
@@ -284,8 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the conformance suites against a backend (details: revokit check --help)",
         add_help=False,
     )
+    # Listed for `revokit --help` only: main() hands `check` and its options to contracts.cli.
     check.add_argument("check_args", nargs=argparse.REMAINDER)
-    check.set_defaults(run=_check)
 
     specs = sub.add_parser("specs", help="list the bundled specs, validate them, print their paths")
     specs.set_defaults(run=_specs)

@@ -54,6 +54,16 @@ def load_spec(name: str) -> dict[str, Any]:
     return copy.deepcopy(_parsed(name))
 
 
+def resolve_ref(spec: dict[str, Any], node: Any) -> Any:
+    """``node`` with its local ``$ref`` chain followed (``#/components/...``) to what it names."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
 def validate_spec(name: str) -> None:
     """Raise ``openapi_spec_validator``'s error if the document is not valid OpenAPI."""
     from openapi_spec_validator import validate

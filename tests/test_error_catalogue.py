@@ -23,7 +23,7 @@ from revokit.contracts import xclade_v2 as xclade_v2_suite
 from revokit.mockserver.families.app_keys import exceptions as app_keys_errors
 from revokit.mockserver.families.medusa_v1 import exceptions as medusa_v1_errors
 from revokit.mockserver.families.xclade_v2 import exceptions as xclade_v2_errors
-from revokit.specs import error_body, load_spec, message_names
+from revokit.specs import error_body, load_spec, message_names, resolve_ref
 
 _PLACEHOLDER = re.compile(r"(\{[a-z_]+\})")
 
@@ -52,15 +52,6 @@ FAMILIES: dict[str, tuple[set[str], Callable[[Any], bool]]] = {
 }
 
 
-def _deref(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
 def error_examples(spec: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """(where, body) of every example of a 4xx/5xx answer the spec documents."""
     for path, item in spec["paths"].items():
@@ -70,12 +61,12 @@ def error_examples(spec: dict[str, Any]) -> Iterator[tuple[str, Any]]:
             for status, response in operation.get("responses", {}).items():
                 if str(status)[0] not in "45":
                     continue
-                for media in _deref(spec, response).get("content", {}).values():
+                for media in resolve_ref(spec, response).get("content", {}).values():
                     where = f"{method.upper()} {path} {status}"
                     if "example" in media:
                         yield where, media["example"]
                     for name, example in media.get("examples", {}).items():
-                        example = _deref(spec, example)
+                        example = resolve_ref(spec, example)
                         if "value" in example:
                             yield f"{where} ({name})", example["value"]
 
