@@ -19,6 +19,7 @@ from .testing_http import FIXTURE_HEADER, Client, RevokitRequestError, basic_aut
 from .testing_session import Credentials, fail
 
 if TYPE_CHECKING:
+    from .testing_revoke import RevokedKeys
     from .testing_session import Revokit
 
 #: Medusa's demo admin, which both Medusa mocks seed.
@@ -105,10 +106,19 @@ class Kit:
     that become fixtures (``clients``, each called without arguments, and ``key_factory``)."""
 
     family = ""
+    # What ``revokit_revoke_keys`` needs: where the control plane's answer lists the revoked keys
+    # (empty: the kit revokes nothing in bulk), and which revoke options the family has.
+    revoked_keys_field = ""
+    scheduled_revokes = False
+    records_revoked_by = False
 
     def __init__(self, rk: Revokit) -> None:
         self.rk = rk
         self._tokens: dict[tuple[str, str], str] = {}
+
+    def revoke_on_real(self, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+        """Against a real backend: resolve ``selector`` through the API and revoke key by key."""
+        raise ValueError(f"revokit_revoke_keys: the {self.family} kit cannot revoke on a real backend")
 
     def seeded_credentials(self) -> Credentials:
         """On a mock: the credentials its seed offers, for what no option gave (none by default)."""
@@ -145,6 +155,7 @@ class _MedusaKit(Kit):
 
     login_path: str = ""
     token_field: str = ""
+    records_revoked_by = True
 
     def seeded_credentials(self) -> Credentials:
         seed = self.rk.seed(self.family)
@@ -177,6 +188,12 @@ class MedusaV1Kit(_MedusaKit):
     family = "medusa-v1"
     login_path = "/admin/auth/token"
     token_field = "access_token"
+    revoked_keys_field = "publishable_api_keys"
+
+    def revoke_on_real(self, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+        from .testing_revoke import revoke_medusa_v1
+
+        return revoke_medusa_v1(self.rk, selector, revoke_in)
 
     def seeded_credentials(self) -> Credentials:
         admin = super().seeded_credentials()
@@ -311,6 +328,13 @@ class XcladeV2Kit(_MedusaKit):
     family = "xclade-v2"
     login_path = "/auth/user/emailpass"
     token_field = "token"
+    revoked_keys_field = "api_keys"
+    scheduled_revokes = True
+
+    def revoke_on_real(self, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+        from .testing_revoke import revoke_xclade_v2
+
+        return revoke_xclade_v2(self.rk, selector, revoke_in)
 
     def session(self, email: str | None = None, password: str | None = None) -> Client:
         """The admin API with the ``connect.sid`` cookie of ``POST /auth/session``."""
@@ -429,6 +453,12 @@ class AppKeysKit(Kit):
     """Clients for the per-application keys API: a user's bearer JWT, or an application key."""
 
     family = "app-keys"
+    revoked_keys_field = "api_keys"
+
+    def revoke_on_real(self, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+        from .testing_revoke import revoke_app_keys
+
+        return revoke_app_keys(self.rk, selector, revoke_in)
 
     def user_token(self, email: str | None = None) -> str:
         creds = self.rk.credentials(self.family)
