@@ -135,7 +135,7 @@ def message_names(family_name: str) -> list[str]:
     return list(_messages(family_name))
 
 
-def error_body(family_name: str, name: str, **values: Any) -> Any:
+def error_body(family_name: str, name: str, /, **values: Any) -> Any:
     """The body of the family's error ``name`` as its catalogue words it, every ``{placeholder}``
     filled from ``values``: what the mock sends and what the conformance suite expects."""
     try:
@@ -145,7 +145,7 @@ def error_body(family_name: str, name: str, **values: Any) -> Any:
     return _fill(entry, values)
 
 
-def error_message(family_name: str, name: str, **values: Any) -> str:
+def error_message(family_name: str, name: str, /, **values: Any) -> str:
     """The ``message`` of the family's error ``name`` (or the whole body, when it is text)."""
     body = error_body(family_name, name, **values)
     return body["message"] if isinstance(body, dict) else str(body)

@@ -137,3 +137,12 @@ def test_mock_and_suite_send_and_expect_the_same_bodies() -> None:
     assert xclade_v2_errors.SecretKeyAsBearer().body == xclade_v2_suite.SECRET_KEY_AS_BEARER
     assert xclade_v2_errors.Unauthorized().body == xclade_v2_suite.UNAUTHORIZED
     assert xclade_v2_errors.KeysNotRevoked(["apk_1"]).body == xclade_v2_suite.not_revoked("apk_1")
+
+
+def test_a_placeholder_may_share_a_name_with_a_parameter() -> None:
+    # `{name}` is a placeholder of several messages; it must not collide with the lookup's own names.
+    assert (
+        error_body("xclade-v2", "invalid_order_field", name="nope")["message"]
+        == "Order field nope is not valid"
+    )
+    assert medusa_v1_errors.DisabledSalesChannel("Web").body["message"].endswith('Sales Channel "Web"')
