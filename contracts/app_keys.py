@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from revokit.specs import load_spec
+from revokit.specs import error_body, load_spec
 
 from .http import Client, Exchange, OperationIndex
 from .scenarios import ScenarioContext, ScenarioRegistry
@@ -46,17 +46,12 @@ OP_KEY_INFO = "GET /api/v1/key-info"
 MANAGEMENT = "management routes"
 
 
-def _error_example(response: str) -> dict[str, Any]:
-    """The exact error body the spec documents for a shared response (its ``example``)."""
-    media = SPEC["components"]["responses"][response]["content"]["application/json"]
-    return dict(media["example"])
-
-
-UNAUTHORIZED = _error_example("Unauthorized")
-FORBIDDEN = _error_example("Forbidden")
-NOT_FOUND = _error_example("NotFound")
-_VALIDATION = SPEC["components"]["schemas"]["ValidationError"]["properties"]
-BAD_REQUEST = {name: _VALIDATION[name]["const"] for name in ("error", "message", "code")}
+# The exact bodies, from the family's message catalogue (specs/app-keys.messages.yaml), which the
+# mock's errors read too.
+UNAUTHORIZED = error_body("app-keys", "unauthorized")
+FORBIDDEN = error_body("app-keys", "forbidden")
+NOT_FOUND = error_body("app-keys", "not_found")
+BAD_REQUEST = error_body("app-keys", "bad_request")
 # The one 400 whose `details` words the spec fixes (its example for a path id that is no uuid).
 NOT_A_UUID = SPEC["components"]["responses"]["BadRequest"]["content"]["application/json"]["examples"][
     "notAUuid"

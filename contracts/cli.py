@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from revokit import FAMILIES
+from revokit.registry import family_names
 
 from .report import EXIT_USAGE, render_text, write_env_file, write_junit
 from .runner import ALL_PHASES, DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, CheckOptions, run_check
@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("family", metavar="FAMILY", choices=FAMILIES, help=f"one of {', '.join(FAMILIES)}")
+    parser.add_argument(
+        "family", metavar="FAMILY", choices=family_names(), help=f"one of {', '.join(family_names())}"
+    )
     parser.add_argument(
         "--base-url", required=True, help="the backend's base URL, e.g. http://127.0.0.1:9000"
     )

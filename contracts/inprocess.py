@@ -14,19 +14,15 @@ through the same WSGI server code a deployment uses, so a pass means what it mea
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from werkzeug.serving import make_server
+from revokit.testing_server import LiveServer, WSGIApp
 
 from .report import Report, write_junit
 from .runner import ALL_PHASES, CONTRACT_PROFILE, DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, CheckOptions, run_check
 from .suite import Credentials, UsageError
-
-WSGIApp = Callable[..., Any]
 
 
 @contextmanager
@@ -34,15 +30,8 @@ def serve_wsgi(app: WSGIApp, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve ``app`` on a free port of ``host`` in a daemon thread; yield its base URL."""
     # werkzeug logs every request at INFO; a conformance run sends thousands.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server(host, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with LiveServer(app, host=host, name="revokit-conformance") as server:
+        yield server.url
 
 
 def run_conformance(

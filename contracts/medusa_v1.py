@@ -25,7 +25,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from revokit.specs import load_spec
+from revokit.specs import error_body, error_message, load_spec
 
 from .http import Client, Exchange
 from .scenarios import ScenarioContext, ScenarioRegistry
@@ -60,22 +60,19 @@ OP_STORE_PRODUCTS = "GET /store/products"
 OP_STORE_PRODUCT = "GET /store/products/{id}"
 ADMIN_ROUTES = "admin routes"
 
-# The exact bodies of the contract (specs/medusa-v1.yaml; words from Medusa 1.20's code).
-UNAUTHORIZED = "Unauthorized"
-INVALID_STORE_KEY = {
-    "type": "not_allowed",
-    "message": "A valid publishable key is required to proceed with the request",
-}
-ALREADY_REVOKED = {"type": "not_allowed", "message": "PublishableApiKey has already been revoked."}
-SCOPE_MESSAGE = "Provided request body contains errors. Please check the data and retry the request"
+# The exact bodies of the contract, from the family's message catalogue (specs/medusa-v1.messages.yaml),
+# which the mock's errors read too.
+UNAUTHORIZED = error_body("medusa-v1", "unauthorized")
+INVALID_STORE_KEY = error_body("medusa-v1", "invalid_publishable_key")
+ALREADY_REVOKED = error_body("medusa-v1", "already_revoked")
 
 
 def key_not_found(key_id: str) -> dict[str, str]:
-    return {"type": "not_found", "message": f"Publishable key with id: {key_id} was not found"}
+    return error_body("medusa-v1", "key_not_found", id=key_id)
 
 
 def channel_not_found(channel_id: str) -> dict[str, str]:
-    return {"type": "not_found", "message": f"Sales channel with id: {channel_id} was not found"}
+    return error_body("medusa-v1", "channel_not_found", id=channel_id)
 
 
 def invalid_data(message: str) -> dict[str, str]:
@@ -83,23 +80,11 @@ def invalid_data(message: str) -> dict[str, str]:
 
 
 def channel_out_of_scope(channel_id: str) -> dict[str, Any]:
-    return {
-        "errors": [
-            f"Provided sales channel id param: {channel_id} is not associated with the Publishable "
-            "API Key passed in the header of the request."
-        ],
-        "message": SCOPE_MESSAGE,
-    }
+    return error_body("medusa-v1", "channel_out_of_scope", ids=channel_id)
 
 
 def product_out_of_scope(product_id: str) -> dict[str, Any]:
-    return {
-        "errors": [
-            f"Product with id: {product_id} is not associated with sales channels defined by the "
-            "Publishable API Key passed in the header of the request."
-        ],
-        "message": SCOPE_MESSAGE,
-    }
+    return error_body("medusa-v1", "product_out_of_scope", id=product_id)
 
 
 def _operations_where(keep: Callable[[dict[str, Any], dict[str, Any]], bool]) -> list[str]:
@@ -1002,11 +987,8 @@ def lists_filter_and_page(ctx: ScenarioContext) -> None:
 
 
 OP_CREATE_CART = "POST /store/carts"
-NO_REGION = "A region is required to create a cart"
-MULTIPLE_CHANNELS = {
-    "type": "unexpected_state",
-    "message": "The PublishableApiKey provided in the request header has multiple associated sales channels.",
-}
+NO_REGION = error_message("medusa-v1", "no_region")
+MULTIPLE_CHANNELS = error_body("medusa-v1", "multiple_channels")
 
 
 @scenario(

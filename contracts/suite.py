@@ -1,22 +1,16 @@
-"""What a family's conformance suite provides, and where each family's suite lives."""
+"""What a family's conformance suite provides; which suite is a family's, its descriptor says."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from revokit.registry import family, load_object
+
 from .http import Client, Exchange
 from .scenarios import ScenarioRegistry
 from .schemathesis_run import Created
-
-#: family -> "module:attribute" of its suite; a family missing here has no suite yet.
-SUITES: dict[str, str] = {
-    "app-keys": "revokit.contracts.app_keys:SUITE",
-    "medusa-v1": "revokit.contracts.medusa_v1:SUITE",
-    "xclade-v2": "revokit.contracts.xclade_v2:SUITE",
-}
 
 
 @dataclass(frozen=True)
@@ -103,10 +97,12 @@ class FamilySuite:
         return []
 
 
-def get_suite(family: str) -> FamilySuite:
+def get_suite(name: str) -> FamilySuite:
+    """The suite the family's descriptor names (``revokit.registry``)."""
     try:
-        target = SUITES[family]
-    except KeyError:
-        raise UsageError(f"the {family} conformance suite is not available yet") from None
-    module_name, _, attribute = target.partition(":")
-    return getattr(importlib.import_module(module_name), attribute)
+        target = family(name).suite
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
+    if target is None:
+        raise UsageError(f"the {name} family has no conformance suite")
+    return load_object(target, "SUITE")

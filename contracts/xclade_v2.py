@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from revokit.specs import load_spec
+from revokit.specs import error_body, load_spec
 
 from .http import Client, Exchange
 from .scenarios import ScenarioContext, ScenarioRegistry
@@ -71,14 +71,17 @@ def _example(name: str) -> dict[str, Any]:
     return dict(SPEC["components"]["examples"][name]["value"])
 
 
-UNAUTHORIZED = _example("Unauthorized")
-SECRET_KEY_AS_BEARER = _example("SecretKeyAsBearer")
-INVALID_LOGIN = _example("InvalidEmailOrPassword")
-ALREADY_REVOKED = _example("AlreadyRevoked")
-PUBLISHABLE_KEY_MISSING = _example("PublishableKeyMissing")
-PUBLISHABLE_KEY_INVALID = _example("PublishableKeyInvalid")
-PUBLISHABLE_KEY_NO_CHANNEL = _example("PublishableKeyNoSalesChannel")
-SALES_CHANNELS_ON_SECRET = _example("SalesChannelsOnSecretKey")
+# The exact bodies: domain errors from the family's message catalogue
+# (specs/xclade-v2.messages.yaml), which the mock's errors read too; zod's and the JSON parser's,
+# composed per request, from the spec's examples.
+UNAUTHORIZED = error_body("xclade-v2", "unauthorized")
+SECRET_KEY_AS_BEARER = error_body("xclade-v2", "secret_key_as_bearer")
+INVALID_LOGIN = error_body("xclade-v2", "invalid_email_or_password")
+ALREADY_REVOKED = error_body("xclade-v2", "secret_keys_already_revoked", count=1)
+PUBLISHABLE_KEY_MISSING = error_body("xclade-v2", "publishable_key_required")
+PUBLISHABLE_KEY_INVALID = error_body("xclade-v2", "publishable_key_invalid")
+PUBLISHABLE_KEY_NO_CHANNEL = error_body("xclade-v2", "publishable_key_without_sales_channel")
+SALES_CHANNELS_ON_SECRET = error_body("xclade-v2", "sales_channels_need_publishable_key")
 CREATE_FIELDS_REQUIRED = _example("CreateFieldsRequired")
 CREATE_TYPE_INVALID = _example("CreateTypeInvalid")
 LIMIT_NOT_NUMBER = _example("LimitNotNumber")
@@ -87,35 +90,29 @@ UNRECOGNIZED_FOO = _example("UnrecognizedFieldFoo")
 MALFORMED_JSON = _example("MalformedJson")
 
 
-def _with_id(name: str, example_id: str, new_id: str) -> dict[str, Any]:
-    """A documented error whose message names an id, for another id."""
-    body = _example(name)
-    return {**body, "message": body["message"].replace(example_id, new_id)}
-
-
 def key_not_found(key_id: str) -> dict[str, Any]:
-    return _with_id("ApiKeyNotFound", "apk_01M83RZZZZZZZZZZZZZZZZZZZZ", key_id)
+    return error_body("xclade-v2", "api_key_not_found", id=key_id)
 
 
 def channel_not_found(channel_id: str) -> dict[str, Any]:
-    return _with_id("SalesChannelNotFound", "sc_01M83RZZZZZZZZZZZZZZZZZZZZ", channel_id)
+    return error_body("xclade-v2", "sales_channel_not_found", id=channel_id)
 
 
 def product_not_found(product_id: str) -> dict[str, Any]:
-    return _with_id("ProductNotFound", "prod_01M83RZZZZZZZZZZZZZZZZZZZZ", product_id)
+    return error_body("xclade-v2", "product_not_found", id=product_id)
 
 
 def not_revoked(key_id: str) -> dict[str, Any]:
-    return _with_id("DeleteNotRevoked", "apk_01M83R8T30X2QSCD5EE1M8CMP7", key_id)
+    return error_body("xclade-v2", "keys_not_revoked", ids=key_id)
 
 
 def invalid_order(field: str) -> dict[str, Any]:
     """The contract's 400 for an ``order`` naming no field of the list (see the Order parameter)."""
-    return {"type": "invalid_data", "message": f"Order field {field} is not valid"}
+    return error_body("xclade-v2", "invalid_order_field", name=field)
 
 
 def channels_missing(channel_id: str) -> dict[str, Any]:
-    return _with_id("SalesChannelsMissing", "sc_phony", channel_id)
+    return error_body("xclade-v2", "sales_channels_missing", ids=channel_id)
 
 
 def deleted(key_id: str) -> dict[str, Any]:

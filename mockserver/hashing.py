@@ -16,10 +16,6 @@ import threading
 DEFAULT_SCRYPT_N = 2**14
 
 
-def new_salt() -> str:
-    return os.urandom(16).hex()
-
-
 def hash_secret(token: str, salt: str, *, n: int = DEFAULT_SCRYPT_N) -> str:
     digest = hashlib.scrypt(token.encode(), salt=salt.encode(), n=n, r=8, p=1, dklen=64, maxmem=2**27)
     return digest.hex()

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .store import IndexSpec, InMemoryStore, Record
+from .store import IndexSpec, InMemoryStore, Record, jsonable
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -40,25 +40,13 @@ class RecordCodec:
         self._hints = {kind: typing.get_type_hints(cls) for kind, cls in self.record_types.items()}
 
     def encode(self, record: Any) -> str:
-        return json.dumps(_plain(dataclasses.asdict(record)), separators=(",", ":"))
+        return json.dumps(jsonable(dataclasses.asdict(record)), separators=(",", ":"))
 
     def decode(self, kind: str, data: str) -> Any:
         cls = self.record_types[kind]
         raw = json.loads(data)
         hints = self._hints[kind]
         return cls(**{name: _typed(hints[name], value) for name, value in raw.items()})
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, frozenset | set):
-        return sorted(_plain(v) for v in value)
-    return value
 
 
 def _typed(hint: Any, value: Any) -> Any:

@@ -74,7 +74,7 @@ class StateStore(ABC):
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """The state as JSON-ready data (control plane snapshot)."""
         with self.transaction():
-            return {kind: [_jsonable(dataclasses.asdict(r)) for r in self.all(kind)] for kind in self.kinds()}
+            return {kind: [jsonable(dataclasses.asdict(r)) for r in self.all(kind)] for kind in self.kinds()}
 
     @abstractmethod
     def kinds(self) -> list[str]: ...
@@ -94,13 +94,14 @@ def _order_key(value: Any) -> tuple[bool, Any]:
     return (value is None, 0 if value is None else value)
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A record's fields as JSON data: instants in ISO 8601, sets sorted (so a dump is stable)."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | frozenset | set):
-        items = [_jsonable(v) for v in value]
+        items = [jsonable(v) for v in value]
         return sorted(items) if isinstance(value, frozenset | set) else items
     return value
 

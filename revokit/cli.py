@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
-import ipaddress
 import json
 import logging
 import os
@@ -17,7 +16,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from . import FAMILIES, __version__
+from . import __version__
+from .hosts import is_loopback
+from .registry import family_names
 
 READY_LINE = "revokit mock is serving; press Ctrl-C to stop."
 DEFAULT_PORT = 9000  # Medusa's own port, so a real client's base URL needs no change
@@ -29,26 +30,17 @@ CONNECTION_LIMIT = 1000
 IDLE_TIMEOUT_SECONDS = 5
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _mock(args: argparse.Namespace) -> int:
     from waitress import create_server
 
     from .mockserver import Clock, MockConfig, create_app
     from .specs import load_profile
 
-    families: list[str] = list(dict.fromkeys(args.families or FAMILIES))
-    unknown = [f for f in families if f not in FAMILIES]
+    families: list[str] = list(dict.fromkeys(args.families or family_names()))
+    unknown = [f for f in families if f not in family_names()]
     if unknown:
         print(
-            f"revokit mock: unknown family {', '.join(unknown)}; choose from {', '.join(FAMILIES)}",
+            f"revokit mock: unknown family {', '.join(unknown)}; choose from {', '.join(family_names())}",
             file=sys.stderr,
         )
         return 2
@@ -195,13 +187,6 @@ def _specs(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _check(args: argparse.Namespace) -> int:
-    # The contracts package owns its options; importing it pulls in Schemathesis, so only here.
-    from .contracts.cli import main as check_main
-
-    return check_main(args.check_args)
-
-
 class _DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Shows each option's default, except where there is none (None, False, an empty list)."""
 
@@ -223,7 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_DefaultsHelpFormatter,
     )
     mock.add_argument(
-        "families", nargs="*", metavar="FAMILY", help=f"any of {', '.join(FAMILIES)}; none given serves all"
+        "families",
+        nargs="*",
+        metavar="FAMILY",
+        help=f"any of {', '.join(family_names())}; none given serves all",
     )
     mock.add_argument("--host", default="127.0.0.1", help="address to bind")
     mock.add_argument(
@@ -280,8 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the conformance suites against a backend (details: revokit check --help)",
         add_help=False,
     )
+    # Listed for `revokit --help` only: main() hands `check` and its options to contracts.cli.
     check.add_argument("check_args", nargs=argparse.REMAINDER)
-    check.set_defaults(run=_check)
 
     specs = sub.add_parser("specs", help="list the bundled specs, validate them, print their paths")
     specs.set_defaults(run=_specs)

@@ -9,9 +9,10 @@ Fixtures (see the README, "Use it in your tests"):
 - ``revokit_client``: a plain client factory; ``revokit_conformance``: the conformance suites.
 - ``revokit_revoke_keys``: revoke many keys by selector (the control plane, or key by key on a
   real backend).
-- ready clients: ``medusa_v1_admin``/``_session``/``_api_token``/``_store``,
-  ``xclade_v2_admin``/``_session``/``_secret``/``_store``, ``app_keys_user``;
-  key factories: ``medusa_v1_key_factory``, ``xclade_v2_key_factory``, ``app_keys_key_factory``.
+- per family (made from its descriptor in ``revokit.registry``, so ``pytest --fixtures`` lists
+  them): ready clients ``medusa_v1_admin``/``_session``/``_api_token``/``_store``,
+  ``xclade_v2_admin``/``_session``/``_secret``/``_store``, ``app_keys_user``; key factories
+  ``medusa_v1_key_factory``, ``xclade_v2_key_factory``, ``app_keys_key_factory``.
 
 A test module overrides the session's choice with module-level variables:
 ``revokit_profile = "medusa-1.20"`` and ``revokit_families = ["xclade-v2"]`` (narrows the
@@ -28,11 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .registry import families
 from .testing_settings import Settings, SettingsError, build_settings, check_profile, split_families
 
 if TYPE_CHECKING:
-    from .testing_http import Client
-    from .testing_kits import AppKeysKeyFactory, MedusaV1KeyFactory, XcladeV2KeyFactory
     from .testing_revoke import BulkRevoke
     from .testing_session import ClockControl, Conformance, JournalView, Revokit, RevokitSession
 
@@ -45,7 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--revokit-families",
         metavar="FAMILY[,FAMILY]",
-        help="API families the revokit fixtures serve: medusa-v1, xclade-v2, app-keys (default: all). "
+        help="API families the revokit fixtures serve (default: every registered family, e.g. medusa-v1, "
+        "xclade-v2, app-keys). "
         "ini: revokit_families",
     )
     group.addoption(
@@ -215,91 +216,43 @@ def revokit_conformance(revokit: Revokit) -> Conformance:
     return Conformance(revokit)
 
 
-# -- medusa-v1 ----------------------------------------------------------------------------------
+# -- each family's ready clients and key factory -----------------------------------------------
 
 
-@pytest.fixture
-def medusa_v1_admin(revokit: Revokit) -> Client:
-    """medusa-v1 admin API, ``Authorization: Bearer`` JWT from ``POST /admin/auth/token``."""
-    revokit.require_family("medusa-v1")
-    return revokit.medusa_v1.admin()
+def _client_fixture(family: str, method: str, doc: str) -> Any:
+    def fixture(revokit: Revokit) -> Any:
+        revokit.require_family(family)
+        return getattr(revokit.kit(family), method)()
+
+    fixture.__doc__ = doc
+    return fixture
 
 
-@pytest.fixture
-def medusa_v1_session(revokit: Revokit) -> Client:
-    """medusa-v1 admin API with the ``connect.sid`` cookie of ``POST /admin/auth``."""
-    revokit.require_family("medusa-v1")
-    return revokit.medusa_v1.session()
+def _factory_fixture(family: str, doc: str) -> Any:
+    def fixture(revokit: Revokit) -> Any:
+        revokit.require_family(family)
+        return revokit.kit(family).key_factory()
+
+    fixture.__doc__ = doc
+    return fixture
 
 
-@pytest.fixture
-def medusa_v1_api_token(revokit: Revokit) -> Client:
-    """medusa-v1 admin API with the user's API token in ``x-medusa-access-token``."""
-    revokit.require_family("medusa-v1")
-    return revokit.medusa_v1.api_token()
+def _family_fixtures() -> dict[str, Any]:
+    """``<family>_<client>`` per ready client of every registered family's kit, and
+    ``<family>_key_factory``: made from the descriptors (``revokit.registry``), so a new family
+    gets its fixtures, and ``pytest --fixtures`` lists them with their descriptions."""
+    made: dict[str, Any] = {}
+    for descriptor in families():
+        if descriptor.kit is None:
+            continue
+        prefix = descriptor.fixture_prefix
+        for method, doc in descriptor.clients.items():
+            name = f"{prefix}_{method}"
+            made[name] = pytest.fixture(_client_fixture(descriptor.name, method, doc), name=name)
+        if descriptor.key_factory:
+            name = f"{prefix}_key_factory"
+            made[name] = pytest.fixture(_factory_fixture(descriptor.name, descriptor.key_factory), name=name)
+    return made
 
 
-@pytest.fixture
-def medusa_v1_store(revokit: Revokit) -> Client:
-    """medusa-v1 store API without a publishable key (``.with_headers`` or the factory add one)."""
-    revokit.require_family("medusa-v1")
-    return revokit.medusa_v1.store()
-
-
-@pytest.fixture
-def medusa_v1_key_factory(revokit: Revokit, medusa_v1_admin: Client) -> MedusaV1KeyFactory:
-    """Publishable keys: ``factory("revoked", sales_channels=1)``; states active/revoked/deleted."""
-    return revokit.medusa_v1.key_factory(medusa_v1_admin)
-
-
-# -- xclade-v2 ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def xclade_v2_admin(revokit: Revokit) -> Client:
-    """xclade-v2 admin API, ``Authorization: Bearer`` JWT from ``POST /auth/user/emailpass``."""
-    revokit.require_family("xclade-v2")
-    return revokit.xclade_v2.admin()
-
-
-@pytest.fixture
-def xclade_v2_session(revokit: Revokit) -> Client:
-    """xclade-v2 admin API with the ``connect.sid`` cookie of ``POST /auth/session``."""
-    revokit.require_family("xclade-v2")
-    return revokit.xclade_v2.session()
-
-
-@pytest.fixture
-def xclade_v2_secret(revokit: Revokit) -> Client:
-    """xclade-v2 admin API authenticated by a secret key (HTTP Basic)."""
-    revokit.require_family("xclade-v2")
-    return revokit.xclade_v2.secret()
-
-
-@pytest.fixture
-def xclade_v2_store(revokit: Revokit) -> Client:
-    """xclade-v2 store API with a fresh publishable key linked to a sales channel."""
-    revokit.require_family("xclade-v2")
-    return revokit.xclade_v2.store()
-
-
-@pytest.fixture
-def xclade_v2_key_factory(revokit: Revokit, xclade_v2_admin: Client) -> XcladeV2KeyFactory:
-    """Keys: ``factory("scheduled", type="secret", revoke_in=60)``; active/revoked/scheduled/deleted."""
-    return revokit.xclade_v2.key_factory(xclade_v2_admin)
-
-
-# -- app-keys -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def app_keys_user(revokit: Revokit) -> Client:
-    """app-keys management API as a user (``Authorization: Bearer`` JWT)."""
-    revokit.require_family("app-keys")
-    return revokit.app_keys.user()
-
-
-@pytest.fixture
-def app_keys_key_factory(revokit: Revokit, app_keys_user: Client) -> AppKeysKeyFactory:
-    """Application keys: ``factory(siblings=2)``, ``factory("revoked")``, ``.client_for(key)``."""
-    return revokit.app_keys.key_factory(app_keys_user)
+globals().update(_family_fixtures())

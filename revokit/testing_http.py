@@ -8,12 +8,13 @@ status is the test's business. Imported only when a fixture needs it (``requests
 from __future__ import annotations
 
 import base64
-import ipaddress
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+
+from .hosts import is_loopback
 
 #: Requests that revokit's own fixtures make (logins, key factories) carry this header, so the
 #: journal fixture can leave them out of what "the code under test" sent.
@@ -34,13 +35,7 @@ class MockSpecViolation(AssertionError):
 
 
 def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback(urlsplit(url).hostname or "")
 
 
 def basic_auth(username: str, password: str = "") -> str:

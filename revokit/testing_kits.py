@@ -16,11 +16,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .testing_http import FIXTURE_HEADER, Client, RevokitRequestError, basic_auth, expect_status
-from .testing_session import fail
+from .testing_session import Credentials, fail
 
 if TYPE_CHECKING:
+    from .testing_revoke import RevokedKeys
     from .testing_session import Revokit
 
+#: Medusa's demo admin, which both Medusa mocks seed.
+DEMO_ADMIN_EMAIL = "admin@medusa-test.com"
+DEMO_ADMIN_PASSWORD = "supersecret"
 _COOKIE = re.compile(r"connect\.sid=([^;,\s]+)")
 _counter = itertools.count(1)
 
@@ -48,6 +52,23 @@ class MadeKey:
     application_id: str | None = None
     siblings: list[MadeKey] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+
+
+def _find_key(data: Any, key: str) -> Any:
+    """The first value stored under ``key`` anywhere in a JSON document (depth first)."""
+    if isinstance(data, Mapping):
+        if key in data:
+            return data[key]
+        values: Any = data.values()
+    elif isinstance(data, list):
+        values = data
+    else:
+        return None
+    for value in values:
+        found = _find_key(value, key)
+        if found is not None:
+            return found
+    return None
 
 
 def _check_state(family: str, state: str, allowed: Sequence[str], why: str = "") -> str:
@@ -79,12 +100,37 @@ def _key_of(key: MadeKey | str) -> str:
     return key.token if isinstance(key, MadeKey) else str(key)
 
 
-class _Kit:
+class Kit:
+    """A family's part of the pytest plugin: its ready clients and key factory, made through the
+    family's API. The family's descriptor (``revokit.registry``) names the kit and the methods
+    that become fixtures (``clients``, each called without arguments, and ``key_factory``)."""
+
     family = ""
+    # What ``revokit_revoke_keys`` needs: where the control plane's answer lists the revoked keys
+    # (empty: the kit revokes nothing in bulk), and which revoke options the family has.
+    revoked_keys_field = ""
+    scheduled_revokes = False
+    records_revoked_by = False
 
     def __init__(self, rk: Revokit) -> None:
         self.rk = rk
         self._tokens: dict[tuple[str, str], str] = {}
+
+    def revoke_on_real(self, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+        """Against a real backend: resolve ``selector`` through the API and revoke key by key."""
+        raise ValueError(f"revokit_revoke_keys: the {self.family} kit cannot revoke on a real backend")
+
+    def seeded_credentials(self) -> Credentials:
+        """On a mock: the credentials its seed offers, for what no option gave (none by default)."""
+        return Credentials()
+
+    def conformance_tokens(self) -> dict[str, str]:
+        """On a mock, when no token was given: the tokens the family's conformance suite needs
+        that no login gives (``token``, ``other_token``); none by default."""
+        return {}
+
+    def key_factory(self) -> Any:
+        raise NotImplementedError(f"the {self.family} kit makes no keys")
 
     def _login_pair(self, email: str | None, password: str | None) -> tuple[str, str]:
         creds = self.rk.credentials(self.family)
@@ -104,11 +150,19 @@ class _Kit:
 # -- medusa-v1 ----------------------------------------------------------------------------------
 
 
-class _MedusaKit(_Kit):
+class _MedusaKit(Kit):
     """What both Medusa families share: an e-mail/password login route that answers a JWT."""
 
     login_path: str = ""
     token_field: str = ""
+    records_revoked_by = True
+
+    def seeded_credentials(self) -> Credentials:
+        seed = self.rk.seed(self.family)
+        admin = seed.get("admin") if isinstance(seed.get("admin"), Mapping) else {}
+        return Credentials(
+            admin.get("email") or DEMO_ADMIN_EMAIL, admin.get("password") or DEMO_ADMIN_PASSWORD
+        )
 
     def jwt(self, email: str | None = None, password: str | None = None) -> str:
         email, password = self._login_pair(email, password)
@@ -134,6 +188,16 @@ class MedusaV1Kit(_MedusaKit):
     family = "medusa-v1"
     login_path = "/admin/auth/token"
     token_field = "access_token"
+    revoked_keys_field = "publishable_api_keys"
+
+    def revoke_on_real(self, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+        from .testing_revoke import revoke_medusa_v1
+
+        return revoke_medusa_v1(self.rk, selector, revoke_in)
+
+    def seeded_credentials(self) -> Credentials:
+        admin = super().seeded_credentials()
+        return Credentials(admin.email, admin.password, _find_key(self.rk.seed(self.family), "api_token"))
 
     def session(self, email: str | None = None, password: str | None = None) -> Client:
         """The admin API with the ``connect.sid`` session cookie of ``POST /admin/auth``."""
@@ -264,6 +328,13 @@ class XcladeV2Kit(_MedusaKit):
     family = "xclade-v2"
     login_path = "/auth/user/emailpass"
     token_field = "token"
+    revoked_keys_field = "api_keys"
+    scheduled_revokes = True
+
+    def revoke_on_real(self, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+        from .testing_revoke import revoke_xclade_v2
+
+        return revoke_xclade_v2(self.rk, selector, revoke_in)
 
     def session(self, email: str | None = None, password: str | None = None) -> Client:
         """The admin API with the ``connect.sid`` cookie of ``POST /auth/session``."""
@@ -378,10 +449,16 @@ class XcladeV2KeyFactory(_MedusaKeyFactory):
 # -- app-keys -----------------------------------------------------------------------------------
 
 
-class AppKeysKit(_Kit):
+class AppKeysKit(Kit):
     """Clients for the per-application keys API: a user's bearer JWT, or an application key."""
 
     family = "app-keys"
+    revoked_keys_field = "api_keys"
+
+    def revoke_on_real(self, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+        from .testing_revoke import revoke_app_keys
+
+        return revoke_app_keys(self.rk, selector, revoke_in)
 
     def user_token(self, email: str | None = None) -> str:
         creds = self.rk.credentials(self.family)
@@ -412,6 +489,14 @@ class AppKeysKit(_Kit):
     def key_client(self, key: MadeKey | str) -> Client:
         """A client that authenticates with an application key in ``X-API-Key``."""
         return self.rk.client(self.family, {"X-API-Key": _key_of(key)}, name="app-keys application key")
+
+    def conformance_tokens(self) -> dict[str, str]:
+        # The app-keys suite needs two users' JWTs (its 403 checks); the mock mints them.
+        users = self.rk.seed(self.family)["users"]
+        return {
+            "token": self.user_token(users[0]["email"]),
+            "other_token": self.user_token(users[1]["email"]),
+        }
 
     def key_factory(self, user: Client | None = None) -> AppKeysKeyFactory:
         user = user or self.user()

@@ -19,8 +19,6 @@ from .testing_http import Client, expect_status
 if TYPE_CHECKING:
     from .testing_session import Revokit
 
-#: Where each family's answer lists the revoked keys.
-ANSWER_FIELD = {"xclade-v2": "api_keys", "medusa-v1": "publishable_api_keys", "app-keys": "api_keys"}
 PAGE = 100
 
 
@@ -77,14 +75,15 @@ class BulkRevoke:
         revoked_by: str | None = None,
     ) -> RevokedKeys:
         self._rk.require_family(family)
-        if family not in ANSWER_FIELD:
-            raise ValueError(f"revokit_revoke_keys: unknown family {family!r}")
-        if family != "xclade-v2" and revoke_in is not None:
+        kit = self._rk.kit(family)
+        if not kit.revoked_keys_field:
+            raise ValueError(f"revokit_revoke_keys: the {family} kit revokes no keys in bulk")
+        if not kit.scheduled_revokes and revoke_in is not None:
             raise ValueError(
                 f"revokit_revoke_keys: {family} has no scheduled revokes (revoke_in is a v2 feature)"
             )
-        if family == "app-keys" and revoked_by is not None:
-            raise ValueError("revokit_revoke_keys: app-keys records no revoked_by")
+        if not kit.records_revoked_by and revoked_by is not None:
+            raise ValueError(f"revokit_revoke_keys: {family} records no revoked_by")
         selector = dict(selector or {})
         if self._rk.is_real(family):
             if revoked_by is not None:
@@ -92,14 +91,15 @@ class BulkRevoke:
                     f"revokit_revoke_keys: against a real backend {family} records whoever the admin "
                     "client is as revoked_by; it cannot be chosen"
                 )
-            return _REAL[family](self._rk, selector, revoke_in)
+            return kit.revoke_on_real(selector, revoke_in)
         return self._on_mock(family, selector, revoke_in, revoked_by)
 
     def _on_mock(
         self, family: str, selector: dict[str, Any], revoke_in: float | None, revoked_by: str | None
     ) -> RevokedKeys:
+        kit = self._rk.kit(family)
         body: dict[str, Any] = {"selector": selector}
-        if family != "app-keys":
+        if kit.records_revoked_by:
             admin = self._rk.seed(family).get("admin", {})
             revoke: dict[str, Any] = {"revoked_by": revoked_by or admin.get("user_id") or admin.get("id")}
             if revoke_in is not None:
@@ -108,7 +108,7 @@ class BulkRevoke:
         response = self._rk.control(family).post("/revoke-keys", json=body)
         answer = response.json()
         if response.status_code == 200:
-            return RevokedKeys(answer[ANSWER_FIELD[family]], atomic=True)
+            return RevokedKeys(answer[kit.revoked_keys_field], atomic=True)
         if isinstance(answer, Mapping) and set(answer) == {"error", "message"}:
             raise ValueError(f"revokit_revoke_keys: {answer['message']}")  # the control plane's 400
         raise RevokeRefused(family, response.status_code, answer)
@@ -152,7 +152,7 @@ def _pages(client: Client, path: str, field: str, doing: str, **params: Any) -> 
             return items
 
 
-def _xclade_v2(rk: Revokit, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+def revoke_xclade_v2(rk: Revokit, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
     from .mockserver.control_input import BadControlInput
     from .mockserver.families.xclade_v2.exceptions import SecretKeysAlreadyRevoked
     from .mockserver.families.xclade_v2.models import SECRET, ApiKey
@@ -205,7 +205,7 @@ def _strings(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _medusa_v1(rk: Revokit, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+def revoke_medusa_v1(rk: Revokit, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
     unknown = set(selector) - {"id", "sales_channel_id", "revoked_at"}
     if unknown or not ({"id", "sales_channel_id"} & set(selector)):
         raise ValueError(
@@ -248,7 +248,7 @@ def _medusa_v1(rk: Revokit, selector: dict[str, Any], revoke_in: float | None) -
     return RevokedKeys([k.get("publishable_api_key", k) for k in revoked], atomic=False)
 
 
-def _app_keys(rk: Revokit, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
+def revoke_app_keys(rk: Revokit, selector: dict[str, Any], revoke_in: float | None) -> RevokedKeys:
     if set(selector) - {"application_id", "id"} or not selector.get("application_id"):
         raise ValueError("revokit_revoke_keys: app-keys selects by 'application_id' (+ 'id')")
     from .mockserver.families.app_keys.exceptions import NotFound
@@ -267,10 +267,3 @@ def _app_keys(rk: Revokit, selector: dict[str, Any], revoke_in: float | None) ->
             raise RevokeRefused("app-keys", refusal.status, refusal.body)
         live = [by_id[i] for i in dict.fromkeys(wanted)]
     return _revoke_each("app-keys", live, lambda k: user.delete(f"{base}/{k['id']}"))
-
-
-_REAL: dict[str, Callable[[Revokit, dict[str, Any], float | None], RevokedKeys]] = {
-    "xclade-v2": _xclade_v2,
-    "medusa-v1": _medusa_v1,
-    "app-keys": _app_keys,
-}

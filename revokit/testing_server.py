@@ -1,7 +1,8 @@
 """Live revokit mocks in threads, for the pytest plugin (and anyone who wants one in a script).
 
-``LiveServer(app)`` serves one Flask app on a free port of 127.0.0.1 with Werkzeug's threaded
-server. ``MockServers`` is what the plugin keeps for a test session: one live server per family
+``LiveServer(app)`` serves one WSGI app (a mock's Flask app, or a user's app that
+``revokit.contracts.run_conformance(app=...)`` checks) on a free port of 127.0.0.1 with Werkzeug's
+threaded server. ``MockServers`` is what the plugin keeps for a test session: one live server per family
 and behaviour profile, started the first time a test needs it, every one sharing one clock (as
 ``revokit mock`` does), all stopped at the end of the session.
 """
@@ -9,21 +10,23 @@ and behaviour profile, started the first time a test needs it, every one sharing
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flask import Flask
-
     from .mockserver import Clock, MockRuntime
+
+WSGIApp = Callable[..., Any]
 
 #: Seeding hashes every seeded secret with scrypt; fixtures use a cheap cost to start fast.
 FIXTURE_SCRYPT_N = 2**10
 
 
 class LiveServer:
-    """One app served from a daemon thread on ``127.0.0.1:<free port>`` until ``stop()``."""
+    """One app served from a daemon thread on ``127.0.0.1:<free port>`` until ``stop()`` (or the
+    end of a ``with`` block)."""
 
-    def __init__(self, app: Flask, *, host: str = "127.0.0.1", name: str = "revokit-mock") -> None:
+    def __init__(self, app: WSGIApp, *, host: str = "127.0.0.1", name: str = "revokit-mock") -> None:
         from werkzeug.serving import make_server
 
         self.app = app
@@ -39,15 +42,22 @@ class LiveServer:
 
     @property
     def runtime(self) -> MockRuntime:
+        """The mock's runtime (when the app is a revokit mock)."""
         return self.app.extensions["revokit"]
 
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-        self._thread.join(timeout=2)
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> LiveServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
     def __repr__(self) -> str:
-        return f"<LiveServer {self.app.name} {self.url}>"
+        return f"<LiveServer {getattr(self.app, 'name', 'app')} {self.url}>"
 
 
 class MockStartError(RuntimeError):
@@ -57,8 +67,7 @@ class MockStartError(RuntimeError):
 class MockServers:
     """Live mocks for a test session, keyed by family and effective profile, started lazily."""
 
-    def __init__(self, *, seed: int | None = None, scrypt_n: int = FIXTURE_SCRYPT_N) -> None:
-        self.seed = seed
+    def __init__(self, *, scrypt_n: int = FIXTURE_SCRYPT_N) -> None:
         self.scrypt_n = scrypt_n
         self._servers: dict[tuple[str, str], LiveServer] = {}
         self._lock = threading.Lock()
@@ -84,14 +93,7 @@ class MockServers:
 
         if self._clock is None:
             self._clock = Clock()
-        options: dict[str, Any] = {"seed": self.seed} if self.seed is not None else {}
-        config = MockConfig(
-            family=family,
-            profile=profile,
-            scrypt_n=self.scrypt_n,
-            validate_responses=True,
-            **options,
-        )
+        config = MockConfig(family=family, profile=profile, scrypt_n=self.scrypt_n, validate_responses=True)
         try:
             app = create_app(config, clock=self._clock)
         except Exception as exc:

@@ -6,11 +6,9 @@ test asks for a revokit fixture.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
@@ -20,12 +18,9 @@ from .testing_server import LiveServer, MockServers, MockStartError
 from .testing_settings import Settings
 
 if TYPE_CHECKING:
-    from .testing_kits import AppKeysKit, MedusaV1Kit, XcladeV2Kit
+    from .testing_kits import Kit
 
 CONTROL_PREFIX = "/__revokit"
-#: Medusa's demo admin, which both Medusa mocks seed.
-DEMO_ADMIN_EMAIL = "admin@medusa-test.com"
-DEMO_ADMIN_PASSWORD = "supersecret"
 
 
 def fail(message: str) -> NoReturn:
@@ -43,29 +38,12 @@ class Credentials:
     token: str | None = None
 
 
-def _find_key(data: Any, key: str) -> Any:
-    """The first value stored under ``key`` anywhere in a JSON document (depth first)."""
-    if isinstance(data, Mapping):
-        if key in data:
-            return data[key]
-        values: Any = data.values()
-    elif isinstance(data, list):
-        values = data
-    else:
-        return None
-    for value in values:
-        found = _find_key(value, key)
-        if found is not None:
-            return found
-    return None
-
-
 class RevokitSession:
     """The session-scoped state: settings, the live mocks, and what was learnt from them."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.servers = MockServers(seed=settings.seed)
+        self.servers = MockServers()
         self._seeds: dict[str, dict[str, Any]] = {}
 
     def close(self) -> None:
@@ -114,6 +92,7 @@ class Revokit:
         self.profile = profile
         self.where = where  # how the families were chosen, for messages
         self._clients: list[Client] = []
+        self._kits: dict[str, Kit] = {}
 
     def __repr__(self) -> str:
         places = ", ".join(f"{f}={self.url(f) if self.is_real(f) else 'mock'}" for f in self.families)
@@ -222,37 +201,44 @@ class Revokit:
         return self.client(family, {**(headers or {}), FIXTURE_HEADER: "setup"}, name=f"{family} setup")
 
     def credentials(self, family: str) -> Credentials:
-        """The credentials the ready clients use: the options first, else (mocks) the seed's."""
+        """The credentials the ready clients use: the options first, else (mocks) what the
+        family's kit finds in the seed."""
         settings = self.session.settings
-        email = settings.option("emails", family)
-        password = settings.option("passwords", family)
-        token = settings.option("tokens", family)
-        if not self.is_real(family) and family in ("medusa-v1", "xclade-v2"):
-            seed = self.seed(family)
-            admin = seed.get("admin") if isinstance(seed.get("admin"), Mapping) else {}
-            email = email or admin.get("email") or DEMO_ADMIN_EMAIL
-            password = password or admin.get("password") or DEMO_ADMIN_PASSWORD
-            if family == "medusa-v1":
-                token = token or _find_key(seed, "api_token")
-        return Credentials(email, password, token)
+        given = Credentials(
+            settings.option("emails", family),
+            settings.option("passwords", family),
+            settings.option("tokens", family),
+        )
+        if self.is_real(family):
+            return given
+        seeded = self.kit(family).seeded_credentials()
+        return Credentials(
+            given.email or seeded.email, given.password or seeded.password, given.token or seeded.token
+        )
 
-    @cached_property
-    def medusa_v1(self) -> MedusaV1Kit:
-        from .testing_kits import MedusaV1Kit
+    def kit(self, family: str) -> Kit:
+        """``family``'s kit (its ready clients and key factory), the one its descriptor names."""
+        kit = self._kits.get(family)
+        if kit is None:
+            from .registry import family as descriptor_of
+            from .registry import load_object
 
-        return MedusaV1Kit(self)
+            descriptor = descriptor_of(family)
+            if descriptor.kit is None:
+                fail(f"revokit: the {family} family has no pytest kit (its descriptor names none)")
+            kit = self._kits[family] = load_object(descriptor.kit)(self)
+        return kit
 
-    @cached_property
-    def xclade_v2(self) -> XcladeV2Kit:
-        from .testing_kits import XcladeV2Kit
+    def __getattr__(self, name: str) -> Any:
+        # ``rk.medusa_v1`` is ``rk.kit("medusa-v1")``: a family's kit under its Python name.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        from .registry import family_names
 
-        return XcladeV2Kit(self)
-
-    @cached_property
-    def app_keys(self) -> AppKeysKit:
-        from .testing_kits import AppKeysKit
-
-        return AppKeysKit(self)
+        family = name.replace("_", "-")
+        if family not in family_names():
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return self.kit(family)
 
     def close(self) -> None:
         for client in self._clients:
@@ -420,14 +406,6 @@ class JournalView:
         return len(self.entries())
 
 
-class ConformanceUnavailable(RuntimeError):
-    """The conformance suites (``revokit.contracts``) are not in this revokit installation yet."""
-
-
-#: What ``revokit.contracts`` must export for ``revokit_conformance`` to run its suites.
-CONFORMANCE_ENTRY_POINT = "run_conformance"
-
-
 class Conformance:
     """Runs the conformance suites of ``revokit.contracts`` inside the user's test session.
 
@@ -439,35 +417,23 @@ class Conformance:
     def __init__(self, rk: Revokit) -> None:
         self._rk = rk
 
-    def entry_point(self) -> Any:
-        try:
-            contracts = importlib.import_module("revokit.contracts")
-        except ImportError as exc:
-            raise ConformanceUnavailable(
-                f"revokit_conformance is not available yet: revokit.contracts cannot be imported ({exc})"
-            ) from exc
-        run = getattr(contracts, CONFORMANCE_ENTRY_POINT, None)
-        if run is None:
-            raise ConformanceUnavailable(
-                "revokit_conformance is not available yet: this revokit has no conformance suites "
-                f"(revokit.contracts does not export {CONFORMANCE_ENTRY_POINT}())"
-            )
-        return run
-
     def __call__(self, family: str, **options: Any) -> Any:
         """Run ``family``'s suite; ``app=`` checks a WSGI app in-process instead of the session's
         backend, other options go to ``revokit.contracts.run_conformance`` as they are."""
-        run = self.entry_point()
+        from .contracts import run_conformance as run
+
         if options.get("app") is not None:
             return run(family, **options)
         self._rk.require_family(family)
         credentials = self._rk.credentials(family)
         token = options.pop("token", credentials.token)
-        if family == "app-keys" and not self._rk.is_real(family) and token is None:
-            # The app-keys suite needs two users' JWTs (its 403 checks); the mock mints them.
-            users = self._rk.seed(family)["users"]
-            token = self._rk.app_keys.user_token(users[0]["email"])
-            options.setdefault("other_token", self._rk.app_keys.user_token(users[1]["email"]))
+        if token is None and not self._rk.is_real(family):
+            # A suite may need credentials no login gives (app-keys: two users' JWTs); the kit
+            # has the mock make them.
+            minted = self._rk.kit(family).conformance_tokens()
+            token = minted.pop("token", None)
+            for name, value in minted.items():
+                options.setdefault(name, value)
         return run(
             family,
             base_url=options.pop("base_url", None) or self._rk.url(family),

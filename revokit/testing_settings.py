@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from . import FAMILIES
+from .registry import family_names
 
 CONTRACT_PROFILE = "contract"
 
@@ -20,7 +20,7 @@ class SettingsError(ValueError):
 class Settings:
     """The plugin's options, resolved once per session (command line over ini over defaults)."""
 
-    families: tuple[str, ...] = FAMILIES
+    families: tuple[str, ...] = field(default_factory=family_names)
     profile: str = CONTRACT_PROFILE
     families_from: str = "default"
     profile_from: str = "default"
@@ -28,7 +28,6 @@ class Settings:
     emails: Mapping[str, str] = field(default_factory=dict)
     passwords: Mapping[str, str] = field(default_factory=dict)
     tokens: Mapping[str, str] = field(default_factory=dict)
-    seed: int | None = None
 
     def base_url(self, family: str) -> str | None:
         return self.base_urls.get(family) or self.base_urls.get("*")
@@ -45,22 +44,21 @@ def split_families(value: str | Iterable[str], where: str) -> tuple[str, ...]:
     """``"medusa-v1, app-keys"`` or a list of names -> checked, de-duplicated family names."""
     items = re.split(r"[,\s]+", value) if isinstance(value, str) else [str(v) for v in value]
     names = tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
-    unknown = [name for name in names if name not in FAMILIES]
+    known = family_names()
+    unknown = [name for name in names if name not in known]
     if unknown:
-        raise SettingsError(
-            f"{where}: unknown family {', '.join(unknown)}; choose from {', '.join(FAMILIES)}"
-        )
+        raise SettingsError(f"{where}: unknown family {', '.join(unknown)}; choose from {', '.join(known)}")
     if not names:
-        raise SettingsError(f"{where}: name at least one family ({', '.join(FAMILIES)})")
+        raise SettingsError(f"{where}: name at least one family ({', '.join(known)})")
     return names
 
 
-def per_family(values: Sequence[str], option: str) -> dict[str, str]:
+def per_family(values: Sequence[str]) -> dict[str, str]:
     """``["xclade-v2=https://a", "https://b"]`` -> ``{"xclade-v2": "https://a", "*": "https://b"}``."""
     found: dict[str, str] = {}
     for value in values:
         family, sep, rest = value.partition("=")
-        key = family if sep and family in FAMILIES else "*"
+        key = family if sep and family in family_names() else "*"
         found[key] = rest if key != "*" else value
     return found
 
@@ -81,14 +79,14 @@ def build_settings(
     elif ini_families.strip():
         families, families_from = split_families(ini_families, "ini revokit_families"), "ini revokit_families"
     else:
-        families, families_from = FAMILIES, "default: every family"
+        families, families_from = family_names(), "default: every family"
     if cli_profile:
         profile, profile_from = cli_profile, "--revokit-profile"
     elif ini_profile.strip():
         profile, profile_from = ini_profile.strip(), "ini revokit_profile"
     else:
         profile, profile_from = CONTRACT_PROFILE, "default"
-    urls = per_family(base_urls, "--revokit-base-url")
+    urls = per_family(base_urls)
     for family, url in urls.items():
         if not re.match(r"^https?://[^/\s]+", url):
             raise SettingsError(f"--revokit-base-url: {url!r} is not an http(s) URL")
@@ -109,9 +107,9 @@ def build_settings(
         families_from=families_from,
         profile_from=profile_from,
         base_urls=urls,
-        emails=per_family(emails, "--revokit-email"),
-        passwords=per_family(passwords, "--revokit-password"),
-        tokens=per_family(tokens, "--revokit-token"),
+        emails=per_family(emails),
+        passwords=per_family(passwords),
+        tokens=per_family(tokens),
     )
 
 

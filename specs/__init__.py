@@ -14,15 +14,18 @@ from typing import Any
 
 import yaml
 
+from ..registry import families, family
+
 SPEC_DIR = Path(__file__).resolve().parent
 PROFILE_DIR = SPEC_DIR / "profiles"
 
-#: family name -> spec file. ``control`` is the mock's own control plane.
-SPEC_FILES: dict[str, str] = {
-    "medusa-v1": "medusa-v1.yaml",
-    "xclade-v2": "xclade-v2.yaml",
-    "app-keys": "app-keys.yaml",
-    "control": "control.yaml",
+#: The mock's own control plane; every other spec is a family's, found through the registry.
+CONTROL_SPEC = "control"
+
+#: spec name -> file: every registered family's (``revokit.registry``), then the control plane's.
+SPEC_FILES: dict[str, Path] = {
+    **{descriptor.name: descriptor.spec_path() for descriptor in families()},
+    CONTROL_SPEC: SPEC_DIR / "control.yaml",
 }
 
 CONTRACT_PROFILE = "contract"
@@ -30,7 +33,7 @@ CONTRACT_PROFILE = "contract"
 
 def spec_path(name: str) -> Path:
     try:
-        return SPEC_DIR / SPEC_FILES[name]
+        return SPEC_FILES[name]
     except KeyError:
         raise KeyError(f"unknown spec {name!r}; known: {', '.join(SPEC_FILES)}") from None
 
@@ -49,6 +52,16 @@ def _parsed(name: str) -> dict[str, Any]:
 def load_spec(name: str) -> dict[str, Any]:
     """A private deep copy of the parsed spec (callers may change it freely)."""
     return copy.deepcopy(_parsed(name))
+
+
+def resolve_ref(spec: dict[str, Any], node: Any) -> Any:
+    """``node`` with its local ``$ref`` chain followed (``#/components/...``) to what it names."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
 
 
 def validate_spec(name: str) -> None:
@@ -75,16 +88,22 @@ def contract_profile(family: str | None = None) -> Profile:
     return Profile(CONTRACT_PROFILE, family, "The documented contract: no deviations.")
 
 
+@cache
+def _profile_files() -> dict[str, Path]:
+    """profile name (its file's stem) -> file, over every registered family's profiles."""
+    return {path.stem: path for descriptor in families() for path in descriptor.profile_paths()}
+
+
 def profile_names() -> list[str]:
-    return [CONTRACT_PROFILE, *sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))]
+    return [CONTRACT_PROFILE, *sorted(_profile_files())]
 
 
 @cache
 def load_profile(name: str) -> Profile:
     if name == CONTRACT_PROFILE:
         return contract_profile()
-    path = PROFILE_DIR / f"{name}.yaml"
-    if not path.is_file():
+    path = _profile_files().get(name)
+    if path is None or not path.is_file():
         raise KeyError(f"unknown profile {name!r}; known: {', '.join(profile_names())}")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     deviations = {d["flag"]: d["description"] for d in data.get("deviations", [])}
@@ -98,3 +117,45 @@ def profile_for(family: str, name: str) -> Profile:
     if profile.family not in (None, family):
         return contract_profile(family)
     return profile
+
+
+# -- error bodies ---------------------------------------------------------------------------------
+
+
+@cache
+def _messages(family_name: str) -> dict[str, Any]:
+    path = family(family_name).messages_path()
+    if path is None:
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def message_names(family_name: str) -> list[str]:
+    """The errors of the family's message catalogue (``specs/<family>.messages.yaml``)."""
+    return list(_messages(family_name))
+
+
+def error_body(family_name: str, name: str, /, **values: Any) -> Any:
+    """The body of the family's error ``name`` as its catalogue words it, every ``{placeholder}``
+    filled from ``values``: what the mock sends and what the conformance suite expects."""
+    try:
+        entry = _messages(family_name)[name]
+    except KeyError:
+        raise KeyError(f"{family_name} has no error {name!r} in its message catalogue") from None
+    return _fill(entry, values)
+
+
+def error_message(family_name: str, name: str, /, **values: Any) -> str:
+    """The ``message`` of the family's error ``name`` (or the whole body, when it is text)."""
+    body = error_body(family_name, name, **values)
+    return body["message"] if isinstance(body, dict) else str(body)
+
+
+def _fill(entry: Any, values: dict[str, Any]) -> Any:
+    if isinstance(entry, str):
+        return entry.format(**values) if values else entry
+    if isinstance(entry, list):
+        return [_fill(item, values) for item in entry]
+    if isinstance(entry, dict):
+        return {key: _fill(value, values) for key, value in entry.items()}
+    return entry

@@ -14,7 +14,8 @@ import time
 import pytest
 import requests
 
-from revokit.cli import READY_LINE, is_loopback
+from revokit.cli import READY_LINE
+from revokit.hosts import is_loopback
 
 REVOKIT = os.path.join(os.path.dirname(sys.executable), "revokit")
 TOKEN_HEADER = "X-Revokit-Control-Token"

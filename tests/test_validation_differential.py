@@ -38,7 +38,7 @@ from revokit.mockserver import MockConfig, create_app
 from revokit.mockserver.compiled_validation import CompiledValidator
 from revokit.mockserver.reference_validation import OpenAPICoreValidator
 from revokit.mockserver.validation import MISSING, OpenAPIRequest, OpenAPIResponse
-from revokit.specs import load_spec
+from revokit.specs import load_spec, resolve_ref
 from revokit_testing import TEST_SCRYPT_N
 
 FAMILIES = ("app-keys", "medusa-v1", "xclade-v2")
@@ -197,20 +197,11 @@ def _response_cases(spec: dict[str, Any]) -> list[tuple[str, str, str, str, dict
     out = []
     for template, method, operation_id in _operations(spec):
         for status, raw_response in spec["paths"][template][method]["responses"].items():
-            response = _deref(spec, raw_response)
+            response = resolve_ref(spec, raw_response)
             media = response.get("content", {}).get("application/json")
             if media and "schema" in media and not response.get("headers"):
                 out.append((template, method, operation_id, str(status), media["schema"]))
     return out
-
-
-def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def _body_spec(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -314,7 +305,7 @@ def test_responses_are_judged_alike(family: str, compared: Counter) -> None:
     # text/plain answers (Medusa's bare 401 "Unauthorized"): decoded as UTF-8 by both.
     for template, method, _operation_id in _operations(spec):
         for status, raw_response in spec["paths"][template][method]["responses"].items():
-            response = _deref(spec, raw_response)
+            response = resolve_ref(spec, raw_response)
             if "text/plain" in response.get("content", {}) and not response.get("headers"):
                 for raw in (b"Unauthorized", b"", b"\xff\xfe not UTF-8", b'{"a": 1}'):
                     judge(template, method, str(status), raw, "text/plain")

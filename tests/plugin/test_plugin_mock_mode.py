@@ -222,29 +222,6 @@ def test_help_lists_the_options(pytester: pytest.Pytester):
     )
 
 
-def test_conformance_helper_says_it_is_not_available_yet(pytester: pytest.Pytester, run, monkeypatch):
-    import revokit.contracts
-
-    monkeypatch.delattr(revokit.contracts, "run_conformance", raising=False)
-    pytester.makeini(APP_KEYS_ONLY)
-    pytester.makepyfile(
-        """
-        import pytest
-        from revokit.testing_session import ConformanceUnavailable
-
-        def test_conformance(revokit_conformance):
-            with pytest.raises(ConformanceUnavailable, match="not available yet"):
-                revokit_conformance("app-keys")
-
-        def test_uncaught(revokit_conformance):
-            revokit_conformance("app-keys")
-        """
-    )
-    result = run()
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*revokit_conformance is not available yet*run_conformance*"])
-
-
 def test_conformance_helper_calls_the_contracts_entry_point(pytester: pytest.Pytester, run, monkeypatch):
     import revokit.contracts
 

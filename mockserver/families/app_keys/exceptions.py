@@ -5,25 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ....specs import error_body
 from ...errors import ApiError, ErrorContext, FamilyErrors
 from ...validation import Violation
 
-VALIDATION_MESSAGE = "The request contains invalid parameters or malformed data"
+FAMILY = "app-keys"  # the words of its errors: specs/app-keys.messages.yaml
 
 
 class AppKeysError(ApiError):
-    error = "Internal Server Error"
-    message = "An unexpected error occurred"
+    catalogue = "internal_error"  # the entry of the message catalogue this error sends
 
     def __init__(self, extra: dict[str, Any] | None = None) -> None:
-        body = {"error": self.error, "message": self.message, "code": self.status, **(extra or {})}
-        super().__init__(body)
+        super().__init__({**error_body(FAMILY, self.catalogue), **(extra or {})})
 
 
 class BadRequest(AppKeysError):
     status = 400
-    error = "Bad Request"
-    message = VALIDATION_MESSAGE
+    catalogue = "bad_request"
 
     def __init__(self, details: Sequence[dict[str, str]]) -> None:
         super().__init__({"details": list(details)})
@@ -31,38 +29,32 @@ class BadRequest(AppKeysError):
 
 class Unauthorized(AppKeysError):
     status = 401
-    error = "Unauthorized"
-    message = "Authentication required. Please provide a valid API token"
+    catalogue = "unauthorized"
 
 
 class Forbidden(AppKeysError):
     status = 403
-    error = "Forbidden"
-    message = "You don't have permission to access this resource"
+    catalogue = "forbidden"
 
 
 class NotFound(AppKeysError):
     status = 404
-    error = "Not Found"
-    message = "The requested resource was not found"
+    catalogue = "not_found"
 
 
 class MethodNotAllowed(AppKeysError):
     status = 405
-    error = "Method Not Allowed"
-    message = "The requested method is not allowed for this resource"
+    catalogue = "method_not_allowed"
 
 
 class PayloadTooLarge(AppKeysError):
     status = 413
-    error = "Payload Too Large"
-    message = "The request body exceeds the size limit"
+    catalogue = "payload_too_large"
 
 
 class UnsupportedMediaType(AppKeysError):
     status = 415
-    error = "Unsupported Media Type"
-    message = "The request body's content encoding or charset is not supported"
+    catalogue = "unsupported_media_type"
 
 
 class InternalError(AppKeysError):

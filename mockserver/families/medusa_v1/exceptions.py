@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from ....specs import Profile
+from ....specs import Profile, error_body, error_message
 from ...errors import TEXT, ApiError, ErrorContext, FamilyErrors
 from ...node.body_parser import TOO_LARGE_MESSAGE
 from ...node.class_validator import fallback_messages
@@ -26,7 +26,7 @@ FLAG_MALFORMED_JSON_HTML = "malformed_json_html"
 FLAG_BODY_PARSER_ERRORS_HTML = "body_parser_errors_html"
 FLAG_EXPRESS_404 = "unrouted_requests_get_express_404"
 
-SCOPE_ERRORS_MESSAGE = "Provided request body contains errors. Please check the data and retry the request"
+FAMILY = "medusa-v1"  # the words of its errors: specs/medusa-v1.messages.yaml
 
 
 class MedusaError(ApiError):
@@ -72,7 +72,7 @@ class UnknownError(MedusaError):
     code = "unknown_error"
 
     def __init__(self) -> None:
-        super().__init__("An unknown error occurred.")
+        super().__init__(error_message(FAMILY, "unknown_error"))
 
 
 class ValidationFailed(InvalidData):
@@ -87,63 +87,69 @@ class NullValue(InvalidData):
     """Postgres 23502 (NOT NULL) as ``formatException`` words it."""
 
     def __init__(self, column: str, table: str) -> None:
-        super().__init__(f"Can't insert null value in field {column} on insert in table {table}")
+        super().__init__(error_message(FAMILY, "null_value", column=column, table=table))
 
 
 class KeyNotFound(NotFound):
     def __init__(self, key_id: str) -> None:
-        super().__init__(f"Publishable key with id: {key_id} was not found")
+        super().__init__(error_message(FAMILY, "key_not_found", id=key_id))
 
 
 class AlreadyRevoked(NotAllowed):
     def __init__(self) -> None:
-        super().__init__("PublishableApiKey has already been revoked.")
+        super().__init__(error_message(FAMILY, "already_revoked"))
 
 
 class SalesChannelNotFound(NotFound):
     def __init__(self, channel_id: str) -> None:
-        super().__init__(f"Sales channel with id: {channel_id} was not found")
+        super().__init__(error_message(FAMILY, "channel_not_found", id=channel_id))
 
 
 class DefaultChannelUndeletable(NotAllowed):
     def __init__(self) -> None:
-        super().__init__("You cannot delete the default sales channel")
+        super().__init__(error_message(FAMILY, "default_channel_undeletable"))
 
 
 class DisabledSalesChannel(NotAllowed):
     def __init__(self, name: str) -> None:
-        super().__init__(f'Unable to assign the cart to a disabled Sales Channel "{name}"')
+        super().__init__(error_message(FAMILY, "disabled_sales_channel", name=name))
 
 
 class ProductNotFound(NotFound):
     def __init__(self, product_id: str) -> None:
-        super().__init__(f"Product with id: {product_id} was not found")
+        super().__init__(error_message(FAMILY, "product_not_found", id=product_id))
 
 
 class ForeignKeyMissing(NotFound):
     """Postgres 23503 as ``formatException`` words it (an insert naming a row that is not there)."""
 
     def __init__(self, table: str, column: str, value: str) -> None:
-        super().__init__(f"{table[:1].upper()}{table[1:]} with {column} {value} does not exist.")
+        super().__init__(
+            error_message(
+                FAMILY,
+                "foreign_key_missing",
+                table=f"{table[:1].upper()}{table[1:]}",
+                column=column,
+                value=value,
+            )
+        )
 
 
 class JwtSecretMissing(NotFound):
     def __init__(self) -> None:
-        super().__init__("Please configure jwt_secret in your environment")
+        super().__init__(error_message(FAMILY, "jwt_secret_missing"))
 
 
 class InvalidPublishableKey(NotAllowed):
     """Contract profile only: the wording is Medusa 2's; 1.20 never refuses a key."""
 
     def __init__(self) -> None:
-        super().__init__("A valid publishable key is required to proceed with the request")
+        super().__init__(error_message(FAMILY, "invalid_publishable_key"))
 
 
 class MultipleChannels(UnexpectedState):
     def __init__(self) -> None:
-        super().__init__(
-            "The PublishableApiKey provided in the request header has multiple associated sales channels."
-        )
+        super().__init__(error_message(FAMILY, "multiple_channels"))
 
 
 class ScopeErrors(ApiError):
@@ -151,32 +157,22 @@ class ScopeErrors(ApiError):
 
     status = 400
 
-    def __init__(self, errors: Sequence[str]) -> None:
-        super().__init__({"errors": list(errors), "message": SCOPE_ERRORS_MESSAGE})
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__(body)
 
 
 def channel_out_of_scope(channel_ids: str | Sequence[str]) -> ScopeErrors:
     # The middleware interpolates what the request sent; a JS array renders comma-joined.
     shown = channel_ids if isinstance(channel_ids, str) else ",".join(channel_ids)
-    return ScopeErrors(
-        [
-            f"Provided sales channel id param: {shown} is not associated with the Publishable API Key "
-            "passed in the header of the request."
-        ]
-    )
+    return ScopeErrors(error_body(FAMILY, "channel_out_of_scope", ids=shown))
 
 
 def products_missing(product_ids: Sequence[str]) -> ScopeErrors:
-    return ScopeErrors([f"Products {', '.join(product_ids)} do not exist"])
+    return ScopeErrors(error_body(FAMILY, "products_missing", ids=", ".join(product_ids)))
 
 
 def product_out_of_scope(product_id: str) -> ScopeErrors:
-    return ScopeErrors(
-        [
-            f"Product with id: {product_id} is not associated with sales channels defined by the "
-            "Publishable API Key passed in the header of the request."
-        ]
-    )
+    return ScopeErrors(error_body(FAMILY, "product_out_of_scope", id=product_id))
 
 
 class Unauthorized(ApiError):
@@ -190,7 +186,7 @@ class Unauthorized(ApiError):
     content_type = TEXT
 
     def __init__(self, *, with_content_type: bool = True) -> None:
-        super().__init__("Unauthorized", content_type=TEXT if with_content_type else None)
+        super().__init__(error_body(FAMILY, "unauthorized"), content_type=TEXT if with_content_type else None)
 
 
 class IncorrectCredentials(ApiError):
@@ -200,7 +196,7 @@ class IncorrectCredentials(ApiError):
     content_type = TEXT
 
     def __init__(self) -> None:
-        super().__init__("Unauthorized")
+        super().__init__(error_body(FAMILY, "unauthorized"))
 
 
 class BadRequestText(ApiError):
@@ -210,7 +206,7 @@ class BadRequestText(ApiError):
     content_type = TEXT
 
     def __init__(self) -> None:
-        super().__init__("Bad Request")
+        super().__init__(error_body(FAMILY, "bad_request_text"))
 
 
 class RouteNotFound(NotFound):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ....fixtures import load_fixture
+from ....fixtures import load_answers
+from ....specs import error_message
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
 from .exceptions import NotFound
@@ -37,7 +38,7 @@ class AnalyticsConfig:
 
 class AnalyticsConfigNotFound(NotFound):
     def __init__(self, user_id: str) -> None:
-        super().__init__(f"No analytics config found for user with id: {user_id}")
+        super().__init__(error_message("medusa-v1", "analytics_config_not_found", id=user_id))
 
 
 def seed_refs(backend: MedusaV1Backend) -> Mapping[str, Any]:
@@ -110,7 +111,7 @@ FRONTEND_HANDLERS: dict[str, Handler] = {
     "GetUsers": get_users,
     "GetAnalyticsConfig": get_analytics_config,
     "PostAnalyticsConfig": post_analytics_config,
-    **seed_answer_handlers(load_fixture("medusa-v1-answers"), seed_refs),
+    **seed_answer_handlers(load_answers("medusa-v1"), seed_refs),
 }
 FRONTEND_INDEXES = {ANALYTICS_CONFIGS: ["user_id"]}
 FRONTEND_RECORDS = {ANALYTICS_CONFIGS: AnalyticsConfig}

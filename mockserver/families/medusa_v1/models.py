@@ -1,8 +1,8 @@
 """The Medusa 1.20 domain revokit mocks: admin users and their credentials, publishable API keys,
 sales channels, products, carts, and how a publishable key scopes the store.
 
-Pure Python: no Flask, no HTTP. Rules are the ones the 1.20 services apply (see
-``shared/reference/medusa-v1.md``); where the ``medusa-1.20`` profile departs from the contract,
+Pure Python: no Flask, no HTTP. Rules are the ones the 1.20 services apply (the contract is
+``specs/medusa-v1.yaml``); where the ``medusa-1.20`` profile departs from the contract,
 the code asks ``self.profile.enabled(flag)``. Errors are the family's exceptions.
 """
 

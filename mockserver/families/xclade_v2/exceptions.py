@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from ....specs import load_spec
+from ....specs import error_message, load_spec
 from ...errors import ApiError, ErrorContext, FamilyErrors
 from ...node.body_parser import TOO_LARGE_MESSAGE, body_parser_error
 from ...node.express_pages import HTML, PAGE_HEADERS, encode_url, page
@@ -24,12 +24,10 @@ from ...validation import MISSING, Violation
 
 FAMILY = "xclade-v2"
 EMAILPASS_OPERATION = "PostAuthUserEmailpass"
-UNAUTHORIZED_MESSAGE = "Unauthorized"
-SECRET_KEY_AS_BEARER_MESSAGE = (
-    "A secret API key was passed as a Bearer token. Secret API keys must be sent using HTTP Basic "
-    "authentication instead (Authorization: Basic <secret-api-key>)."
-)
-UNKNOWN_ERROR_MESSAGE = "An unknown error occurred."
+# The words of its errors: specs/xclade-v2.messages.yaml.
+UNAUTHORIZED_MESSAGE = error_message(FAMILY, "unauthorized")
+SECRET_KEY_AS_BEARER_MESSAGE = error_message(FAMILY, "secret_key_as_bearer")
+UNKNOWN_ERROR_MESSAGE = error_message(FAMILY, "unknown_error")
 
 
 class MedusaError(ApiError):
@@ -60,7 +58,7 @@ class NotFound(MedusaError):
 
 class UserNotFound(NotFound):
     def __init__(self, user_id: str) -> None:
-        super().__init__(f"User with id: {user_id} was not found")
+        super().__init__(error_message(FAMILY, "user_not_found", id=user_id))
 
 
 class LoginFailed(MedusaError):
@@ -115,86 +113,83 @@ class ExpressNotFound(ApiError):
 
 class ApiKeyNotFound(NotFound):
     def __init__(self, key_id: str) -> None:
-        super().__init__(f"API Key with id: {key_id} was not found")
+        super().__init__(error_message(FAMILY, "api_key_not_found", id=key_id))
 
 
 class SalesChannelNotFound(NotFound):
     def __init__(self, channel_id: str) -> None:
-        super().__init__(f"Sales channel with id: {channel_id} not found")
+        super().__init__(error_message(FAMILY, "sales_channel_not_found", id=channel_id))
 
 
 class SalesChannelToUpdateNotFound(NotFound):
     """The update workflow's own wording, with quotes and without the colon of the read route."""
 
     def __init__(self, channel_id: str) -> None:
-        super().__init__(f'Sales channel with id "{channel_id}" not found')
+        super().__init__(error_message(FAMILY, "sales_channel_to_update_not_found", id=channel_id))
 
 
 class ProductNotFound(NotFound):
     def __init__(self, product_id: str) -> None:
-        super().__init__(f"Product with id: {product_id} was not found")
+        super().__init__(error_message(FAMILY, "product_not_found", id=product_id))
 
 
 class SecretKeysAlreadyRevoked(InvalidData):
     def __init__(self, count: int) -> None:
-        super().__init__(f"There are {count} secret keys that are already revoked.")
+        super().__init__(error_message(FAMILY, "secret_keys_already_revoked", count=count))
 
 
 class RevokedByRequired(InvalidData):
     """The module's check of a revoke without ``revoked_by`` (the HTTP route always supplies it)."""
 
     def __init__(self) -> None:
-        super().__init__("You must provide a revoked_by field when revoking a key.")
+        super().__init__(error_message(FAMILY, "revoked_by_required"))
 
 
 class InvalidOrderField(InvalidData):
     """The contract's answer to ``order`` naming a column the list does not have (2.21.2: 500)."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"Order field {name} is not valid")
+        super().__init__(error_message(FAMILY, "invalid_order_field", name=name))
 
 
 class KeysNotRevoked(NotAllowed):
     def __init__(self, key_ids: Sequence[str]) -> None:
-        super().__init__(f"Cannot delete api keys that are not revoked - {', '.join(key_ids)}")
+        super().__init__(error_message(FAMILY, "keys_not_revoked", ids=", ".join(key_ids)))
 
 
 class SalesChannelsNeedPublishableKey(InvalidData):
     def __init__(self) -> None:
-        super().__init__("Sales channels can only be associated with publishable API keys")
+        super().__init__(error_message(FAMILY, "sales_channels_need_publishable_key"))
 
 
 class SalesChannelsMissing(InvalidData):
     def __init__(self, channel_ids: Sequence[str]) -> None:
-        super().__init__(f"Sales channels with IDs {', '.join(channel_ids)} do not exist")
+        super().__init__(error_message(FAMILY, "sales_channels_missing", ids=", ".join(channel_ids)))
 
 
 class PublishableKeyRequired(NotAllowed):
     def __init__(self) -> None:
-        super().__init__(
-            "Publishable API key required in the request header: x-publishable-api-key. "
-            "You can manage your keys in settings in the dashboard."
-        )
+        super().__init__(error_message(FAMILY, "publishable_key_required"))
 
 
 class PublishableKeyInvalid(NotAllowed):
     def __init__(self) -> None:
-        super().__init__("A valid publishable key is required to proceed with the request")
+        super().__init__(error_message(FAMILY, "publishable_key_invalid"))
 
 
 class PublishableKeyWithoutSalesChannel(InvalidData):
     def __init__(self) -> None:
-        super().__init__("Publishable key needs to have a sales channel configured")
+        super().__init__(error_message(FAMILY, "publishable_key_without_sales_channel"))
 
 
 class InvalidEmailOrPassword(LoginFailed):
     def __init__(self) -> None:
-        super().__init__("Invalid email or password")
+        super().__init__(error_message(FAMILY, "invalid_email_or_password"))
 
 
 class CredentialNotString(LoginFailed):
     def __init__(self, field: str) -> None:
-        super().__init__(f"{field.capitalize()} should be a string")
+        super().__init__(error_message(FAMILY, "credential_not_string", field=field.capitalize()))
 
 
 class InvalidRequest(InvalidData):

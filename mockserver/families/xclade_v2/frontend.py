@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ....fixtures import load_fixture
+from ....fixtures import load_answers
 from ...clock import isoformat_ms
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
@@ -50,5 +50,5 @@ FRONTEND_HANDLERS: dict[str, Handler] = {
     "GetHealth": get_health,
     "GetUsersMe": get_users_me,
     "GetUsersId": get_user,
-    **seed_answer_handlers(load_fixture("xclade-v2-answers"), XcladeBackend.seed_refs),
+    **seed_answer_handlers(load_answers("xclade-v2"), XcladeBackend.seed_refs),
 }

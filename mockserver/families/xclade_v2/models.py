@@ -1,7 +1,7 @@
 """The xclade / Medusa v2 domain: admin users and sessions, API keys, sales channels, products.
 
 Pure Python: no Flask, no HTTP. The rules are those of ``@medusajs/api-key@2.21.2`` and the
-admin routes around it (see ``shared/reference/medusa-v2.md``):
+admin routes around it (the contract is ``specs/xclade-v2.yaml``):
 
 * secret keys (``sk_`` + 64 hex) are stored only as ``scrypt(token, salt)``; publishable keys
   (``pk_`` + 64 hex) are public and stored as they are;
