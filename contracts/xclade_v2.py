@@ -31,7 +31,7 @@ from typing import Any
 from revokit.specs import load_spec
 
 from .http import Client, Exchange
-from .scenarios import ScenarioContext, ScenarioRegistry
+from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
 from .schemathesis_run import Created
 from .suite import Credentials, FamilySuite, SetupFailed, UsageError
 
@@ -966,7 +966,11 @@ def admin_routes_refuse_wrong_credentials(ctx: ScenarioContext) -> None:
     _revoke_ok(ctx, revoked["id"])
     publishable = _storefront_key(ctx, "revokit: storefront as admin credential")
     calls = _admin_calls(ctx, victim["id"])
-    for what, headers in wrong_credentials(ctx.state.get("jwt"), revoked["token"], publishable["token"]):
+    # The same redacted form (sk_ and 3 characters, ***, the last 3) as a live secret key.
+    forged = look_alike(victim["token"], random.Random(f"{ctx.state['seed']}:look-alike"), 6, 3)
+    variants = wrong_credentials(ctx.state.get("jwt"), revoked["token"], publishable["token"])
+    variants.append(("a secret key redacted like a live one but not it (Basic)", secret_basic(forged)))
+    for what, headers in variants:
         for method, path, body in calls:
             ctx.expect(_call(ctx, method, path, body, headers), 401, UNAUTHORIZED, why=what)
     for method, path, body in calls:
