@@ -686,6 +686,13 @@ def publishable_keys_scope_store(ctx: ScenarioContext) -> None:
             expected_body='{"products": [], "count": 0, ...}',
         )
     if not product_id:
+        # The run found no product to place: an existing linked key's store must still answer.
+        for key in _linked_publishable_keys(ctx.client, _admin(ctx))[:1]:
+            ctx.expect(
+                ctx.client.get(STORE_PRODUCTS, headers=_store(key), params={"limit": 1}),
+                200,
+                why="listing the store with an existing linked publishable key",
+            )
         ctx.skip("no published product is visible through any existing publishable key to place in a channel")
     ctx.expect(
         ctx.client.get(f"{STORE_PRODUCTS}/{product_id}", headers=_store(inside["token"])),
@@ -721,6 +728,17 @@ def publishable_keys_scope_store(ctx: ScenarioContext) -> None:
         product_not_found(product_id),
         why="reading a product outside the key's sales channels",
     )
+
+
+def _linked_publishable_keys(client: Client, admin: Mapping[str, str]) -> list[str]:
+    """The tokens of existing live publishable keys linked to a sales channel (first 50 keys)."""
+    listed = client.get(KEYS, headers=admin, params={"type": "publishable", "limit": 50})
+    keys = listed.json.get("api_keys", []) if listed.status == 200 and isinstance(listed.json, dict) else []
+    return [
+        str(key.get("token"))
+        for key in keys
+        if isinstance(key, dict) and not key.get("revoked_at") and key.get("sales_channels")
+    ]
 
 
 @scenario(
@@ -767,6 +785,11 @@ def error_body_400(ctx: ScenarioContext) -> None:
             "listing with an unknown parameter",
             lambda: ctx.client.get(KEYS, headers=admin, params={"foo": "1"}),
             UNRECOGNIZED_FOO,
+        ),
+        (
+            "listing with two unknown parameters",
+            lambda: ctx.client.get(KEYS, headers=admin, params={"foo": "1", "bar": "2"}),
+            {"type": "invalid_data", "message": "Invalid request: Unrecognized fields: 'foo, bar'"},
         ),
         (
             "revoking with revoke_in as a string",
@@ -1412,14 +1435,8 @@ class XcladeV2Suite(FamilySuite):
     def _place_a_product(client: Client, admin: Mapping[str, str], channel_id: str) -> str | None:
         """Put one published product in the run's channel: the API cannot create products, so
         borrow one an existing, live, linked publishable key can see."""
-        listed = client.get(KEYS, headers=admin, params={"type": "publishable", "limit": 50})
-        keys = (
-            listed.json.get("api_keys", []) if listed.status == 200 and isinstance(listed.json, dict) else []
-        )
-        for key in keys:
-            if not isinstance(key, dict) or key.get("revoked_at") or not key.get("sales_channels"):
-                continue
-            products = client.get(STORE_PRODUCTS, headers=_store(str(key.get("token"))), params={"limit": 1})
+        for token in _linked_publishable_keys(client, admin):
+            products = client.get(STORE_PRODUCTS, headers=_store(token), params={"limit": 1})
             items = (
                 products.json.get("products")
                 if products.status == 200 and isinstance(products.json, dict)
