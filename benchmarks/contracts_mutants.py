@@ -23,8 +23,10 @@ and ``--request-timeout`` so a mutant that hangs the mock fails fast. Families r
     .venv/bin/python benchmarks/contracts_mutants.py --list --families app-keys   # the sample only
 
 Needs cosmic-ray (``pip install -e '.[bench]'``). The outcomes of the runs before and after the
-suites were strengthened (issue 17) are in ``benchmarks/results/``; print them again, under the
-judgements as they are now, with ``--from-json benchmarks/results/mutants-before.json ...``.
+suites were strengthened (issue 17) are in ``benchmarks/results/`` (``mutants-before.json`` and
+``mutants-after.json`` with the first area map; ``mutants-s17-{before,after}-seed{17,18}.json``
+after the map took in the bulk-revoke, token-matching and JWT functions); print them again, under
+the judgements as they are now, with ``--from-json benchmarks/results/mutants-before.json ...``.
 A default run takes about 4-6 minutes per family on 2 shared cores (3-15 s per mutant).
 """
 
@@ -563,7 +565,11 @@ def main() -> int:
     parser.add_argument("--request-timeout", type=float, default=5.0)
     parser.add_argument("--time-budget", type=float, default=900.0, help="seconds per family")
     parser.add_argument(
-        "--areas", default=",".join(TARGETS), help=f"areas to sample (default: all but {OTHER!r})"
+        "--areas",
+        default=",".join(TARGETS),
+        help=f"areas to sample (default: all but {OTHER!r}); fewer areas draw another sample than the "
+        "full run (one random stream serves the areas in turn): to re-run mutants of a full sample, "
+        "keep the areas and use --only",
     )
     parser.add_argument("--only", default="", help="run only mutants whose key contains this text")
     parser.add_argument("--list", action="store_true", help="print the sample and stop")
