@@ -25,7 +25,7 @@ from typing import Any
 from revokit.specs import error_body, load_spec
 
 from .http import Client, Exchange, OperationIndex
-from .scenarios import ScenarioContext, ScenarioRegistry
+from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
 from .schemathesis_run import Created
 from .suite import Credentials, FamilySuite, SetupFailed, UsageError
 
@@ -551,13 +551,19 @@ def admin_routes_refuse_wrong_credentials(ctx: ScenarioContext) -> None:
 )
 def key_use_refuses_bad_keys(ctx: ScenarioContext) -> None:
     unknown = "ak_" + random.Random(f"{ctx.state['seed']}:unknown-key").randbytes(32).hex()
+    live = _make_key(ctx, "revokit: key whose look-alike is refused")["key"]
     for what, headers in (
         ("no key", {}),
         ("a garbled key", {"X-API-Key": "not-a-key"}),
         ("a well-formed key that was never issued", {"X-API-Key": unknown}),
+        (
+            "a key redacted like a live key's but not it",
+            {"X-API-Key": look_alike(live, random.Random(f"{ctx.state['seed']}:look-alike"), 11, 4)},
+        ),
         ("a user's token instead of a key", _user(ctx)),
     ):
         ctx.expect(ctx.client.get(KEY_INFO, headers=headers), 401, UNAUTHORIZED, why=what)
+    ctx.expect(_use(ctx, live), 200, why="using the live key after its look-alike was refused")
 
 
 @scenario(

@@ -22,6 +22,7 @@ import base64
 import http.cookiejar
 import json
 import random
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -983,6 +984,96 @@ def lists_filter_and_page(ctx: ScenarioContext) -> None:
             exchange,
             expected_status="200",
             expected_body=f'{{"sales_channels": [... {{"id": "{channel_a}", ...}} ...], ...}}',
+        )
+
+
+@scenario(
+    "lists_order_dates_and_limit",
+    OP_LIST_KEYS,
+    "keys list newest first, `created_at[lt]`/`[gte]` bound the matches, `limit=0` lists them all "
+    "and `limit=1` on the whole list answers one key",
+)
+def lists_order_dates_and_limit(ctx: ScenarioContext) -> None:
+    marker = f"revokit order {ctx.state['channels'][0]}"  # no other key has this title
+    older = _make_key(ctx, f"{marker} older")
+    # Two creations a few milliseconds apart, so their created_at (to the millisecond) differ.
+    time.sleep(0.005)
+    newer = _make_key(ctx, f"{marker} newer")
+
+    def listed(params: Mapping[str, Any], why: str) -> tuple[Exchange, list[str], Any]:
+        exchange = ctx.client.get(KEYS, headers=_admin(ctx), params=params)
+
+        def problem(body: Any) -> str | None:
+            if not isinstance(body, dict) or not isinstance(body.get("publishable_api_keys"), list):
+                return "the list has no `publishable_api_keys` array"
+            return None
+
+        body = ctx.expect(exchange, 200, shape=problem, why=why)
+        return exchange, [k.get("id") for k in body["publishable_api_keys"] if isinstance(k, dict)], body
+
+    def expect_ids(params: Mapping[str, Any], wanted: list[str], why: str) -> None:
+        exchange, ids, body = listed(params, why)
+        if ids != wanted or body.get("count") != len(wanted):
+            ctx.fail(
+                f"{why}: listed {ids} (count {body.get('count')}), expected {wanted}",
+                exchange,
+                expected_status="200",
+                expected_body=f'{{"publishable_api_keys": {wanted}, "count": {len(wanted)}, ...}}',
+            )
+
+    expect_ids({"q": marker}, [newer["id"], older["id"]], "the matches, newest first")
+    expect_ids({"q": marker, "limit": 0}, [newer["id"], older["id"]], "limit=0: every match")
+    if str(older.get("created_at")) < str(newer.get("created_at")):
+        # The database keeps microseconds, the answer shows milliseconds: `lt` the newer key's
+        # shown time excludes it and keeps the older one; `gte` it keeps only the newer one.
+        bound = newer["created_at"]
+        expect_ids({"q": marker, "created_at[lt]": bound}, [older["id"]], "created_at[lt] the newer key")
+        expect_ids({"q": marker, "created_at[gte]": bound}, [newer["id"]], "created_at[gte] the newer key")
+        # Without `q` too (other keys may be newer: only these two are judged).
+        exchange, ids, _ = listed({"created_at[gte]": bound, "limit": 100}, "created_at[gte] alone")
+        if newer["id"] not in ids or older["id"] in ids:
+            ctx.fail(
+                f"created_at[gte]={bound} listed {ids}: expected {newer['id']} and not {older['id']}",
+                exchange,
+                expected_status="200",
+            )
+    exchange, _, body = listed({"order": "created_at", "limit": 2}, "the whole list, oldest first")
+    times = [k.get("created_at") for k in body["publishable_api_keys"] if isinstance(k, dict)]
+    if len(times) == 2 and all(isinstance(t, str) for t in times) and times[0] > times[1]:
+        ctx.fail(
+            f"order=created_at listed created_at {times}, newest first",
+            exchange,
+            expected_status="200",
+            expected_body="keys in ascending created_at",
+        )
+    _expect_channels_newest_first(ctx)
+    exchange, ids, body = listed({"limit": 1}, "one page of the whole list")
+    if len(ids) != 1 or not isinstance(body.get("count"), int) or body["count"] < 2:
+        ctx.fail(
+            f"limit=1 listed {len(ids)} keys (count {body.get('count')}), expected one key and the count of all",
+            exchange,
+            expected_status="200",
+            expected_body='{"publishable_api_keys": [1 key], "count": <at least 2>, "limit": 1, ...}',
+        )
+
+
+def _expect_channels_newest_first(ctx: ScenarioContext) -> None:
+    """The run's second sales channel (made after the first) is listed before it."""
+    first, second = ctx.state["channels"]
+    exchange = ctx.client.get(CHANNELS, headers=_admin(ctx), params={"limit": 100})
+    body = ctx.expect(exchange, 200, why="listing the sales channels")
+    items = body.get("sales_channels") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        ctx.fail("the list has no `sales_channels` array", exchange, expected_status="200")
+    made = {c.get("id"): (i, c.get("created_at")) for i, c in enumerate(items) if isinstance(c, dict)}
+    if first not in made or second not in made or not str(made[first][1]) < str(made[second][1]):
+        return  # beyond the first page, or made in the same millisecond: no order to judge
+    if made[second][0] > made[first][0]:
+        ctx.fail(
+            f"sales channel {second} (made after {first}) is listed after it: the list is not newest first",
+            exchange,
+            expected_status="200",
+            expected_body=f'{{"sales_channels": [... {second} ... {first} ...], ...}}',
         )
 
 

@@ -9,6 +9,7 @@ and the actual status and body, and the requests the scenario made before it.
 from __future__ import annotations
 
 import json
+import random
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -218,3 +219,14 @@ def _mask_json(body: Any, secrets: Secrets) -> Any:
         return json.loads(secrets.mask(json.dumps(body)))
     except ValueError:  # a secret that JSON escapes differently: leave the body as it came
         return body
+
+
+def look_alike(token: str, rng: random.Random, keep_start: int, keep_end: int) -> str:
+    """A token with ``token``'s public ends (its redacted form and look-up prefix) and random hex
+    digits between them: never the same key, and nothing in it tells the hidden digits (reports
+    print it). A backend that finds candidates by the visible part must still compare the rest."""
+    length = len(token) - keep_start - keep_end
+    while True:
+        middle = "".join(rng.choice("0123456789abcdef") for _ in range(length))
+        if middle != token[keep_start : len(token) - keep_end]:
+            return token[:keep_start] + middle + token[len(token) - keep_end :]

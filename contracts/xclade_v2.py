@@ -31,7 +31,7 @@ from typing import Any
 from revokit.specs import error_body, load_spec
 
 from .http import Client, Exchange
-from .scenarios import ScenarioContext, ScenarioRegistry
+from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
 from .schemathesis_run import Created
 from .suite import Credentials, FamilySuite, SetupFailed, UsageError
 
@@ -42,6 +42,8 @@ SESSION = "/auth/session"
 KEYS = "/admin/api-keys"
 CHANNELS = "/admin/sales-channels"
 STORE_PRODUCTS = "/store/products"
+USERS = "/admin/users"
+USERS_ME = "/admin/users/me"
 PUBLISHABLE_HEADER = "x-publishable-api-key"
 
 OP_LOGIN = "POST /auth/user/emailpass"
@@ -59,6 +61,7 @@ OP_CREATE_CHANNEL = "POST /admin/sales-channels"
 OP_CHANNEL_PRODUCTS = "POST /admin/sales-channels/{id}/products"
 OP_STORE_PRODUCTS = "GET /store/products"
 OP_STORE_PRODUCT = "GET /store/products/{id}"
+OP_GET_ME = "GET /admin/users/me"
 ADMIN_ROUTES = "admin routes"
 
 #: Variables the report's ``curl`` lines use for the credentials of the run.
@@ -502,6 +505,17 @@ def scheduled_revoke_brought_forward(ctx: ScenarioContext) -> None:
     ctx.expect(
         _use_admin(ctx, key["token"]), 401, UNAUTHORIZED, why="using the key after the immediate re-revoke"
     )
+    # The shortest delay counts too: revoke_in 1 is one second ahead, not now.
+    short = _make_key(ctx, "publishable", "revokit: revoked in one second")
+    soon = _revoke_ok(ctx, short["id"], {"revoke_in": 1})
+    at, updated = _instant(soon.get("revoked_at")), _instant(soon.get("updated_at"))
+    if at is None or updated is None or not 0.5 <= (at - updated).total_seconds() <= 10:
+        ctx.fail(
+            "`revoked_at` is not one second after the revoke (revoke_in 1)",
+            ctx.client.history[-1],
+            expected_status="200",
+            expected_body='{"api_key": {"revoked_at": "<updated_at + 1 s>", ...}}',
+        )
 
 
 REVOKE_IN_SECONDS = 2
@@ -570,6 +584,7 @@ def delete_requires_revoke(ctx: ScenarioContext) -> None:
         key_not_found(key["id"]),
         why="reading the deleted key",
     )
+    ctx.expect(_use_admin(ctx, key["token"]), 401, UNAUTHORIZED, why="using the deleted key (used before)")
     exchange = ctx.client.get(KEYS, headers=_admin(ctx), params={"id": key["id"], "with_deleted": "true"})
     body = ctx.expect(exchange, 200, why="listing the deleted key by id")
     if not isinstance(body, dict) or body.get("api_keys") != [] or body.get("count") != 0:
@@ -668,11 +683,41 @@ def publishable_keys_scope_store(ctx: ScenarioContext) -> None:
             expected_body='{"products": [], "count": 0, ...}',
         )
     if not product_id:
+        # The run found no product to place: an existing linked key's store must still answer.
+        for key in _linked_publishable_keys(ctx.client, _admin(ctx))[:1]:
+            ctx.expect(
+                ctx.client.get(STORE_PRODUCTS, headers=_store(key), params={"limit": 1}),
+                200,
+                why="listing the store with an existing linked publishable key",
+            )
         ctx.skip("no published product is visible through any existing publishable key to place in a channel")
     ctx.expect(
         ctx.client.get(f"{STORE_PRODUCTS}/{product_id}", headers=_store(inside["token"])),
         200,
         why="reading a product of the key's own sales channel",
+    )
+
+    def lists_the_product(body: Any) -> str | None:
+        products = body.get("products") if isinstance(body, dict) else None
+        if not isinstance(products, list) or product_id not in [
+            p.get("id") for p in products if isinstance(p, dict)
+        ]:
+            return f"the product of the key's channel ({product_id}) is not listed"
+        return None
+
+    ctx.expect(
+        ctx.client.get(STORE_PRODUCTS, headers=_store(inside["token"])),
+        200,
+        shape=lists_the_product,
+        why="listing the products of the key's own sales channel",
+    )
+    # An id no product has, sorting before every real one: found by equality only.
+    unknown = fixed_id(ctx.state["seed"], "prod", "unknown product")
+    ctx.expect(
+        ctx.client.get(f"{STORE_PRODUCTS}/{unknown}", headers=_store(inside["token"])),
+        404,
+        product_not_found(unknown),
+        why="reading a product id that does not exist with a key that sees products",
     )
     ctx.expect(
         ctx.client.get(f"{STORE_PRODUCTS}/{product_id}", headers=_store(elsewhere["token"])),
@@ -680,6 +725,17 @@ def publishable_keys_scope_store(ctx: ScenarioContext) -> None:
         product_not_found(product_id),
         why="reading a product outside the key's sales channels",
     )
+
+
+def _linked_publishable_keys(client: Client, admin: Mapping[str, str]) -> list[str]:
+    """The tokens of existing live publishable keys linked to a sales channel (first 50 keys)."""
+    listed = client.get(KEYS, headers=admin, params={"type": "publishable", "limit": 50})
+    keys = listed.json.get("api_keys", []) if listed.status == 200 and isinstance(listed.json, dict) else []
+    return [
+        str(key.get("token"))
+        for key in keys
+        if isinstance(key, dict) and not key.get("revoked_at") and key.get("sales_channels")
+    ]
 
 
 @scenario(
@@ -728,6 +784,11 @@ def error_body_400(ctx: ScenarioContext) -> None:
             UNRECOGNIZED_FOO,
         ),
         (
+            "listing with two unknown parameters",
+            lambda: ctx.client.get(KEYS, headers=admin, params={"foo": "1", "bar": "2"}),
+            {"type": "invalid_data", "message": "Invalid request: Unrecognized fields: 'foo, bar'"},
+        ),
+        (
             "revoking with revoke_in as a string",
             lambda: _revoke(ctx, secret["id"], {"revoke_in": "60"}),
             REVOKE_IN_NOT_NUMBER,
@@ -765,6 +826,40 @@ def error_body_400(ctx: ScenarioContext) -> None:
             "creating a sales channel from {}",
             lambda: ctx.client.post(CHANNELS, json_body={}, headers=admin),
             {"type": "invalid_data", "message": "Invalid request: Field 'name' is required"},
+        ),
+        (
+            # Every fault in zod's order, unknown fields as one issue.
+            "creating a key with three faults",
+            lambda: ctx.client.post(
+                KEYS, json_body={"title": 1, "type": 2, "foo": 3, "bar": 4}, headers=admin
+            ),
+            {
+                "type": "invalid_data",
+                "message": "Invalid request: Expected type: 'string' for field 'title', got: '1'; "
+                "Expected: 'publishable, secret' for field 'type', but got: '2'; "
+                "Unrecognized fields: 'foo, bar'",
+            },
+        ),
+        (
+            # Four faults: the message names the first three only.
+            "creating a sales channel with four faults",
+            lambda: ctx.client.post(
+                CHANNELS,
+                json_body={"name": 1, "description": 2, "is_disabled": "x", "foo": 1},
+                headers=admin,
+            ),
+            {
+                "type": "invalid_data",
+                "message": "Invalid request: Expected type: 'string' for field 'name', got: '1'; "
+                "Expected type: 'string' for field 'description', got: '2'; "
+                "Expected type: 'boolean' for field 'is_disabled', got: 'x'",
+            },
+        ),
+        (
+            # body-parser's strict mode: a bare JSON scalar is refused as not JSON.
+            "a bare JSON number as the body",
+            lambda: ctx.client.post(KEYS, data="5", headers={**admin, "Content-Type": "application/json"}),
+            {"type": "invalid_data", "message": "Unexpected token '5', \"5\" is not valid JSON"},
         ),
     ]
     for what, send, body in cases:
@@ -882,6 +977,52 @@ def unknown_key_sales_channels_not_found(ctx: ScenarioContext) -> None:
     ctx.expect(exchange, 404, key_not_found(key_id), why="linking a channel to an unknown key")
 
 
+def user_not_found(user_id: str) -> dict[str, Any]:
+    media = SPEC["paths"]["/admin/users/{id}"]["get"]["responses"]["404"]["content"]["application/json"]
+    body = dict(media["example"])
+    return {**body, "message": body["message"].replace("user_01M83R8T30X2QSCD5EE1M8CMP7", user_id)}
+
+
+@scenario(
+    "login_reads_its_user",
+    OP_GET_ME,
+    "the login's JWT reads its own user (GET /admin/users/me and by id, the login's e-mail); an "
+    "unknown user id answers the exact 404 (needs --email/--password)",
+)
+def login_reads_its_user(ctx: ScenarioContext) -> None:
+    if not ctx.state.get("email") or not ctx.state.get("jwt"):
+        ctx.skip("needs --email/--password: the user behind a --token is not known")
+
+    def is_login_user(body: Any) -> str | None:
+        user = body.get("user") if isinstance(body, dict) else None
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+            return "the answer has no `user` with a string `id`"
+        if user.get("email") != ctx.state["email"]:
+            return f"`user.email` is {json.dumps(user.get('email'))}, not the login's e-mail"
+        return None
+
+    me = ctx.expect(
+        ctx.client.get(USERS_ME, headers=_admin(ctx)),
+        200,
+        shape=is_login_user,
+        why="reading the login's user",
+    )
+    user_id = me["user"]["id"]
+    ctx.expect(
+        ctx.client.get(f"{USERS}/{user_id}", headers=_admin(ctx)),
+        200,
+        shape=is_login_user,
+        why="reading the login's user by id",
+    )
+    unknown = fixed_id(ctx.state["seed"], "user", "unknown user")
+    ctx.expect(
+        ctx.client.get(f"{USERS}/{unknown}", headers=_admin(ctx)),
+        404,
+        user_not_found(unknown),
+        why="reading a user that does not exist",
+    )
+
+
 @scenario(
     "session_ends_with_logout",
     OP_DELETE_SESSION,
@@ -963,7 +1104,11 @@ def admin_routes_refuse_wrong_credentials(ctx: ScenarioContext) -> None:
     _revoke_ok(ctx, revoked["id"])
     publishable = _storefront_key(ctx, "revokit: storefront as admin credential")
     calls = _admin_calls(ctx, victim["id"])
-    for what, headers in wrong_credentials(ctx.state.get("jwt"), revoked["token"], publishable["token"]):
+    # The same redacted form (sk_ and 3 characters, ***, the last 3) as a live secret key.
+    forged = look_alike(victim["token"], random.Random(f"{ctx.state['seed']}:look-alike"), 6, 3)
+    variants = wrong_credentials(ctx.state.get("jwt"), revoked["token"], publishable["token"])
+    variants.append(("a secret key redacted like a live one but not it (Basic)", secret_basic(forged)))
+    for what, headers in variants:
         for method, path, body in calls:
             ctx.expect(_call(ctx, method, path, body, headers), 401, UNAUTHORIZED, why=what)
     for method, path, body in calls:
@@ -1029,6 +1174,16 @@ def lists_filter_and_page(ctx: ScenarioContext) -> None:
         ctx.fail(
             f"the two pages list {paged}, not both matches", ctx.client.history[-1], expected_status="200"
         )
+    # Both matches are unrevoked: `revoked_at=null` (IS NULL) keeps them.
+    exchange, ids, count = listed(
+        KEYS, "api_keys", {"q": marker, "revoked_at": "null"}, "the unrevoked matches"
+    )
+    if set(ids) != {one["id"], two["id"]} or count != 2:
+        ctx.fail(
+            f"revoked_at=null listed {ids} (count {count}), expected both unrevoked matches",
+            exchange,
+            expected_status="200",
+        )
     for order, first, name in (("title", one["id"], "one"), ("-title", two["id"], "two")):
         exchange, ids, _ = listed(KEYS, "api_keys", {"q": marker, "order": order}, f"the matches by {order}")
         if ids[:1] != [first]:
@@ -1046,6 +1201,15 @@ def lists_filter_and_page(ctx: ScenarioContext) -> None:
             exchange,
             expected_status="200",
             expected_body=f'{{"sales_channels": [{{"id": "{channel_id}", ...}}], "count": 1, ...}}',
+        )
+    # The run made two channels: a page of one holds one, and `count` is still every channel.
+    exchange, ids, count = listed(CHANNELS, "sales_channels", {"limit": 1}, "one page of the sales channels")
+    if len(ids) != 1 or not isinstance(count, int) or count < 2:
+        ctx.fail(
+            f"limit=1 listed {len(ids)} sales channels (count {count}), expected one and the count of all",
+            exchange,
+            expected_status="200",
+            expected_body='{"sales_channels": [1 channel], "count": <at least 2>, "limit": 1, ...}',
         )
 
 
@@ -1268,14 +1432,8 @@ class XcladeV2Suite(FamilySuite):
     def _place_a_product(client: Client, admin: Mapping[str, str], channel_id: str) -> str | None:
         """Put one published product in the run's channel: the API cannot create products, so
         borrow one an existing, live, linked publishable key can see."""
-        listed = client.get(KEYS, headers=admin, params={"type": "publishable", "limit": 50})
-        keys = (
-            listed.json.get("api_keys", []) if listed.status == 200 and isinstance(listed.json, dict) else []
-        )
-        for key in keys:
-            if not isinstance(key, dict) or key.get("revoked_at") or not key.get("sales_channels"):
-                continue
-            products = client.get(STORE_PRODUCTS, headers=_store(str(key.get("token"))), params={"limit": 1})
+        for token in _linked_publishable_keys(client, admin):
+            products = client.get(STORE_PRODUCTS, headers=_store(token), params={"limit": 1})
             items = (
                 products.json.get("products")
                 if products.status == 200 and isinstance(products.json, dict)

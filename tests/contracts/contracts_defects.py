@@ -19,7 +19,7 @@ from revokit.contracts.suite import Credentials
 from revokit.mockserver import MockConfig, create_app
 from revokit.mockserver.engine import Call, FamilyDefinition, Reply
 from revokit.mockserver.families.app_keys.exceptions import NotFound
-from revokit.mockserver.families.app_keys.models import KEYS, USERS
+from revokit.mockserver.families.app_keys.models import KEYS, USERS, is_key_shaped
 from revokit_testing import TEST_SCRYPT_N
 
 Patch = Callable[[FamilyDefinition], FamilyDefinition]
@@ -228,6 +228,22 @@ def missing_token_lists_first_user(family: FamilyDefinition) -> FamilyDefinition
     return with_authenticate(family, leaky)
 
 
+def key_matched_by_prefix(family: FamilyDefinition) -> FamilyDefinition:
+    """Key use finds keys by their visible prefix and trusts the first live one without comparing
+    the rest of the token (anyone who saw a redacted key can forge it)."""
+    authenticate = family.authenticate
+
+    def by_prefix(backend, call: Call):
+        token = call.headers.get("X-API-Key", "")
+        if call.operation.operation_id == "getKeyInfo" and is_key_shaped(token):
+            live = [k for k in backend.store.find(KEYS, "lookup", token[:11]) if not k.revoked]
+            if live:
+                return live[0]
+        return authenticate(backend, call)
+
+    return with_authenticate(family, by_prefix)
+
+
 @dataclass(frozen=True)
 class Defect:
     name: str
@@ -286,6 +302,7 @@ DEFECTS = [
         unsigned_token_accepted,
         frozenset({"admin_routes_refuse_wrong_credentials"}),
     ),
+    Defect("key_matched_by_prefix", key_matched_by_prefix, frozenset({"key_use_refuses_bad_keys"})),
     Defect(
         "missing_token_lists_first_user",
         missing_token_lists_first_user,

@@ -304,7 +304,19 @@ def logout_keeps_session(family: FamilyDefinition) -> FamilyDefinition:
     return with_handlers(family, DeleteAuth=logout)
 
 
+def date_bounds_ignored(family: FamilyDefinition) -> FamilyDefinition:
+    """The key list drops its ``created_at``/``updated_at``/``revoked_at`` bounds."""
+    original = family.handlers["GetPublishableApiKeys"]
+
+    def list_keys(backend, call: Call) -> Reply:
+        kept = {k: v for k, v in call.query.items() if k not in ("created_at", "updated_at", "revoked_at")}
+        return original(backend, dataclasses.replace(call, query=kept))
+
+    return with_handlers(family, GetPublishableApiKeys=list_keys)
+
+
 DEFECTS: list[Defect] = [
+    Defect("date_bounds_ignored", date_bounds_ignored, frozenset({"lists_order_dates_and_limit"})),
     Defect(
         "revoke_does_not_stick",
         revoke_does_not_stick,

@@ -27,8 +27,14 @@ from flask import Flask
 
 from revokit.mockserver.engine import Call, FamilyDefinition, Reply
 from revokit.mockserver.errors import ErrorContext
-from revokit.mockserver.families.xclade_v2.exceptions import NotFound, UnknownError, XcladeErrors
-from revokit.mockserver.families.xclade_v2.models import API_KEYS, PUBLISHABLE, SECRET, Actor
+from revokit.mockserver.families.xclade_v2.exceptions import (
+    NotFound,
+    ProductNotFound,
+    UnknownError,
+    UserNotFound,
+    XcladeErrors,
+)
+from revokit.mockserver.families.xclade_v2.models import API_KEYS, PUBLISHABLE, SECRET, Actor, redact
 from revokit.mockserver.families.xclade_v2.responses import api_key_json
 
 FAMILY = "xclade-v2"
@@ -91,6 +97,78 @@ def revoked_secret_key_cached(family: FamilyDefinition) -> FamilyDefinition:
         return actor
 
     return with_authenticate(family, cached)
+
+
+def secret_key_matched_by_redacted_form(family: FamilyDefinition) -> FamilyDefinition:
+    """Admin auth finds a secret key by its redacted form and trusts the first live one without
+    comparing the hidden characters."""
+    authenticate = family.authenticate
+
+    def lenient(backend, call: Call):
+        token = _basic_secret(call)
+        if token:
+            for key in backend.store.find(API_KEYS, "redacted", redact(token)):
+                if key.type == SECRET and not key.revoked_by_time(backend.now()):
+                    return Actor(key.id, "api-key")
+        return authenticate(backend, call)
+
+    return with_authenticate(family, lenient)
+
+
+def deleted_secret_key_still_works(family: FamilyDefinition) -> FamilyDefinition:
+    """Admin auth keeps the secret keys it verified once; a key deleted since is still trusted."""
+    verified: dict[str, Actor] = {}
+    authenticate = family.authenticate
+
+    def cached(backend, call: Call):
+        token = _basic_secret(call)
+        if token in verified and backend.store.get(API_KEYS, verified[token].actor_id) is None:
+            return verified[token]
+        actor = authenticate(backend, call)
+        if token and isinstance(actor, Actor) and actor.actor_type == "api-key":
+            verified[token] = actor
+        return actor
+
+    return with_authenticate(family, cached)
+
+
+def revoke_in_one_is_now(family: FamilyDefinition) -> FamilyDefinition:
+    """A revoke_in of a second or less is taken as "now"."""
+    original = family.handlers["PostApiKeysIdRevoke"]
+
+    def revoke(backend, call: Call) -> Reply:
+        seconds = _revoke_in(call)
+        if isinstance(seconds, int | float) and seconds <= 1:
+            call = dataclasses.replace(call, body={k: v for k, v in call.body.items() if k != "revoke_in"})
+        return original(backend, call)
+
+    return with_handlers(family, PostApiKeysIdRevoke=revoke)
+
+
+def store_product_found_by_order(family: FamilyDefinition) -> FamilyDefinition:
+    """The store reads the first visible product whose id sorts at or after the one asked for."""
+    original = family.handlers["GetProductsId"]
+
+    def read(backend, call: Call) -> Reply:
+        try:
+            return original(backend, call)
+        except ProductNotFound:
+            visible = backend._visible_products(backend.store_channel_ids(call.principal))
+            later = sorted(p.id for p in visible if p.id >= call.path["id"])
+            if not later:
+                raise
+            return original(backend, dataclasses.replace(call, path={**call.path, "id": later[0]}))
+
+    return with_handlers(family, GetProductsId=read)
+
+
+def users_by_id_not_found(family: FamilyDefinition) -> FamilyDefinition:
+    """GET /admin/users/{id} answers 404 for every user."""
+
+    def read(backend, call: Call) -> Reply:
+        raise UserNotFound(call.path["id"])
+
+    return with_handlers(family, GetUsersId=read)
 
 
 def revoke_takes_a_sibling(family: FamilyDefinition) -> FamilyDefinition:
@@ -298,6 +376,23 @@ def logout_keeps_session(family: FamilyDefinition) -> FamilyDefinition:
 
 
 DEFECTS: list[Defect] = [
+    Defect(
+        "deleted_secret_key_still_works",
+        deleted_secret_key_still_works,
+        frozenset({"delete_requires_revoke"}),
+    ),
+    Defect("revoke_in_one_is_now", revoke_in_one_is_now, frozenset({"scheduled_revoke_brought_forward"})),
+    Defect(
+        "store_product_found_by_order",
+        store_product_found_by_order,
+        frozenset({"publishable_keys_scope_store"}),
+    ),
+    Defect("users_by_id_not_found", users_by_id_not_found, frozenset({"login_reads_its_user"})),
+    Defect(
+        "secret_key_matched_by_redacted_form",
+        secret_key_matched_by_redacted_form,
+        frozenset({"admin_routes_refuse_wrong_credentials"}),
+    ),
     Defect(
         "revoke_does_not_stick",
         revoke_does_not_stick,
