@@ -14,7 +14,9 @@ from ....fixtures import load_fixture
 from ...clock import isoformat_ms
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
+from .exceptions import InvalidData, NotFound, UnknownError
 from .models import Actor, User, XcladeBackend
+from .responses import _paging
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -46,9 +48,25 @@ def get_health(backend: XcladeBackend, call: Call) -> Reply:
     return Reply("OK", content_type="text/html; charset=utf-8")
 
 
+def seed_list_paging(call: Call, default_limit: int) -> tuple[int, int]:
+    """``limit``/``offset`` read as the release reads them (parseInt in the medusa-2.21 profile).
+    A negative one only gets here when the profile lets it past validation (negative_paging_fails),
+    and 2.21.2 hands it to Postgres, which refuses it even for an empty table."""
+    offset, limit = _paging(call, default_limit)
+    if offset < 0 or limit < 0:
+        raise UnknownError()
+    return offset, limit
+
+
 FRONTEND_HANDLERS: dict[str, Handler] = {
     "GetHealth": get_health,
     "GetUsersMe": get_users_me,
     "GetUsersId": get_user,
-    **seed_answer_handlers(load_fixture("xclade-v2-answers"), XcladeBackend.seed_refs),
+    **seed_answer_handlers(
+        load_fixture("xclade-v2-answers"),
+        XcladeBackend.seed_refs,
+        paging=seed_list_paging,
+        not_found=NotFound,
+        invalid=InvalidData,
+    ),
 }
