@@ -105,6 +105,12 @@ def test_unknown_channels(client: FlaskClient, auth: dict) -> None:
         assert response.status_code == 404 and response.get_json() == channel_not_found("sc_missing")
 
 
+def listed_channels(client: FlaskClient, product_id: str, headers: dict | None = None) -> list[str]:
+    """The channel ids of a product as the store's list shows them (1.20.11's retrieve has none)."""
+    page = client.get("/store/products?limit=100", headers=headers or {}).get_json()["products"]
+    return [c["id"] for p in page if p["id"] == product_id for c in p["sales_channels"]]
+
+
 def test_product_batches_move_products_in_and_out_of_the_store_scope(
     client: FlaskClient, auth: dict, channels: dict, keys: dict, products: dict
 ) -> None:
@@ -116,8 +122,8 @@ def test_product_batches_move_products_in_and_out_of_the_store_scope(
         f"{BASE}/{mobile}/products/batch", json={"product_ids": [{"id": mug}, {"id": mug}]}, headers=auth
     )
     assert added.status_code == 200 and added.get_json()["sales_channel"]["id"] == mobile
-    product = client.get(f"/store/products/{mug}", headers=store).get_json()["product"]
-    assert product["sales_channels"] == [{"id": mobile, "name": "Mobile App"}]
+    assert client.get(f"/store/products/{mug}", headers=store).status_code == 200
+    assert listed_channels(client, mug, store) == [mobile]
     removed = client.delete(
         f"{BASE}/{mobile}/products/batch", json={"product_ids": [{"id": mug}, {"id": "prod_x"}]}, headers=auth
     )
@@ -147,9 +153,7 @@ def test_adding_unknown_products_is_refused_before_anything_else(
     )
     nothing_to_link = client.post(f"{BASE}/sc_missing/products/batch", json={"product_ids": []}, headers=auth)
     assert nothing_to_link.get_json()["message"] == "Sales channel with id: sc_missing was not found"
-    assert (
-        client.get(f"/store/products/{mug}").get_json()["product"]["sales_channels"] == []
-    )  # nothing was added
+    assert listed_channels(client, mug) == []  # nothing was added
 
 
 @pytest.mark.parametrize(

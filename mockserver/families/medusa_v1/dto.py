@@ -361,6 +361,43 @@ def _find_params(name: str, *own: Prop) -> Dto:
     return Dto(name, (*own, _string("expand"), _string("fields"), _number("offset"), _number("limit")))
 
 
+PRODUCT_STATUSES = ("draft", "proposed", "published", "rejected")
+IS_PRODUCT_STATUS = Check(
+    "{p} must be one of the following values: " + ", ".join(PRODUCT_STATUSES), lambda v: v in PRODUCT_STATUSES
+)
+IS_OBJECT = Check("{p} must be an object", lambda v: isinstance(v, dict))
+IS_STRING_EACH = Check(
+    "each value in {p} must be a string",
+    lambda v: not isinstance(v, list) or all(isinstance(i, str) for i in v),
+)
+# AdminPostProductsReq, the fields revokit models (variants, options, tags, type and categories
+# are refused as unknown properties). sales_channels is checked for existence before this runs.
+CREATE_PRODUCT = Dto(
+    "AdminPostProductsReq",
+    (
+        Prop("title", (IS_STRING,)),
+        _string("subtitle"),
+        _string("description"),
+        Prop("is_giftcard", (IS_BOOLEAN,), optional=True),
+        Prop("discountable", (IS_BOOLEAN,), optional=True),
+        Prop("images", (IS_ARRAY, IS_STRING_EACH), optional=True),
+        _string("thumbnail"),
+        _string("handle"),
+        Prop("status", (IS_PRODUCT_STATUS,), optional=True),
+        Prop(
+            "sales_channels",
+            (IS_ARRAY,),
+            optional=True,
+            nested=Dto("ProductSalesChannelReq", (Prop("id", (IS_STRING,)),)),
+            each=True,
+        ),
+        _string("collection_id"),
+        *(Prop(name, (IS_NUMBER,), optional=True) for name in ("weight", "length", "height", "width")),
+        *(_string(name) for name in ("hs_code", "origin_country", "mid_code", "material")),
+        Prop("metadata", (IS_OBJECT,), optional=True),
+    ),
+)
+
 ROUTES.update(
     {
         "GetStore": RouteValidation(query=Dto("AdminGetStoreParams", (_string("expand"), _string("fields")))),
@@ -370,6 +407,7 @@ ROUTES.update(
         "GetUsers": RouteValidation(query=_find_params("AdminGetUsersParams", _string("q")), paged=True),
         "GetRegions": RouteValidation(query=_find_params("AdminGetRegionsParams", _string("q")), paged=True),
         "GetOrders": RouteValidation(query=_find_params("AdminGetOrdersParams", _string("q")), paged=True),
+        "PostProducts": RouteValidation(body=CREATE_PRODUCT),
         "PostAnalyticsConfig": RouteValidation(
             body=Dto(
                 "AdminPostAnalyticsConfigReq",

@@ -18,9 +18,9 @@ from ....fixtures import load_fixture
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
 from .dto import check_request
-from .exceptions import NotFound
+from .exceptions import NotFound, sales_channels_missing
 from .models import USERS, AdminPrincipal, MedusaV1Backend
-from .responses import _ts, channel_json, user_json
+from .responses import _ts, channel_json, product_json, user_json
 
 ANALYTICS_CONFIGS = "analytics_configs"
 USERS_DEFAULT_LIMIT = 50
@@ -105,6 +105,18 @@ def get_users(backend: MedusaV1Backend, call: Call) -> Reply:
     )
 
 
+def post_product(backend: MedusaV1Backend, call: Call) -> Reply:
+    # validateSalesChannelsExist runs before the route's DTO. (1.20.11 crashes its process when
+    # sales_channels is present but not an array: `.map is not a function`; the DTO answers here.)
+    body = call.body if isinstance(call.body, dict) else {}
+    missing = backend.missing_channels(body.get("sales_channels"))
+    if missing:
+        raise sales_channels_missing(missing)
+    check_request(backend, call)
+    product = backend.create_product(body)
+    return Reply({"product": product_json(backend, product, profile=True)})
+
+
 def _validated(handler: Handler) -> Handler:
     """class-validator's transformQuery/transformBody run before the route, as on the key routes:
     1.20.11 refuses ``created_at[x]=…`` on /admin/batch-jobs with its DateComparisonOperator 400."""
@@ -117,13 +129,16 @@ def _validated(handler: Handler) -> Handler:
 
 
 FRONTEND_HANDLERS: dict[str, Handler] = {
-    operation_id: _validated(handler)
-    for operation_id, handler in {
-        "GetUsers": get_users,
-        "GetAnalyticsConfig": get_analytics_config,
-        "PostAnalyticsConfig": post_analytics_config,
-        **seed_answer_handlers(load_fixture("medusa-v1-answers"), seed_refs),
-    }.items()
+    "PostProducts": post_product,
+    **{
+        operation_id: _validated(handler)
+        for operation_id, handler in {
+            "GetUsers": get_users,
+            "GetAnalyticsConfig": get_analytics_config,
+            "PostAnalyticsConfig": post_analytics_config,
+            **seed_answer_handlers(load_fixture("medusa-v1-answers"), seed_refs),
+        }.items()
+    },
 }
 FRONTEND_INDEXES = {ANALYTICS_CONFIGS: ["user_id"]}
 FRONTEND_RECORDS = {ANALYTICS_CONFIGS: AnalyticsConfig}
