@@ -15,11 +15,21 @@ from ...clock import isoformat_ms
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
 from .exceptions import InvalidData, NotFound, UnknownError
+from .fields import parse_fields, project
 from .models import Actor, User, XcladeBackend
-from .responses import _paging
+from .responses import _fields, _paging
+
+USER_FIELDS = (
+    "id", "first_name", "last_name", "email", "avatar_url", "metadata", "created_at", "updated_at", "deleted_at",
+)  # fmt: skip
 
 
-def user_json(user: User) -> dict[str, Any]:
+def user_json(user: User, fields: str | None = None) -> dict[str, Any]:
+    """The user as 2.21.2 answers it, narrowed by ``fields`` like every admin read."""
+    return project(_user_record(user), parse_fields(fields, USER_FIELDS), USER_FIELDS)
+
+
+def _user_record(user: User) -> dict[str, Any]:
     created = isoformat_ms(user.created_at)
     return {
         "id": user.id,
@@ -36,11 +46,11 @@ def user_json(user: User) -> dict[str, Any]:
 
 def get_users_me(backend: XcladeBackend, call: Call) -> Reply:
     actor: Actor = call.principal
-    return Reply({"user": user_json(backend.get_user(actor.actor_id))})
+    return Reply({"user": user_json(backend.get_user(actor.actor_id), _fields(call))})
 
 
 def get_user(backend: XcladeBackend, call: Call) -> Reply:
-    return Reply({"user": user_json(backend.get_user(call.path["id"]))})
+    return Reply({"user": user_json(backend.get_user(call.path["id"]), _fields(call))})
 
 
 def get_health(backend: XcladeBackend, call: Call) -> Reply:

@@ -263,13 +263,11 @@ def authenticate(backend: XcladeBackend, call: Call) -> Any:
 
 
 _ADMIN_LISTS = ("GetApiKeys", "GetSalesChannels")
-# The store lists a storefront calls before products: their negative paging fails in Postgres too.
-_STORE_SEED_LISTS = (
-    "GetStoreRegions",
-    "GetStoreCollections",
-    "GetStoreProductCategories",
-    "GetStoreCurrencies",
-)
+# Seed-answer lists whose negative paging fails in Postgres too: the store lists a storefront calls
+# before products, and the admin's orders.
+_SEED_LISTS_TO_DATABASE = (
+    "GetStoreRegions", "GetStoreCollections", "GetStoreProductCategories", "GetStoreCurrencies", "GetOrders",
+)  # fmt: skip
 _ALL_ADMIN_SCHEMES = tuple((scheme,) for scheme in _ADMIN_SCHEMES)
 
 
@@ -305,7 +303,7 @@ def unchecked_by_release(backend: XcladeBackend, call: Call, violation: Violatio
     if violation.kind not in ("minimum", "exclusiveMinimum"):
         return False
     operation_id = call.operation.operation_id
-    if operation_id in _ADMIN_LISTS or operation_id in _STORE_SEED_LISTS:
+    if operation_id in _ADMIN_LISTS or operation_id in _SEED_LISTS_TO_DATABASE:
         return backend.profile.enabled(FLAG_NEGATIVE_PAGING)
     return operation_id == "GetProducts" and backend.profile.enabled(FLAG_STORE_PAGING)
 
