@@ -25,7 +25,12 @@ def test_each_create_adds_a_config_and_reads_keep_the_oldest(client: FlaskClient
     read = client.get(f"{CONFIGS}?anything=1", headers=auth).get_json()["analytics_config"]
     assert list(read) == READ_ORDER and (read["id"], read["opt_out"]) == (first["id"], True)
 
-    updated = client.post(f"{CONFIGS}/update", json={"anonymize": True, "opt_out": None}, headers=auth)
+    refused = client.post(f"{CONFIGS}/update", json={"anonymize": True, "opt_out": None}, headers=auth)
+    assert refused.status_code == 400 and refused.get_json() == {
+        "type": "invalid_data",
+        "message": "Can't insert null value in field opt_out on insert in table analytics_config",
+    }
+    updated = client.post(f"{CONFIGS}/update", json={"anonymize": True}, headers=auth)
     body = updated.get_json()["analytics_config"]
     assert (body["id"], body["opt_out"], body["anonymize"]) == (first["id"], True, True)
 
@@ -55,6 +60,11 @@ def test_refusals(client: FlaskClient, auth: dict):
             "opt_out must be a boolean value, anonymize must be a boolean value",
         ),
         (f"{CONFIGS}/update", {"opt_out": "x", "anonymize": None}, "opt_out must be a boolean value"),
+        (
+            f"{CONFIGS}/update",
+            {"anonymize": None},
+            "Can't insert null value in field anonymize on insert in table analytics_config",
+        ),
         (f"{CONFIGS}/update", {"foo": 1}, "property foo should not exist"),
     ]
     for path, body, message in cases:

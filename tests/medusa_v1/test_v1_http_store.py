@@ -79,7 +79,7 @@ PRODUCT_KEYS = [
 ]  # fmt: skip
 
 
-def test_the_product_json(store: FlaskClient, products: dict, channels: dict) -> None:
+def test_the_product_json(store: FlaskClient, products: dict, channels: dict, keys: dict) -> None:
     pants = products["Medusa Sweatpants"]
     body = store.get(f"/store/products/{pants['id']}").get_json()["product"]
     assert list(body) == PRODUCT_KEYS
@@ -101,7 +101,10 @@ def test_the_product_json(store: FlaskClient, products: dict, channels: dict) ->
         "tags": [],
         "variants": [],
     }
-    listed = next(p for p in store.get("/store/products").get_json()["products"] if p["id"] == pants["id"])
+    unscoped = store.get("/store/products").get_json()["products"]
+    assert all(list(p) == PRODUCT_KEYS for p in unscoped)  # no key: no channels joined
+    scoped = store.get("/store/products", headers={HEADER: keys["several_channels"]["id"]}).get_json()
+    listed = next(p for p in scoped["products"] if p["id"] == pants["id"])
     assert list(listed) == [*PRODUCT_KEYS[:29], "sales_channels", *PRODUCT_KEYS[29:]]
     assert [(c["id"], c["name"], c["is_disabled"]) for c in listed["sales_channels"]] == [
         (channels["default"]["id"], "Default Sales Channel", False),
@@ -301,6 +304,7 @@ def test_a_product_created_in_a_channel_shows_through_its_key(store: FlaskClient
     assert created.status_code == 200
     product = created.get_json()["product"]
     assert product["handle"] == "3-d-printed-mug" and product["status"] == "published"
+    assert product["thumbnail"] is None and product["images"] == []
     assert list(product)[27:31] == ["profiles", "profile", "profile_id", "sales_channels"]
     assert product["profile"] == DEFAULT_PROFILE and [c["id"] for c in product["sales_channels"]] == [
         channel_id
@@ -318,13 +322,29 @@ def test_a_product_created_in_a_channel_shows_through_its_key(store: FlaskClient
 def test_a_new_product_is_a_draft_in_the_default_channel(store: FlaskClient, seed: dict) -> None:
     auth = _admin(seed)
     for n, channels in enumerate(({}, {"sales_channels": []}, {"sales_channels": None})):
-        body = {"title": f"Gift card {n}", "is_giftcard": True, "discountable": True, **channels}
+        body = {
+            "title": f"Gift card {n}",
+            "is_giftcard": True,
+            "images": ["https://x.test/a.png"],
+            **channels,
+        }
         product = store.post("/admin/products", json=body, headers=auth).get_json()["product"]
+        assert product["thumbnail"] == "https://x.test/a.png"  # the first image, when none is given
         assert product["status"] == "draft" and product["discountable"] is False
         assert product["profile"]["type"] == "gift_card" and product["profile_id"] == product["profile"]["id"]
         assert [c["id"] for c in product["sales_channels"]] == [seed["default_sales_channel_id"]]
     drafts = store.get("/store/products?q=Gift").get_json()
-    assert drafts["count"] == 0  # drafts never reach the store
+    assert drafts["count"] == 0  # drafts never reach the store's list
+
+
+def test_a_draft_read_by_id(store: FlaskClient, seed: dict, profile: str) -> None:
+    """The contract hides it; 1.20.11's retrieve never looks at the status (store_product_any_status)."""
+    draft = store.post("/admin/products", json={"title": "Draft"}, headers=_admin(seed)).get_json()["product"]
+    response = store.get(f"/store/products/{draft['id']}")
+    if profile == "medusa-1.20":
+        assert response.status_code == 200 and response.get_json()["product"]["status"] == "draft"
+    else:
+        assert response.status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from ....fixtures import load_fixture
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
 from .dto import check_request
-from .exceptions import NotFound, sales_channels_missing
+from .exceptions import NotFound, NullValue, sales_channels_missing
 from .models import USERS, AdminPrincipal, MedusaV1Backend
 from .responses import _ts, channel_json, product_json, user_json
 
@@ -109,7 +109,10 @@ def post_analytics_config(backend: MedusaV1Backend, call: Call) -> Reply:
 
 def post_analytics_config_update(backend: MedusaV1Backend, call: Call) -> Reply:
     principal: AdminPrincipal = call.principal
-    changes = {k: v for k, v in call.body.items() if v is not None}
+    changes = dict(call.body)
+    for name in ("opt_out", "anonymize"):  # the row is saved as given: null reaches NOT NULL
+        if name in changes and changes[name] is None:
+            raise NullValue(name, "analytics_config")
     with backend.store.transaction():
         config = _oldest_config(backend, principal.user_id)
         if config is None:  # the update creates the config it does not find

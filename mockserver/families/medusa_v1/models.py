@@ -68,6 +68,7 @@ FLAG_STORE_ACCEPTS_INVALID_KEYS = "store_accepts_invalid_keys"
 FLAG_UNKNOWN_KEY_CHANNELS_EMPTY = "unknown_key_sales_channels_empty"
 FLAG_JWT_USER_NOT_LOOKED_UP = "jwt_user_not_looked_up"
 FLAG_DELETE_UNKNOWN_CHANNEL = "delete_unknown_channel_reports_deleted"
+FLAG_STORE_PRODUCT_ANY_STATUS = "store_product_any_status"
 
 UNSET: Any = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
 
@@ -603,7 +604,10 @@ class MedusaV1Backend:
 
     def get_store_product(self, scope: StoreScope, product_id: str) -> Product:
         product = self.store.get(PRODUCTS, product_id)
-        if product is None or product.deleted_at is not None or product.status != "published":
+        hidden = product is not None and product.status != "published"
+        if hidden and self.profile.enabled(FLAG_STORE_PRODUCT_ANY_STATUS):
+            hidden = False  # 1.20.11's retrieve never looks at the status (its list does)
+        if product is None or product.deleted_at is not None or hidden:
             raise ProductNotFound(product_id)
         if scope.sales_channel_ids and not set(scope.sales_channel_ids).intersection(
             product.sales_channel_ids
@@ -739,9 +743,8 @@ class MedusaV1Backend:
             if "status" in body and body["status"] is None:
                 raise NullValue("status", "product")
             is_giftcard = bool(body.get("is_giftcard"))
-            images = tuple(
-                ProductImage(self.ids.prefixed_ulid("img", now), url) for url in body.get("images") or ()
-            )
+            urls = body.get("images") or ()
+            images = tuple(ProductImage(self.ids.prefixed_ulid("img", now), url) for url in urls)
             product = Product(
                 id=product_id,
                 title=body["title"],
@@ -754,7 +757,9 @@ class MedusaV1Backend:
                 # A gift card is never discountable, whatever the request says.
                 discountable=False if is_giftcard else body.get("discountable", True) is not False,
                 images=images,
-                **{name: body.get(name) for name in PRODUCT_PLAIN_FIELDS},
+                **{name: body.get(name) for name in PRODUCT_PLAIN_FIELDS if name != "thumbnail"},
+                # Without a thumbnail of its own, the product shows its first image.
+                thumbnail=body.get("thumbnail") or (urls[0] if urls else None),
             )
             self.store.put(PRODUCTS, product)
         return product

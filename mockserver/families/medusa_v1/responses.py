@@ -92,8 +92,8 @@ def _shipping_profile(product: Product) -> dict[str, Any]:
 def product_json(
     backend: MedusaV1Backend, product: Product, *, channels: bool = True, profile: bool = False
 ) -> dict[str, Any]:
-    """The product as 1.20.11 serializes it: the store list and the admin with ``sales_channels``
-    (full channels), the store's retrieve without; only the admin adds ``profile``."""
+    """The product as 1.20.11 serializes it: the admin and a key-scoped store list with
+    ``sales_channels`` (full channels), other store answers without; only the admin adds ``profile``."""
     shipping = _shipping_profile(product)
     created = _ts(product.created_at)
     body: dict[str, Any] = {
@@ -366,7 +366,10 @@ def list_products(backend: MedusaV1Backend, call: Call) -> Reply:
     )
     return Reply(
         {
-            "products": [product_json(backend, p) for p in page.items],
+            # 1.20.11 joins the sales channels only when a key scopes the list to some.
+            "products": [
+                product_json(backend, p, channels=bool(scope.sales_channel_ids)) for p in page.items
+            ],
             "count": page.count,
             "offset": offset,
             "limit": limit,
