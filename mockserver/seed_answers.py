@@ -3,12 +3,16 @@
 A frontend calls many routes around the ones a mock is about (the store, currencies, feature
 flags, empty lists of orders...). Their answers in a fresh real system are data, so they live in
 ``fixtures/<family>-answers.yaml`` keyed by the spec's ``operationId``, and ``seed_answer_handlers``
-turns that file into handlers. Two kinds of answer:
+turns that file into handlers. Three kinds of answer:
 
 * ``body``: sent as it is;
 * ``list``: a page of ``items`` in the family's list envelope (``{<list>: [...], count, offset,
   limit}``), narrowed by the request's ``filters`` (exact match, one value or several), ``q``
-  (substring of the ``search`` fields) and ``fields`` (top-level field selection).
+  (substring of the ``search`` fields), sorted by ``order`` (one of the listed fields, ``-`` for
+  descending) and cut down by ``fields`` (top-level field selection);
+* ``item``: one item of the list answer named by ``of``, found by the path parameter ``key``
+  (``id`` unless told, ``lowercase`` first if asked), under that name; a miss is the family's 404
+  with the ``not_found`` message, or ``{}`` when the profile flag ``not_found_empty_flag`` is on.
 
 A string ``"${name}"`` anywhere in the data is replaced by ``refs(backend)[name]``: seeded values
 the family generates, such as the id of its default sales channel.
@@ -25,6 +29,18 @@ from .engine import Call, Handler, Reply
 
 _REF = re.compile(r"^\$\{([a-z_]+)\}$")
 Refs = Callable[[Any], Mapping[str, Any]]
+Paging = Callable[[Call, int], tuple[int, int]]
+ErrorFor = Callable[[str], Exception]
+_OPTIONS = {
+    "body", "list", "items", "default_limit", "filters", "search", "order",
+    "item", "of", "key", "lowercase", "not_found", "not_found_empty_flag",
+}  # fmt: skip
+
+
+def _validated_paging(call: Call, default_limit: int) -> tuple[int, int]:
+    offset = call.query.get("offset", 0) if "offset" in call.raw_query else 0
+    limit = call.query.get("limit") if "limit" in call.raw_query else default_limit
+    return offset, limit
 
 
 @dataclass(frozen=True)
@@ -35,13 +51,26 @@ class SeedAnswer:
     default_limit: int = 20
     filters: tuple[str, ...] = ()
     search: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+    item: str | None = None  # key of the one item in an item answer
+    of: str | None = None  # operationId of the list answer holding the items
+    key: str = "id"
+    lowercase: bool = False
+    not_found: str = ""
+    not_found_empty_flag: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_fixture(cls, entry: Mapping[str, Any]) -> SeedAnswer:
-        unknown = set(entry) - {"body", "list", "items", "default_limit", "filters", "search"}
-        if unknown or ("body" in entry) == ("list" in entry):
-            raise ValueError(f"a seed answer has either `body` or `list` (and its options): {dict(entry)}")
+        unknown = set(entry) - _OPTIONS
+        if (
+            unknown
+            or sum(k in entry for k in ("body", "list", "item")) != 1
+            or ("item" in entry) != ("of" in entry)
+        ):
+            raise ValueError(
+                f"a seed answer has one of `body`, `list` or `item` (and its options): {dict(entry)}"
+            )
         return cls(
             body=entry.get("body"),
             list=entry.get("list"),
@@ -49,6 +78,13 @@ class SeedAnswer:
             default_limit=int(entry.get("default_limit", 20)),
             filters=tuple(entry.get("filters") or ()),
             search=tuple(entry.get("search") or ()),
+            order=tuple(entry.get("order") or ()),
+            item=entry.get("item"),
+            of=entry.get("of"),
+            key=entry.get("key", "id"),
+            lowercase=bool(entry.get("lowercase", False)),
+            not_found=entry.get("not_found", ""),
+            not_found_empty_flag=entry.get("not_found_empty_flag"),
         )
 
 
@@ -83,7 +119,24 @@ def _selected(item: Mapping[str, Any], fields: str) -> dict[str, Any]:
     return {k: item[k] for k in plain if k in item}
 
 
-def _page(answer: SeedAnswer, call: Call, items: list[Any]) -> dict[str, Any]:
+def _sorted(answer: SeedAnswer, call: Call, items: list[Any], invalid: ErrorFor | None) -> list[Any]:
+    order = call.raw_query.get("order") or ""
+    name = order.removeprefix("-")
+    if not name or not answer.order:
+        return items
+    if name not in answer.order:
+        if invalid is None:
+            return items
+        raise invalid(f"Order field {name} is not valid")
+    present = [i for i in items if i.get(name) is not None]
+    absent = [i for i in items if i.get(name) is None]  # NULLs sort last ascending, first descending
+    present.sort(key=lambda i: i[name], reverse=order.startswith("-"))
+    return absent + present if order.startswith("-") else present + absent
+
+
+def _page(
+    answer: SeedAnswer, call: Call, items: list[Any], paging: Paging, invalid: ErrorFor | None
+) -> dict[str, Any]:
     for name in answer.filters:
         wanted = _values(call, name)
         if wanted:
@@ -91,8 +144,8 @@ def _page(answer: SeedAnswer, call: Call, items: list[Any]) -> dict[str, Any]:
     needle = (call.raw_query.get("q") or "").lower()
     if needle and answer.search:
         items = [i for i in items if any(needle in str(i.get(f) or "").lower() for f in answer.search)]
-    offset = call.query.get("offset", 0) if "offset" in call.raw_query else 0
-    limit = call.query.get("limit") if "limit" in call.raw_query else answer.default_limit
+    items = _sorted(answer, call, items, invalid)
+    offset, limit = paging(call, answer.default_limit)
     page = items[offset : offset + limit]
     fields = call.raw_query.get("fields")
     if fields:
@@ -100,15 +153,41 @@ def _page(answer: SeedAnswer, call: Call, items: list[Any]) -> dict[str, Any]:
     return {answer.list: page, "count": len(items), "offset": offset, "limit": limit}
 
 
-def seed_answer_handlers(fixture: Mapping[str, Any], refs: Refs) -> dict[str, Handler]:
-    """One handler per ``operationId`` in ``fixture`` (a ``<family>-answers.yaml``)."""
+def _one(answer: SeedAnswer, call: Call, items: list[Any], backend: Any, not_found: ErrorFor | None) -> Any:
+    wanted = call.path[answer.key]
+    if answer.lowercase:
+        wanted = wanted.lower()
+    found = next((i for i in items if i.get(answer.key) == wanted), None)
+    if found is not None:
+        fields = call.raw_query.get("fields")
+        return {answer.item: _selected(found, fields) if fields else found}
+    flag = answer.not_found_empty_flag
+    if not_found is None or (flag and backend.profile.enabled(flag)):
+        return {}
+    raise not_found(answer.not_found.format_map({answer.key: call.path[answer.key]}))
+
+
+def seed_answer_handlers(
+    fixture: Mapping[str, Any],
+    refs: Refs,
+    *,
+    paging: Paging = _validated_paging,
+    not_found: ErrorFor | None = None,
+    invalid: ErrorFor | None = None,
+) -> dict[str, Handler]:
+    """One handler per ``operationId`` in ``fixture`` (a ``<family>-answers.yaml``). The family
+    says how it reads ``limit``/``offset`` (``paging``) and gives its 404 (``not_found``) and 400
+    (``invalid``, for an ``order`` field the list does not have) errors for a message."""
     answers = {op: SeedAnswer.from_fixture(entry) for op, entry in fixture.items()}
 
     def handler_for(answer: SeedAnswer) -> Handler:
         def handler(backend: Any, call: Call) -> Reply:
+            if answer.item is not None:
+                source = answers[answer.of or ""]
+                return Reply(_one(answer, call, resolve(source.items, refs(backend)), backend, not_found))
             if answer.list is None:
                 return Reply(resolve(answer.body, refs(backend)))
-            return Reply(_page(answer, call, resolve(answer.items, refs(backend))))
+            return Reply(_page(answer, call, resolve(answer.items, refs(backend)), paging, invalid))
 
         return handler
 

@@ -42,6 +42,7 @@ class Prop:
     each: bool = False
     transform: Callable[[Any], Any] | None = None
     not_null: tuple[str, str] | None = None  # (column, table) when null reaches a NOT NULL column
+    default: Any = UNDEFINED  # the DTO's property initializer: what a missing property reads as
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def execute(dto: Dto, obj: dict[str, Any], strict: bool) -> list[str]:
     """``validate(plainToInstance(Dto, obj), {whitelist, forbidNonWhitelisted})``, flattened."""
     messages = [f"property {k} should not exist" for k in js_keys(obj) if dto.prop(k) is None]
     for prop in dto.props:
-        messages.extend(_property(prop, obj.get(prop.name, UNDEFINED), strict))
+        messages.extend(_property(prop, obj.get(prop.name, prop.default), strict))
     return messages
 
 

@@ -61,23 +61,55 @@ def test_a_key_scopes_to_its_channels(store: FlaskClient, keys: dict, seed: dict
     assert titles(store.get("/store/products", headers={HEADER: keys["no_channels"]["id"]})) == ALL
 
 
-def test_the_product_json(store: FlaskClient, products: dict, channels: dict) -> None:
+DEFAULT_PROFILE = {
+    "id": "sp_01KE6P4YM0R8T1V3X5Z7B9D2F4",
+    "created_at": "2026-01-05T09:00:00.000Z",
+    "updated_at": "2026-01-05T09:00:00.000Z",
+    "deleted_at": None,
+    "name": "Default Shipping Profile",
+    "type": "default",
+    "metadata": None,
+}
+# 1.20.11's key order: the store's retrieve has no sales_channels, its list has them after profile_id.
+PRODUCT_KEYS = [
+    "id", "created_at", "updated_at", "deleted_at", "title", "subtitle", "description", "handle",
+    "is_giftcard", "status", "thumbnail", "weight", "length", "height", "width", "hs_code",
+    "origin_country", "mid_code", "material", "type_id", "discountable", "external_id", "metadata",
+    "collection", "collection_id", "images", "options", "profiles", "profile_id", "tags", "type", "variants",
+]  # fmt: skip
+
+
+def test_the_product_json(store: FlaskClient, products: dict, channels: dict, keys: dict) -> None:
     pants = products["Medusa Sweatpants"]
     body = store.get(f"/store/products/{pants['id']}").get_json()["product"]
+    assert list(body) == PRODUCT_KEYS
     assert body == {
+        **dict.fromkeys(PRODUCT_KEYS),
         "id": pants["id"],
-        "title": "Medusa Sweatpants",
-        "handle": "medusa-sweatpants",
-        "status": "published",
-        "description": body["description"],
         "created_at": "2026-01-05T09:25:00.000Z",
         "updated_at": "2026-01-05T09:25:00.000Z",
-        "deleted_at": None,
-        "sales_channels": [
-            {"id": channels["default"]["id"], "name": "Default Sales Channel"},
-            {"id": channels["mobile"]["id"], "name": "Mobile App"},
-        ],
+        "title": "Medusa Sweatpants",
+        "description": body["description"],
+        "handle": "medusa-sweatpants",
+        "is_giftcard": False,
+        "status": "published",
+        "discountable": True,
+        "images": [],
+        "options": [],
+        "profiles": [DEFAULT_PROFILE],
+        "profile_id": DEFAULT_PROFILE["id"],
+        "tags": [],
+        "variants": [],
     }
+    unscoped = store.get("/store/products").get_json()["products"]
+    assert all(list(p) == PRODUCT_KEYS for p in unscoped)  # no key: no channels joined
+    scoped = store.get("/store/products", headers={HEADER: keys["several_channels"]["id"]}).get_json()
+    listed = next(p for p in scoped["products"] if p["id"] == pants["id"])
+    assert list(listed) == [*PRODUCT_KEYS[:29], "sales_channels", *PRODUCT_KEYS[29:]]
+    assert [(c["id"], c["name"], c["is_disabled"]) for c in listed["sales_channels"]] == [
+        (channels["default"]["id"], "Default Sales Channel", False),
+        (channels["mobile"]["id"], "Mobile App", False),
+    ]
 
 
 def test_sales_channel_id_must_stay_inside_the_scope(
@@ -251,3 +283,134 @@ def test_the_key_is_checked_before_the_query(store: FlaskClient, profile: str) -
         }
     )
     assert response.get_json() == expected
+
+
+# -- POST /admin/products: what a frontend does to put something on the store (1.20.11's answers) --
+
+
+def _admin(seed: dict) -> dict[str, str]:
+    return {"x-medusa-access-token": seed["admin"]["api_token"]}
+
+
+def test_a_product_created_in_a_channel_shows_through_its_key(store: FlaskClient, seed: dict) -> None:
+    auth = _admin(seed)
+    channel = store.post("/admin/sales-channels", json={"name": "Pop-up shop"}, headers=auth).get_json()
+    channel_id = channel["sales_channel"]["id"]
+    created = store.post(
+        "/admin/products",
+        json={"title": "3D-Printed Mug", "status": "published", "sales_channels": [{"id": channel_id}]},
+        headers=auth,
+    )
+    assert created.status_code == 200
+    product = created.get_json()["product"]
+    assert product["handle"] == "3-d-printed-mug" and product["status"] == "published"
+    assert product["thumbnail"] is None and product["images"] == []
+    assert list(product)[27:31] == ["profiles", "profile", "profile_id", "sales_channels"]
+    assert product["profile"] == DEFAULT_PROFILE and [c["id"] for c in product["sales_channels"]] == [
+        channel_id
+    ]
+    key = store.post("/admin/publishable-api-keys", json={"title": "Pop-up"}, headers=auth).get_json()
+    key_id = key["publishable_api_key"]["id"]
+    batch = {"sales_channel_ids": [{"id": channel_id}]}
+    store.post(f"/admin/publishable-api-keys/{key_id}/sales-channels/batch", json=batch, headers=auth)
+    listed = store.get("/store/products", headers={HEADER: key_id}).get_json()
+    assert [p["title"] for p in listed["products"]] == ["3D-Printed Mug"]
+    one = store.get(f"/store/products/{product['id']}", headers={HEADER: key_id})
+    assert one.status_code == 200 and "sales_channels" not in one.get_json()["product"]
+
+
+def test_a_new_product_is_a_draft_in_the_default_channel(store: FlaskClient, seed: dict) -> None:
+    auth = _admin(seed)
+    for n, channels in enumerate(({}, {"sales_channels": []}, {"sales_channels": None})):
+        body = {
+            "title": f"Gift card {n}",
+            "is_giftcard": True,
+            "images": ["https://x.test/a.png"],
+            **channels,
+        }
+        product = store.post("/admin/products", json=body, headers=auth).get_json()["product"]
+        assert product["thumbnail"] == "https://x.test/a.png"  # the first image, when none is given
+        assert product["status"] == "draft" and product["discountable"] is False
+        assert product["profile"]["type"] == "gift_card" and product["profile_id"] == product["profile"]["id"]
+        assert [c["id"] for c in product["sales_channels"]] == [seed["default_sales_channel_id"]]
+    drafts = store.get("/store/products?q=Gift").get_json()
+    assert drafts["count"] == 0  # drafts never reach the store's list
+
+
+def test_a_draft_read_by_id(store: FlaskClient, seed: dict, profile: str) -> None:
+    """The contract hides it; 1.20.11's retrieve never looks at the status (store_product_any_status)."""
+    draft = store.post("/admin/products", json={"title": "Draft"}, headers=_admin(seed)).get_json()["product"]
+    response = store.get(f"/store/products/{draft['id']}")
+    if profile == "medusa-1.20":
+        assert response.status_code == 200 and response.get_json()["product"]["status"] == "draft"
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "answer"),
+    [
+        ({}, 400, {"type": "invalid_data", "message": "title must be a string"}),
+        (
+            {"title": "x", "foo": 1, "status": "gone"},
+            400,
+            {
+                "type": "invalid_data",
+                "message": "property foo should not exist, status must be one of the following values: "
+                "draft, proposed, published, rejected",
+            },
+        ),
+        (
+            {"title": "x", "status": None},
+            400,
+            {
+                "type": "invalid_data",
+                "message": "Can't insert null value in field status on insert in table product",
+            },
+        ),
+        (
+            {"title": "x", "sales_channels": [{"id": "sc_a"}, {}, {"id": "sc_b"}]},
+            400,
+            {"errors": ["Sales Channels sc_a, , sc_b do not exist"], "message": SCOPE_MESSAGE},
+        ),
+        (
+            {"title": "Medusa T-Shirt"},
+            422,
+            {
+                "code": "invalid_request_error",
+                "type": "duplicate_error",
+                "message": "Product with handle medusa-t-shirt already exists.",
+            },
+        ),
+        (
+            {"title": "x", "type_id": None},
+            400,
+            {"type": "invalid_data", "message": "property type_id should not exist"},
+        ),
+    ],
+)
+def test_create_product_refusals(
+    store: FlaskClient, seed: dict, body: dict, status: int, answer: dict
+) -> None:
+    response = store.post("/admin/products", json=body, headers=_admin(seed))
+    assert response.status_code == status and response.get_json() == answer
+
+
+def test_a_channel_listed_twice_breaks_the_link_table(store: FlaskClient, seed: dict) -> None:
+    channel = seed["default_sales_channel_id"]
+    body = {"title": "Twice", "sales_channels": [{"id": channel}, {"id": channel}]}
+    response = store.post("/admin/products", json=body, headers=_admin(seed))
+    assert response.status_code == 422
+    message = response.get_json()["message"]
+    assert message.startswith("Product_sales_channel with product_id, sales_channel_id prod_")
+    assert message.endswith(f", {channel} already exists.")
+    assert store.get("/store/products?q=Twice").get_json()["count"] == 0
+
+
+def test_shipping_profiles(store: FlaskClient, seed: dict) -> None:
+    body = store.get("/admin/shipping-profiles?anything=1", headers=_admin(seed)).get_json()
+    assert [(p["name"], p["type"]) for p in body["shipping_profiles"]] == [
+        ("Default Shipping Profile", "default"),
+        ("Gift Card Profile", "gift_card"),
+    ]
+    assert store.get("/admin/shipping-profiles").status_code == 401

@@ -26,6 +26,7 @@ FLAGS = {
     "nul_character_fails_in_database",
     "sales_channel_id_must_be_an_array",
     "delete_unknown_channel_reports_deleted",
+    "store_product_any_status",
 }
 # Flags every family shares, read by the engine's request pipeline rather than by a family.
 ENGINE_FLAGS = {"lone_surrogates_stored_replaced"}

@@ -427,6 +427,84 @@ def link_and_store_steps() -> list[Step]:
     ]
 
 
+STOREFRONT_LISTS = ("/store/regions", "/store/collections", "/store/product-categories", "/store/currencies")
+STOREFRONT_READS = (
+    "/store/regions/reg_01M83RZZZZZZZZZZZZZZZZZZZZ",
+    "/store/collections/pcol_01M83RZZZZZZZZZZZZZZZZZZZZ",
+    "/store/product-categories/pcat_01M83RZZZZZZZZZZZZZZZZZZZZ",
+    "/store/currencies/xyz",
+    "/store/currencies/EUR",
+)
+
+
+def storefront_steps() -> list[Step]:
+    """The store routes a storefront calls before products: the same key checks as products, but a
+    key without a sales channel is enough. Run while {pk} is linked to a channel."""
+    linked = {"x-publishable-api-key": "{pk}"}
+    steps = [
+        Step(
+            "create a key left without channel",
+            "POST",
+            KEYS,
+            "jwt",
+            json={"title": "diff storefront pk", "type": "publishable"},
+            save={"key_nochannel": _key, "pk_nochannel": _token},
+        )
+    ]
+    keys = {
+        "no key": {},
+        "empty key": {"x-publishable-api-key": ""},
+        "unknown key": {"x-publishable-api-key": "pk_" + "0" * 64},
+        "secret key": {"x-publishable-api-key": "{sk}"},
+        "key without channel": {"x-publishable-api-key": "{pk_nochannel}"},
+        "linked key": linked,
+    }
+    for path in (*STOREFRONT_LISTS, *STOREFRONT_READS):
+        for name, headers in keys.items():
+            steps.append(Step(f"{path}, {name}", "GET", path, headers=headers))
+    for path in STOREFRONT_LISTS:
+        for query in (
+            "foo=1", "limit=abc", "limit=-1", "offset=-1", "limit=2x", "limit=0", "limit=2&offset=3",
+            "fields=id", "q=eu", "id[]=x&id[]=y", "order=nosuch", "with_deleted=x", "with_deleted=true",
+        ):  # fmt: skip
+            steps.append(Step(f"{path}?{query}", "GET", f"{path}?{query}", headers=linked))
+    for path, query in (
+        ("/store/regions", "name=x"),
+        ("/store/regions", "currency_code=eur"),
+        ("/store/regions", "code=eur"),
+        ("/store/regions", "order=-name"),
+        ("/store/collections", "handle=x"),
+        ("/store/collections", "name=x"),
+        ("/store/collections", "order=name"),
+        ("/store/collections", "order=-title"),
+        ("/store/product-categories", "handle=x"),
+        ("/store/product-categories", "parent_category_id=x"),
+        ("/store/product-categories", "title=x"),
+        ("/store/currencies", "code=eur"),
+        ("/store/currencies", "code[]=eur&code[]=usd"),
+        ("/store/currencies", "order=-code&limit=2"),
+        ("/store/currencies", "fields=code,name&limit=2"),
+        ("/store/currencies", "fields=-name&limit=1"),
+        ("/store/currencies", "id=x"),
+        ("/store/regions/reg_01M83RZZZZZZZZZZZZZZZZZZZZ", "foo=1"),
+        ("/store/regions/reg_01M83RZZZZZZZZZZZZZZZZZZZZ", "q=1"),
+        ("/store/currencies/eur", "fields=code"),
+        ("/store/currencies/eur", "foo=1"),
+    ):
+        steps.append(Step(f"{path}?{query}", "GET", f"{path}?{query}", headers=linked))
+    return steps
+
+
+def frontend_admin_steps() -> list[Step]:
+    """Admin reads the dashboard makes around the keys: users with fields, orders' paging."""
+    steps = []
+    for fields in ("id,email", "email", "first_name,last_name", "foo", "", "-email", "%2Bmetadata", "*"):
+        steps.append(Step(f"users/me, fields={fields}", "GET", f"/admin/users/me?fields={fields}", "jwt"))
+    for query in ("offset=-1", "limit=-1", "limit=2x", "foo=1", "offset=abc"):
+        steps.append(Step(f"orders, {query}", "GET", f"/admin/orders?{query}", "jwt"))
+    return steps
+
+
 def revoke_steps() -> list[Step]:
     a = "jwt"
     store_key = {"x-publishable-api-key": "{pk}"}
@@ -437,6 +515,7 @@ def revoke_steps() -> list[Step]:
         Step("delete a key revoked for later", "DELETE", f"{KEYS}/{{key_pk}}", a),
         Step("revoke now", "POST", f"{KEYS}/{{key_pk}}/revoke", a),
         Step("store, revoked key", "GET", STORE, headers=store_key),
+        *(Step(f"{path}, revoked key", "GET", path, headers=store_key) for path in STOREFRONT_LISTS),
         Step("revoke publishable again", "POST", f"{KEYS}/{{key_pk}}/revoke", a, json={}),
         Step("link to a revoked key", "POST", f"{KEYS}/{{key_pk}}/sales-channels", a, json={"remove": []}),
         Step("rename a revoked key", "POST", f"{KEYS}/{{key_pk}}", a, json={"title": "revoked"}),
@@ -696,6 +775,8 @@ def all_steps() -> list[Step]:
         *key_steps(),
         *channel_steps(),
         *link_and_store_steps(),
+        *storefront_steps(),
+        *frontend_admin_steps(),
         *credential_steps(),
         *revoke_steps(),
         *malformed_steps(),

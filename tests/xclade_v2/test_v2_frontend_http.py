@@ -233,3 +233,57 @@ def test_unrouted_requests_in_medusa_221(medusa_client: FlaskClient, method, pat
         assert response.get_json() == {"message": "Unauthorized"}
     else:
         assert response.get_json()["type"] == "not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("fields", "keys"),
+    [
+        ("id,email", ["id", "email"]),
+        ("email", ["email", "id"]),  # id comes back last when not asked for
+        ("first_name,last_name", ["first_name", "last_name", "id"]),
+        ("foo", ["id"]),
+        ("", ["id"]),
+        (
+            "-email",
+            [
+                "id",
+                "first_name",
+                "last_name",
+                "avatar_url",
+                "metadata",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+            ],
+        ),
+        (
+            "%2Bmetadata",
+            [
+                "id",
+                "first_name",
+                "last_name",
+                "email",
+                "avatar_url",
+                "metadata",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+            ],
+        ),
+    ],
+)
+def test_users_answer_what_fields_selects(client: FlaskClient, admin: dict, fields: str, keys: list[str]):
+    """2.21.2 narrows /admin/users/me and /admin/users/{id} like every admin read."""
+    me = client.get(f"/admin/users/me?fields={fields}", headers=admin).get_json()["user"]
+    assert list(me) == keys
+    by_id = client.get(f"/admin/users/{me['id']}?fields={fields}", headers=admin).get_json()["user"]
+    assert by_id == me
+
+
+def test_orders_negative_paging(client: FlaskClient, medusa_client: FlaskClient):
+    """The contract refuses it; 2.21.2 hands it to Postgres (500 unknown_error)."""
+    for each, status in ((client, 400), (medusa_client, 500)):
+        token = each.get("/__revokit/seed").get_json()["admin"]["token"]
+        for query in ("offset=-1", "limit=-1"):
+            response = each.get(f"/admin/orders?{query}", headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == status

@@ -40,6 +40,7 @@ FLAGS = {
     "delete_query_unchecked",
     "fields_naming_object_prototype_fail",
     "unsafe_integer_paging_ignored",
+    "unknown_product_category_returns_empty",
 }
 
 

@@ -90,6 +90,31 @@ class NullValue(InvalidData):
         super().__init__(error_message(FAMILY, "null_value", column=column, table=table))
 
 
+class Duplicate(MedusaError):
+    """Postgres 23505 (unique violation) as ``formatException`` words it."""
+
+    status = 422
+    error_type = "duplicate_error"
+    code = "invalid_request_error"
+
+
+class ProductHandleTaken(Duplicate):
+    def __init__(self, handle: str) -> None:
+        super().__init__(f"Product with handle {handle} already exists.")
+
+
+class ProductChannelLinkTwice(Duplicate):
+    def __init__(self, product_id: str, channel_id: str) -> None:
+        super().__init__(
+            f"Product_sales_channel with product_id, sales_channel_id {product_id}, {channel_id} already exists."
+        )
+
+
+def sales_channels_missing(ids: Sequence[str]) -> ScopeErrors:
+    """validateSalesChannelsExist, a pre-handler middleware: it writes ``req.errors``."""
+    return ScopeErrors([f"Sales Channels {', '.join(ids)} do not exist"])
+
+
 class KeyNotFound(NotFound):
     def __init__(self, key_id: str) -> None:
         super().__init__(error_message(FAMILY, "key_not_found", id=key_id))

@@ -9,6 +9,7 @@ state.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,9 +19,9 @@ from ....fixtures import load_answers
 from ....specs import error_message
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
-from .exceptions import NotFound
+from .exceptions import NotFound, NullValue
 from .models import USERS, AdminPrincipal, MedusaV1Backend
-from .responses import _ts, channel_json, user_json
+from .responses import _ts, channel_json, product_json, user_json
 
 ANALYTICS_CONFIGS = "analytics_configs"
 USERS_DEFAULT_LIMIT = 50
@@ -34,6 +35,7 @@ class AnalyticsConfig:
     anonymize: bool
     created_at: datetime
     updated_at: datetime
+    deleted_at: datetime | None = None
 
 
 class AnalyticsConfigNotFound(NotFound):
@@ -54,38 +56,83 @@ def analytics_config_json(config: AnalyticsConfig) -> dict[str, Any]:
         "id": config.id,
         "created_at": _ts(config.created_at),
         "updated_at": _ts(config.updated_at),
-        "deleted_at": None,
+        "deleted_at": _ts(config.deleted_at),
         "user_id": config.user_id,
         "opt_out": config.opt_out,
         "anonymize": config.anonymize,
     }
 
 
+def inserted_analytics_config_json(config: AnalyticsConfig) -> dict[str, Any]:
+    """A config just inserted: the repository's create() keeps the order it was given the values."""
+    return {
+        "user_id": config.user_id,
+        "opt_out": config.opt_out,
+        "anonymize": config.anonymize,
+        "id": config.id,
+        "deleted_at": None,
+        "created_at": _ts(config.created_at),
+        "updated_at": _ts(config.updated_at),
+    }
+
+
+def _oldest_config(backend: MedusaV1Backend, user_id: str) -> AnalyticsConfig | None:
+    """1.20.11 looks a user's config up with findOne and no order: the first row inserted."""
+    live = [c for c in backend.store.find(ANALYTICS_CONFIGS, "user_id", user_id) if c.deleted_at is None]
+    return min(live, key=lambda c: (c.created_at, c.id), default=None)
+
+
+def _insert_config(backend: MedusaV1Backend, user_id: str, opt_out: bool, anonymize: bool) -> AnalyticsConfig:
+    now = backend.now()
+    config = AnalyticsConfig(backend.ids.prefixed_ulid("acfg", now), user_id, opt_out, anonymize, now, now)
+    backend.store.put(ANALYTICS_CONFIGS, config)
+    return config
+
+
 def get_analytics_config(backend: MedusaV1Backend, call: Call) -> Reply:
     principal: AdminPrincipal = call.principal
-    found = backend.store.find(ANALYTICS_CONFIGS, "user_id", principal.user_id)
-    if not found:
+    config = _oldest_config(backend, principal.user_id)
+    if config is None:
         raise AnalyticsConfigNotFound(principal.user_id)
-    return Reply({"analytics_config": analytics_config_json(found[0])})
+    return Reply({"analytics_config": analytics_config_json(config)})
 
 
 def post_analytics_config(backend: MedusaV1Backend, call: Call) -> Reply:
+    # 1.20.11 inserts a row on every call, even for a user who has one (reads keep the oldest).
     principal: AdminPrincipal = call.principal
-    now = backend.now()
-    config = AnalyticsConfig(
-        id=backend.ids.prefixed_ulid("acfg", now),
-        user_id=principal.user_id,
-        opt_out=call.body["opt_out"],
-        anonymize=call.body["anonymize"],
-        created_at=now,
-        updated_at=now,
-    )
     with backend.store.transaction():
-        # 1.20 inserts a new row each time; the user's latest choice is the one that counts.
-        for old in backend.store.find(ANALYTICS_CONFIGS, "user_id", principal.user_id):
-            backend.store.delete(ANALYTICS_CONFIGS, old.id)
-        backend.store.put(ANALYTICS_CONFIGS, config)
+        config = _insert_config(
+            backend, principal.user_id, call.body["opt_out"], call.body.get("anonymize", False)
+        )
+    return Reply({"analytics_config": inserted_analytics_config_json(config)})
+
+
+def post_analytics_config_update(backend: MedusaV1Backend, call: Call) -> Reply:
+    principal: AdminPrincipal = call.principal
+    changes = dict(call.body)
+    for name in ("opt_out", "anonymize"):  # the row is saved as given: null reaches NOT NULL
+        if name in changes and changes[name] is None:
+            raise NullValue(name, "analytics_config")
+    with backend.store.transaction():
+        config = _oldest_config(backend, principal.user_id)
+        if config is None:  # the update creates the config it does not find
+            created = _insert_config(
+                backend, principal.user_id, changes.get("opt_out", False), changes.get("anonymize", False)
+            )
+            return Reply({"analytics_config": inserted_analytics_config_json(created)})
+        if any(getattr(config, k) != v for k, v in changes.items()):  # save() skips an unchanged row
+            config = dataclasses.replace(config, **changes, updated_at=backend.now())
+            backend.store.put(ANALYTICS_CONFIGS, config)
     return Reply({"analytics_config": analytics_config_json(config)})
+
+
+def delete_analytics_config(backend: MedusaV1Backend, call: Call) -> Reply:
+    principal: AdminPrincipal = call.principal
+    with backend.store.transaction():
+        config = _oldest_config(backend, principal.user_id)
+        if config is not None:
+            backend.store.put(ANALYTICS_CONFIGS, dataclasses.replace(config, deleted_at=backend.now()))
+    return Reply({"user_id": principal.user_id, "object": "analytics_config", "deleted": True})
 
 
 def get_users(backend: MedusaV1Backend, call: Call) -> Reply:
@@ -105,12 +152,22 @@ def get_users(backend: MedusaV1Backend, call: Call) -> Reply:
     )
 
 
+def post_product(backend: MedusaV1Backend, call: Call) -> Reply:
+    # The channels were checked before the DTO (validators.sales_channels_exist).
+    body = call.body if isinstance(call.body, dict) else {}
+    product = backend.create_product(body)
+    return Reply({"product": product_json(backend, product, profile=True)})
+
+
 # class-validator's transformQuery/transformBody run before these routes as before the key routes
 # (validators.ROUTES, run by the engine): 1.20.11 refuses ``created_at[x]=…`` on /admin/batch-jobs.
 FRONTEND_HANDLERS: dict[str, Handler] = {
+    "PostProducts": post_product,
     "GetUsers": get_users,
     "GetAnalyticsConfig": get_analytics_config,
     "PostAnalyticsConfig": post_analytics_config,
+    "PostAnalyticsConfigUpdate": post_analytics_config_update,
+    "DeleteAnalyticsConfig": delete_analytics_config,
     **seed_answer_handlers(load_answers("medusa-v1"), seed_refs),
 }
 FRONTEND_INDEXES = {ANALYTICS_CONFIGS: ["user_id"]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,8 @@ from .exceptions import (
     KeyNotFound,
     MultipleChannels,
     NullValue,
+    ProductChannelLinkTwice,
+    ProductHandleTaken,
     ProductNotFound,
     SalesChannelNotFound,
     channel_out_of_scope,
@@ -65,6 +68,7 @@ FLAG_STORE_ACCEPTS_INVALID_KEYS = "store_accepts_invalid_keys"
 FLAG_UNKNOWN_KEY_CHANNELS_EMPTY = "unknown_key_sales_channels_empty"
 FLAG_JWT_USER_NOT_LOOKED_UP = "jwt_user_not_looked_up"
 FLAG_DELETE_UNKNOWN_CHANNEL = "delete_unknown_channel_reports_deleted"
+FLAG_STORE_PRODUCT_ANY_STATUS = "store_product_any_status"
 
 UNSET: Any = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
 
@@ -144,6 +148,12 @@ class KeyChannelLink:
 
 
 @dataclass(frozen=True)
+class ProductImage:
+    id: str  # img_<ULID>
+    url: str
+
+
+@dataclass(frozen=True)
 class Product:
     id: str
     title: str
@@ -154,6 +164,28 @@ class Product:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
+    subtitle: str | None = None
+    is_giftcard: bool = False
+    discountable: bool = True
+    thumbnail: str | None = None
+    images: tuple[ProductImage, ...] = ()
+    collection_id: str | None = None
+    weight: float | None = None
+    length: float | None = None
+    height: float | None = None
+    width: float | None = None
+    hs_code: str | None = None
+    origin_country: str | None = None
+    mid_code: str | None = None
+    material: str | None = None
+    metadata: dict[str, Any] | None = None
+
+
+# POST /admin/products: the body fields stored as they come.
+PRODUCT_PLAIN_FIELDS = (
+    "subtitle", "description", "thumbnail", "collection_id", "weight", "length", "height", "width",
+    "hs_code", "origin_country", "mid_code", "material", "metadata",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -572,7 +604,10 @@ class MedusaV1Backend:
 
     def get_store_product(self, scope: StoreScope, product_id: str) -> Product:
         product = self.store.get(PRODUCTS, product_id)
-        if product is None or product.deleted_at is not None or product.status != "published":
+        hidden = product is not None and product.status != "published"
+        if hidden and self.profile.enabled(FLAG_STORE_PRODUCT_ANY_STATUS):
+            hidden = False  # 1.20.11's retrieve never looks at the status (its list does)
+        if product is None or product.deleted_at is not None or hidden:
             raise ProductNotFound(product_id)
         if scope.sales_channel_ids and not set(scope.sales_channel_ids).intersection(
             product.sales_channel_ids
@@ -690,6 +725,57 @@ class MedusaV1Backend:
                     remaining = tuple(c for c in product.sales_channel_ids if c != channel_id)
                     self.store.put(PRODUCTS, dataclasses.replace(product, sales_channel_ids=remaining))
         return channel
+
+    def create_product(self, body: dict[str, Any]) -> Product:
+        """``POST /admin/products``: the handle defaults to the title in kebab case and must be
+        unique; with no sales channel the product goes to the store's default one."""
+        requested = body.get("sales_channels") or []
+        with self.store.transaction():
+            now = self.now()
+            product_id = self.ids.prefixed_ulid("prod", now)
+            channel_ids = [c["id"] for c in requested] or [self.default_channel_id()]
+            for index, channel_id in enumerate(channel_ids):
+                if channel_id in channel_ids[:index]:
+                    raise ProductChannelLinkTwice(product_id, channel_id)
+            handle = body["handle"] if body.get("handle") is not None else _handle(body["title"])
+            if any(p.handle == handle and p.deleted_at is None for p in self.store.all(PRODUCTS)):
+                raise ProductHandleTaken(handle)
+            if "status" in body and body["status"] is None:
+                raise NullValue("status", "product")
+            is_giftcard = bool(body.get("is_giftcard"))
+            urls = body.get("images") or ()
+            images = tuple(ProductImage(self.ids.prefixed_ulid("img", now), url) for url in urls)
+            product = Product(
+                id=product_id,
+                title=body["title"],
+                handle=handle,
+                status=body.get("status") or "draft",
+                sales_channel_ids=tuple(channel_ids),
+                created_at=now,
+                updated_at=now,
+                is_giftcard=is_giftcard,
+                # A gift card is never discountable, whatever the request says.
+                discountable=False if is_giftcard else body.get("discountable", True) is not False,
+                images=images,
+                **{name: body.get(name) for name in PRODUCT_PLAIN_FIELDS if name != "thumbnail"},
+                # Without a thumbnail of its own, the product shows its first image.
+                thumbnail=body.get("thumbnail") or (urls[0] if urls else None),
+            )
+            self.store.put(PRODUCTS, product)
+        return product
+
+    def missing_channels(self, requested: Any) -> list[str] | None:
+        """The ids of ``sales_channels`` that name no channel (JavaScript's join: an item without
+        an id counts as ``""``), or ``None`` when the value is not a list to check."""
+        if not isinstance(requested, list):
+            return None
+        ids = [
+            str(item["id"]) if isinstance(item, dict) and item.get("id") is not None else ""
+            for item in requested
+        ]
+        return [
+            i for i in ids if self.store.get(CHANNELS, i) is None or self.store.get(CHANNELS, i).deleted_at
+        ]
 
     def channel_names(self, channel_ids: Iterable[str]) -> list[SalesChannel]:
         channels = [self.store.get(CHANNELS, c) for c in channel_ids]
@@ -810,5 +896,11 @@ class MedusaV1Backend:
         }
 
 
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+
 def _handle(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    """lodash's ``kebabCase`` (Medusa's default handle), for Latin text: accents dropped, words
+    split at case changes and between letters and digits (``3D-Print`` is ``3-d-print``)."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return "-".join(word.lower() for word in _WORD.findall(plain))

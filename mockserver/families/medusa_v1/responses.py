@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from werkzeug.datastructures import Headers
 
+from ....fixtures import load_fixture
 from ...clock import isoformat_ms
 from ...control_input import BadControlInput, fields_of, optional_string, string_list
 from ...engine import Call, Reply
@@ -93,20 +94,68 @@ def channel_json(channel: SalesChannel) -> dict[str, Any]:
     }
 
 
-def product_json(backend: MedusaV1Backend, product: Product) -> dict[str, Any]:
-    return {
+SHIPPING_PROFILES = load_fixture("medusa-v1-answers")["GetShippingProfiles"]["body"]["shipping_profiles"]
+
+
+def _shipping_profile(product: Product) -> dict[str, Any]:
+    kind = "gift_card" if product.is_giftcard else "default"
+    return next(p for p in SHIPPING_PROFILES if p["type"] == kind)
+
+
+def product_json(
+    backend: MedusaV1Backend, product: Product, *, channels: bool = True, profile: bool = False
+) -> dict[str, Any]:
+    """The product as 1.20.11 serializes it: the admin and a key-scoped store list with
+    ``sales_channels`` (full channels), other store answers without; only the admin adds ``profile``."""
+    shipping = _shipping_profile(product)
+    created = _ts(product.created_at)
+    body: dict[str, Any] = {
         "id": product.id,
-        "title": product.title,
-        "handle": product.handle,
-        "status": product.status,
-        "description": product.description,
-        "created_at": _ts(product.created_at),
+        "created_at": created,
         "updated_at": _ts(product.updated_at),
         "deleted_at": _ts(product.deleted_at),
-        "sales_channels": [
-            {"id": c.id, "name": c.name} for c in backend.channel_names(product.sales_channel_ids)
+        "title": product.title,
+        "subtitle": product.subtitle,
+        "description": product.description,
+        "handle": product.handle,
+        "is_giftcard": product.is_giftcard,
+        "status": product.status,
+        "thumbnail": product.thumbnail,
+        "weight": product.weight,
+        "length": product.length,
+        "height": product.height,
+        "width": product.width,
+        "hs_code": product.hs_code,
+        "origin_country": product.origin_country,
+        "mid_code": product.mid_code,
+        "material": product.material,
+        "type_id": None,
+        "discountable": product.discountable,
+        "external_id": None,
+        "metadata": product.metadata,
+        "collection": None,
+        "collection_id": product.collection_id,
+        "images": [
+            {
+                "id": i.id,
+                "created_at": created,
+                "updated_at": created,
+                "deleted_at": None,
+                "url": i.url,
+                "metadata": None,
+            }
+            for i in product.images
         ],
+        "options": [],
+        "profiles": [shipping],
     }
+    if profile:
+        body["profile"] = shipping
+    body["profile_id"] = shipping["id"]
+    if channels:
+        body["sales_channels"] = [channel_json(c) for c in backend.channel_names(product.sales_channel_ids)]
+    body.update({"tags": [], "type": None, "variants": []})
+    return body
 
 
 def cart_json(cart: Cart) -> dict[str, Any]:
@@ -351,7 +400,10 @@ def list_products(backend: MedusaV1Backend, call: Call) -> Reply:
     )
     return Reply(
         {
-            "products": [product_json(backend, p) for p in page.items],
+            # 1.20.11 joins the sales channels only when a key scopes the list to some.
+            "products": [
+                product_json(backend, p, channels=bool(scope.sales_channel_ids)) for p in page.items
+            ],
             "count": page.count,
             "offset": offset,
             "limit": limit,
@@ -361,7 +413,7 @@ def list_products(backend: MedusaV1Backend, call: Call) -> Reply:
 
 def get_product(backend: MedusaV1Backend, call: Call) -> Reply:
     product = backend.get_store_product(call.principal, call.path["id"])
-    return Reply({"product": product_json(backend, product)})
+    return Reply({"product": product_json(backend, product, channels=False)})
 
 
 def create_cart(backend: MedusaV1Backend, call: Call) -> Reply:

@@ -7,6 +7,7 @@ checks. The DTO rules' wording comes from ``node.class_validator``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,7 +34,7 @@ from ...node.class_validator import (
 from ...node.javascript import INVALID_DATE, js_date, js_number
 from ...node.qs import qs_parse
 from .database_errors import FLAG_LIST_500, list_query_error
-from .exceptions import InvalidData, ValidationFailed
+from .exceptions import InvalidData, ValidationFailed, sales_channels_missing
 
 NOT_NEGATIVE = Check("{p} must not be less than 0", lambda v: not is_number(v) or v >= 0, contract_only=True)
 # GET /store/products: qs gives a lone value as a string; the contract takes it as a list of one.
@@ -140,6 +141,8 @@ class RouteValidation:
     query: Dto | None = None  # None: the route never reads its query string
     list_columns: tuple[str, ...] = ()  # columns `order` and `fields` may name (admin key list)
     paged: bool = False
+    # A middleware the route runs before its DTO (it answers its own error, or None to go on).
+    middleware: Callable[[Any, Call], ApiError | None] | None = None
 
 
 KEY_COLUMNS = ("id", "title", "created_at", "updated_at", "created_by", "revoked_by", "revoked_at")
@@ -170,6 +173,53 @@ def _find_params(name: str, *own: Prop) -> Dto:
     return Dto(name, (*own, _string("expand"), _string("fields"), _number("offset"), _number("limit")))
 
 
+PRODUCT_STATUSES = ("draft", "proposed", "published", "rejected")
+IS_PRODUCT_STATUS = Check(
+    "{p} must be one of the following values: " + ", ".join(PRODUCT_STATUSES), lambda v: v in PRODUCT_STATUSES
+)
+IS_OBJECT = Check("{p} must be an object", lambda v: isinstance(v, dict))
+IS_STRING_EACH = Check(
+    "each value in {p} must be a string",
+    lambda v: not isinstance(v, list) or all(isinstance(i, str) for i in v),
+)
+# AdminPostProductsReq, the fields revokit models (variants, options, tags, type and categories
+# are refused as unknown properties). sales_channels is checked for existence before this runs.
+CREATE_PRODUCT = Dto(
+    "AdminPostProductsReq",
+    (
+        Prop("title", (IS_STRING,)),
+        _string("subtitle"),
+        _string("description"),
+        Prop("is_giftcard", (IS_BOOLEAN,), optional=True),
+        Prop("discountable", (IS_BOOLEAN,), optional=True),
+        Prop("images", (IS_ARRAY, IS_STRING_EACH), optional=True),
+        _string("thumbnail"),
+        _string("handle"),
+        Prop("status", (IS_PRODUCT_STATUS,), optional=True),
+        Prop(
+            "sales_channels",
+            (IS_ARRAY,),
+            optional=True,
+            nested=Dto("ProductSalesChannelReq", (Prop("id", (IS_STRING,)),)),
+            each=True,
+        ),
+        _string("collection_id"),
+        *(Prop(name, (IS_NUMBER,), optional=True) for name in ("weight", "length", "height", "width")),
+        *(_string(name) for name in ("hs_code", "origin_country", "mid_code", "material")),
+        Prop("metadata", (IS_OBJECT,), optional=True),
+    ),
+)
+
+
+def sales_channels_exist(backend: Any, call: Call) -> ApiError | None:
+    """validateSalesChannelsExist in front of POST /admin/products: unknown channels are refused
+    before the DTO runs. (1.20.11 crashes its process when sales_channels is present but not an
+    array, `.map is not a function`; the mock lets the DTO answer that instead.)"""
+    body = call.body if isinstance(call.body, dict) else {}
+    missing = backend.missing_channels(body.get("sales_channels"))
+    return sales_channels_missing(missing) if missing else None
+
+
 ROUTES.update(
     {
         "GetStore": RouteValidation(query=Dto("AdminGetStoreParams", (_string("expand"), _string("fields")))),
@@ -186,10 +236,20 @@ ROUTES.update(
         "GetUsers": RouteValidation(query=_find_params("AdminGetUsersParams", _string("q")), paged=True),
         "GetRegions": RouteValidation(query=_find_params("AdminGetRegionsParams", _string("q")), paged=True),
         "GetOrders": RouteValidation(query=_find_params("AdminGetOrdersParams", _string("q")), paged=True),
+        "PostProducts": RouteValidation(body=CREATE_PRODUCT, middleware=sales_channels_exist),
         "PostAnalyticsConfig": RouteValidation(
             body=Dto(
                 "AdminPostAnalyticsConfigReq",
-                (Prop("opt_out", (IS_BOOLEAN,)), Prop("anonymize", (IS_BOOLEAN,))),
+                (Prop("opt_out", (IS_BOOLEAN,)), Prop("anonymize", (IS_BOOLEAN,), default=False)),
+            )
+        ),
+        "PostAnalyticsConfigUpdate": RouteValidation(
+            body=Dto(
+                "AdminPostAnalyticsConfigAnalyticsConfigReq",
+                (
+                    Prop("opt_out", (IS_BOOLEAN,), optional=True),
+                    Prop("anonymize", (IS_BOOLEAN,), optional=True),
+                ),
             )
         ),
     }
@@ -214,6 +274,10 @@ def check_request(backend: Any, call: Call) -> ApiError | None:
     """What ``transformBody``/``transformQuery`` refuse, then what the database refuses in a list
     query: run by the engine before the spec's checks (class-validator's findings come first)."""
     rules = route(call.operation.operation_id)
+    if rules.middleware is not None:
+        refusal = rules.middleware(backend, call)
+        if refusal is not None:
+            return refusal
     try:
         messages = request_messages(
             call.operation.operation_id, call, strict=not backend.profile.enabled(FLAG_LIST_500)

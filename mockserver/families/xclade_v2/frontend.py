@@ -14,10 +14,22 @@ from ....fixtures import load_answers
 from ...clock import isoformat_ms
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
+from .exceptions import InvalidData, NotFound, UnknownError
+from .fields import parse_fields, project
 from .models import Actor, User, XcladeBackend
+from .responses import _fields, _paging
+
+USER_FIELDS = (
+    "id", "first_name", "last_name", "email", "avatar_url", "metadata", "created_at", "updated_at", "deleted_at",
+)  # fmt: skip
 
 
-def user_json(user: User) -> dict[str, Any]:
+def user_json(user: User, fields: str | None = None) -> dict[str, Any]:
+    """The user as 2.21.2 answers it, narrowed by ``fields`` like every admin read."""
+    return project(_user_record(user), parse_fields(fields, USER_FIELDS), USER_FIELDS)
+
+
+def _user_record(user: User) -> dict[str, Any]:
     created = isoformat_ms(user.created_at)
     return {
         "id": user.id,
@@ -34,11 +46,11 @@ def user_json(user: User) -> dict[str, Any]:
 
 def get_users_me(backend: XcladeBackend, call: Call) -> Reply:
     actor: Actor = call.principal
-    return Reply({"user": user_json(backend.get_user(actor.actor_id))})
+    return Reply({"user": user_json(backend.get_user(actor.actor_id), _fields(call))})
 
 
 def get_user(backend: XcladeBackend, call: Call) -> Reply:
-    return Reply({"user": user_json(backend.get_user(call.path["id"]))})
+    return Reply({"user": user_json(backend.get_user(call.path["id"]), _fields(call))})
 
 
 def get_health(backend: XcladeBackend, call: Call) -> Reply:
@@ -46,9 +58,25 @@ def get_health(backend: XcladeBackend, call: Call) -> Reply:
     return Reply("OK", content_type="text/html; charset=utf-8")
 
 
+def seed_list_paging(call: Call, default_limit: int) -> tuple[int, int]:
+    """``limit``/``offset`` read as the release reads them (parseInt in the medusa-2.21 profile).
+    A negative one only gets here when the profile lets it past validation (negative_paging_fails),
+    and 2.21.2 hands it to Postgres, which refuses it even for an empty table."""
+    offset, limit = _paging(call, default_limit)
+    if offset < 0 or limit < 0:
+        raise UnknownError()
+    return offset, limit
+
+
 FRONTEND_HANDLERS: dict[str, Handler] = {
     "GetHealth": get_health,
     "GetUsersMe": get_users_me,
     "GetUsersId": get_user,
-    **seed_answer_handlers(load_answers("xclade-v2"), XcladeBackend.seed_refs),
+    **seed_answer_handlers(
+        load_answers("xclade-v2"),
+        XcladeBackend.seed_refs,
+        paging=seed_list_paging,
+        not_found=NotFound,
+        invalid=InvalidData,
+    ),
 }
