@@ -12,7 +12,7 @@ turns that file into handlers. Three kinds of answer:
   descending) and cut down by ``fields`` (top-level field selection);
 * ``item``: one item of the list answer named by ``of``, found by the path parameter ``key``
   (``id`` unless told, ``lowercase`` first if asked), under that name; a miss is the family's 404
-  with the ``not_found`` message, or ``{}`` when the profile flag ``not_found_empty_flag`` is on.
+  named by ``not_found`` (an entry of the family's message catalogue), or ``{}`` when the profile flag ``not_found_empty_flag`` is on.
 
 A string ``"${name}"`` anywhere in the data is replaced by ``refs(backend)[name]``: seeded values
 the family generates, such as the id of its default sales channel.
@@ -30,7 +30,8 @@ from .engine import Call, Handler, Reply
 _REF = re.compile(r"^\$\{([a-z_]+)\}$")
 Refs = Callable[[Any], Mapping[str, Any]]
 Paging = Callable[[Call, int], tuple[int, int]]
-ErrorFor = Callable[[str], Exception]
+# The family's error for a catalogue entry: ``error(entry_name, **placeholders)``.
+ErrorFor = Callable[..., Exception]
 _OPTIONS = {
     "body", "list", "items", "default_limit", "filters", "search", "order",
     "item", "of", "key", "lowercase", "not_found", "not_found_empty_flag",
@@ -127,7 +128,7 @@ def _sorted(answer: SeedAnswer, call: Call, items: list[Any], invalid: ErrorFor 
     if name not in answer.order:
         if invalid is None:
             return items
-        raise invalid(f"Order field {name} is not valid")
+        raise invalid("invalid_order_field", name=name)
     present = [i for i in items if i.get(name) is not None]
     absent = [i for i in items if i.get(name) is None]  # NULLs sort last ascending, first descending
     present.sort(key=lambda i: i[name], reverse=order.startswith("-"))
@@ -164,7 +165,7 @@ def _one(answer: SeedAnswer, call: Call, items: list[Any], backend: Any, not_fou
     flag = answer.not_found_empty_flag
     if not_found is None or (flag and backend.profile.enabled(flag)):
         return {}
-    raise not_found(answer.not_found.format_map({answer.key: call.path[answer.key]}))
+    raise not_found(answer.not_found, **{answer.key: call.path[answer.key]})
 
 
 def seed_answer_handlers(

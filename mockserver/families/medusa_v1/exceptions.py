@@ -100,19 +100,19 @@ class Duplicate(MedusaError):
 
 class ProductHandleTaken(Duplicate):
     def __init__(self, handle: str) -> None:
-        super().__init__(f"Product with handle {handle} already exists.")
+        super().__init__(error_message(FAMILY, "product_handle_taken", handle=handle))
 
 
 class ProductChannelLinkTwice(Duplicate):
     def __init__(self, product_id: str, channel_id: str) -> None:
         super().__init__(
-            f"Product_sales_channel with product_id, sales_channel_id {product_id}, {channel_id} already exists."
+            error_message(FAMILY, "product_channel_link_twice", product_id=product_id, channel_id=channel_id)
         )
 
 
 def sales_channels_missing(ids: Sequence[str]) -> ScopeErrors:
     """validateSalesChannelsExist, a pre-handler middleware: it writes ``req.errors``."""
-    return ScopeErrors([f"Sales Channels {', '.join(ids)} do not exist"])
+    return ScopeErrors(error_body(FAMILY, "sales_channels_missing", ids=", ".join(ids)))
 
 
 class KeyNotFound(NotFound):

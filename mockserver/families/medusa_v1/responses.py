@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from werkzeug.datastructures import Headers
 
-from ....fixtures import load_fixture
+from ....fixtures import load_answers
 from ...clock import isoformat_ms
 from ...control_input import BadControlInput, fields_of, optional_string, string_list
 from ...engine import Call, Reply
@@ -94,7 +94,7 @@ def channel_json(channel: SalesChannel) -> dict[str, Any]:
     }
 
 
-SHIPPING_PROFILES = load_fixture("medusa-v1-answers")["GetShippingProfiles"]["body"]["shipping_profiles"]
+SHIPPING_PROFILES = load_answers("medusa-v1")["GetShippingProfiles"]["body"]["shipping_profiles"]
 
 
 def _shipping_profile(product: Product) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from ....fixtures import load_answers
+from ....specs import error_message
 from ...clock import isoformat_ms
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
-from .exceptions import InvalidData, NotFound, UnknownError
+from .exceptions import FAMILY, InvalidData, NotFound, UnknownError
 from .fields import parse_fields, project
 from .models import Actor, User, XcladeBackend
 from .responses import _fields, _paging
@@ -76,7 +77,7 @@ FRONTEND_HANDLERS: dict[str, Handler] = {
         load_answers("xclade-v2"),
         XcladeBackend.seed_refs,
         paging=seed_list_paging,
-        not_found=NotFound,
-        invalid=InvalidData,
+        not_found=lambda entry, /, **values: NotFound(error_message(FAMILY, entry, **values)),
+        invalid=lambda entry, /, **values: InvalidData(error_message(FAMILY, entry, **values)),
     ),
 }
