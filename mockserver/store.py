@@ -1,8 +1,10 @@
 """The state-store interface and its thread-safe in-memory implementation.
 
 Records are frozen dataclasses with an ``id``; an update is a ``dataclasses.replace`` followed by
-``put``. Because records are immutable, a snapshot (used for reset-to-seed) only copies
-dictionaries, never records, which keeps a reset in the low milliseconds.
+``put``. Because records are immutable, a snapshot (used for reset-to-seed) never copies records;
+the in-memory store even shares its tables and indexes with its snapshots and copies one only
+before its first change after a snapshot or restore (copy on write), so a reset costs the same
+with 100 records as with 100,000.
 
 Secondary indexes (declared per kind) keep look-ups such as "keys of this application" independent
 of how many records the store holds.
@@ -95,6 +97,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@dataclasses.dataclass(frozen=True)
+class _State:
+    """A snapshot of an ``InMemoryStore``: its outer dicts, sharing every table and index with
+    the store until the store changes one (it copies a shared one first)."""
+
+    records: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    index: dict[str, dict[str, dict[Any, dict[str, None]]]] = dataclasses.field(default_factory=dict)
+    sorted: dict[tuple[str, str, bool], list[tuple[Any, int, str]]] = dataclasses.field(default_factory=dict)
+    order_seq: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
+    next_order_seq: int = 0
+
+
 class InMemoryStore(StateStore):
     def __init__(self, indexes: IndexSpec | None = None) -> None:
         self._lock = threading.RLock()
@@ -112,6 +126,11 @@ class InMemoryStore(StateStore):
         # kind -> id -> insertion number, mirroring the order of ``_records[kind]``.
         self._order_seq: dict[str, dict[str, int]] = {}
         self._next_order_seq = 0
+        # Copy on write: the state as of the last snapshot or restore. A table, index dict,
+        # sorted index or numbering that is still the very object held there is shared with that
+        # snapshot, and is copied before its first change (an identity test: no bookkeeping per
+        # record; the snapshot keeps its objects alive, so an identity is never reused).
+        self._base = _State()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -165,8 +184,51 @@ class InMemoryStore(StateStore):
             self._raw_delete(kind, record_id)
             return True
 
+    # -- copy on write: each returns the structure ready to change -------------------------
+
+    def _table(self, kind: str) -> dict[str, Any]:
+        table = self._records.get(kind)
+        if table is None:
+            table = self._records[kind] = {}
+        elif table is self._base.records.get(kind):
+            table = self._records[kind] = dict(table)
+        return table
+
+    def _values(self, kind: str, field: str) -> dict[Any, dict[str, None]]:
+        fields = self._index.setdefault(kind, {})
+        values = fields.get(field)
+        if values is None:
+            values = fields[field] = {}
+        elif values is self._base.index.get(kind, {}).get(field):
+            values = fields[field] = dict(values)
+        return values
+
+    def _ids(self, kind: str, field: str, values: dict[Any, dict[str, None]], value: Any) -> dict[str, None]:
+        ids = values.get(value)
+        if ids is None:
+            ids = values[value] = {}
+        else:
+            shared = self._base.index.get(kind, {}).get(field)
+            if shared is not None and ids is shared.get(value):
+                ids = values[value] = dict(ids)
+        return ids
+
+    def _seq_numbers(self, kind: str) -> dict[str, int]:
+        numbers = self._order_seq[kind]
+        if numbers is self._base.order_seq.get(kind):
+            numbers = self._order_seq[kind] = dict(numbers)
+        return numbers
+
+    def _sorted_index(self, key: tuple[str, str, bool]) -> list[tuple[Any, int, str]]:
+        index = self._sorted[key]
+        if index is self._base.sorted.get(key):
+            index = self._sorted[key] = list(index)
+        return index
+
+    # ---------------------------------------------------------------------------------------
+
     def _raw_put(self, kind: str, record: Record) -> None:
-        table = self._records.setdefault(kind, {})
+        table = self._table(kind)
         old = table.get(record.id)
         if old is not None:
             self._unindex(kind, old)
@@ -176,12 +238,13 @@ class InMemoryStore(StateStore):
             self._sorted_put(kind, old, record)
 
     def _raw_delete(self, kind: str, record_id: str) -> None:
-        old = self._records.get(kind, {}).pop(record_id, None)
-        if old is not None:
-            self._unindex(kind, old)
-            if kind in self._order_seq:
-                self._sorted_remove(kind, old)
-                del self._order_seq[kind][record_id]
+        if record_id not in self._records.get(kind, {}):
+            return
+        old = self._table(kind).pop(record_id)
+        self._unindex(kind, old)
+        if kind in self._order_seq:
+            self._sorted_remove(kind, old)
+            del self._seq_numbers(kind)[record_id]
 
     def all(self, kind: str) -> list[Any]:
         with self._lock:
@@ -228,44 +291,49 @@ class InMemoryStore(StateStore):
         return index
 
     def _sorted_put(self, kind: str, old: Any, record: Any) -> None:
-        numbers = self._order_seq[kind]
         if old is None:
             self._next_order_seq += 1
-            numbers[record.id] = self._next_order_seq  # a new record goes last, as in the dict
+            # a new record goes last, as in the dict
+            self._seq_numbers(kind)[record.id] = self._next_order_seq
         else:
             self._sorted_remove(kind, old)
-        for (index_kind, field, descending), index in self._sorted.items():
-            if index_kind == kind:
-                bisect.insort(index, self._sort_entry(kind, field, descending, record))
+        for key in [key for key in self._sorted if key[0] == kind]:
+            _, field, descending = key
+            bisect.insort(self._sorted_index(key), self._sort_entry(kind, field, descending, record))
 
     def _sorted_remove(self, kind: str, old: Any) -> None:
-        for (index_kind, field, descending), index in self._sorted.items():
-            if index_kind == kind:
-                entry = self._sort_entry(kind, field, descending, old)
-                position = bisect.bisect_left(index, entry)
-                if position < len(index) and index[position] == entry:
-                    del index[position]
+        for key in [key for key in self._sorted if key[0] == kind]:
+            _, field, descending = key
+            entry = self._sort_entry(kind, field, descending, old)
+            index = self._sorted[key]
+            position = bisect.bisect_left(index, entry)
+            if position < len(index) and index[position] == entry:
+                del self._sorted_index(key)[position]
 
     def snapshot(self) -> object:
+        # Only the outer dicts are copied; every table and index is shared with the snapshot
+        # from now on, and this store copies one before it changes it.
         with self._lock:
-            records = {kind: dict(table) for kind, table in self._records.items()}
-            index = {
-                kind: {f: {v: dict(ids) for v, ids in values.items()} for f, values in fields.items()}
-                for kind, fields in self._index.items()
-            }
-            return (records, index)
+            self._base = _State(
+                dict(self._records),
+                {kind: dict(fields) for kind, fields in self._index.items()},
+                dict(self._sorted),
+                dict(self._order_seq),
+                self._next_order_seq,
+            )
+            return self._base
 
     def restore(self, snapshot: object) -> None:
-        records, index = snapshot  # type: ignore[misc]
+        if not isinstance(snapshot, _State):
+            raise TypeError(f"not a snapshot of an InMemoryStore: {type(snapshot).__name__}")
         with self.transaction():
             self._undo.clear()  # a restore is not undone record by record
-            self._sorted.clear()  # rebuilt on the next ``ordered`` call
-            self._order_seq.clear()
-            self._records = {kind: dict(table) for kind, table in records.items()}
-            self._index = {
-                kind: {f: {v: dict(ids) for v, ids in values.items()} for f, values in fields.items()}
-                for kind, fields in index.items()
-            }
+            self._records = dict(snapshot.records)
+            self._index = {kind: dict(fields) for kind, fields in snapshot.index.items()}
+            self._sorted = dict(snapshot.sorted)
+            self._order_seq = dict(snapshot.order_seq)
+            self._next_order_seq = snapshot.next_order_seq
+            self._base = snapshot
 
     def _index_values(self, record: Any, field: str) -> Iterable[Any]:
         value = getattr(record, field)
@@ -275,16 +343,16 @@ class InMemoryStore(StateStore):
 
     def _add_index(self, kind: str, record: Any) -> None:
         for field in self._indexed.get(kind, ()):
-            values = self._index.setdefault(kind, {}).setdefault(field, {})
+            values = self._values(kind, field)
             for v in self._index_values(record, field):
-                values.setdefault(v, {})[record.id] = None
+                self._ids(kind, field, values, v)[record.id] = None
 
     def _unindex(self, kind: str, record: Any) -> None:
         for field in self._indexed.get(kind, ()):
-            values = self._index.get(kind, {}).get(field, {})
+            values = self._values(kind, field)
             for v in self._index_values(record, field):
-                ids = values.get(v)
-                if ids is not None:
-                    ids.pop(record.id, None)
+                if record.id in values.get(v, ()):
+                    ids = self._ids(kind, field, values, v)
+                    del ids[record.id]
                     if not ids:
                         del values[v]
