@@ -90,12 +90,33 @@ response = function(status, headers, body)
 end
 """
 
+# Creates only: the store grows by every request, as it does for a client that makes keys.
+LUA_CREATE = r"""
+wrk.method = "POST"
+wrk.body = '{create_body}'
+wrk.headers["Content-Type"] = "application/json"
+{headers}
+"""
+
 
 # -- what each workload sends ----------------------------------------------------------------
 
 
 def basic(token: str) -> str:
     return "Basic " + base64.b64encode(f"{token}:".encode()).decode()
+
+
+def load_banner(what: str) -> str:
+    """The load average, with a loud warning when the machine is busy (figures then mean little)."""
+    one, five, _ = os.getloadavg()
+    line = f"{what}; {os.cpu_count()} CPUs; load average {one:.2f} (5 min {five:.2f}) at start"
+    if one > 1:
+        bar = "!" * 78
+        line += (
+            f"\n{bar}\n!! LOAD AVERAGE {one:.2f} > 1: other processes share the CPUs. Ratios of interleaved"
+            f"\n!! rounds still compare, absolute req/s and tails do not: rerun on a quiet machine.\n{bar}"
+        )
+    return line
 
 
 def build_workloads() -> list[dict[str, Any]]:
@@ -109,12 +130,26 @@ def build_workloads() -> list[dict[str, Any]]:
     secret = next(k for k in seed["api_keys"] if k["type"] == "secret" and k["state"] == "active")
     workloads.append(
         {
-            "name": "v2 retrieve key",
+            "name": "v2 retrieve key (Basic sk_)",
             "family": "xclade-v2",
             "method": "GET",
             "path": f"/admin/api-keys/{secret['id']}",
             "rule": "/admin/api-keys/<key_id>",
             "headers": {"Authorization": basic(secret["token"])},
+        }
+    )
+
+    workloads.append(
+        {
+            "name": "v2 publishable-key create",
+            "family": "xclade-v2",
+            "method": "POST",
+            "path": "/admin/api-keys",
+            "rule": "/admin/api-keys",
+            "headers": {"Authorization": "Bearer " + seed["admin"]["token"]},
+            "create_body": {"title": "bench key", "type": "publishable"},
+            "answer_key": "api_key",
+            "id_prefix": "apk_",
         }
     )
 
@@ -142,6 +177,7 @@ def build_workloads() -> list[dict[str, Any]]:
             "revoke_rule": "/admin/publishable-api-keys/<key_id>/revoke",
             "headers": {"x-medusa-access-token": admin_token},
             "create_body": {"title": "bench key"},
+            "answer_key": "publishable_api_key",
             "id_prefix": "pk_",
         }
     )
@@ -161,7 +197,9 @@ def build_workloads() -> list[dict[str, Any]]:
             "headers": {"X-API-Key": key["key"]},
         }
     )
-    workloads.insert(3, workloads.pop(2))  # reads first, the write cycle last
+    # reads first, then the writes: v2 retrieve, v1 store products, app-keys key-info, v1 write
+    # cycle, v2 publishable create
+    workloads = [workloads[i] for i in (0, 2, 4, 3, 1)]
 
     # What the mock answers, for the bare app to answer alike.
     apps = {"xclade-v2": v2, "medusa-v1": v1, "app-keys": ak}
@@ -175,7 +213,10 @@ def build_workloads() -> list[dict[str, Any]]:
             created = client.post(w["path"], json=w["create_body"], headers=w["headers"])
             assert created.status_code == 200, (w["name"], created.status_code, created.data[:300])
             w["body"] = created.get_data(as_text=True)
-            key_id = created.get_json()["publishable_api_key"]["id"]
+            key_id = created.get_json()[w["answer_key"]]["id"]
+            w["created_id"] = key_id
+            if "revoke_rule" not in w:
+                continue
             revoked = client.post(f"{w['path']}/{key_id}/revoke", json={}, headers=w["headers"])
             assert revoked.status_code == 200, (w["name"], revoked.status_code, revoked.data[:300])
             w["revoke_body"] = revoked.get_data(as_text=True)
@@ -203,18 +244,24 @@ def bare_app(workload: dict[str, Any]) -> Any:
         app.add_url_rule(workload["rule"], "answer", answer, methods=["GET"])
     else:
         created_id = workload["created_id"]
-        revoke_body = workload["revoke_body"]
+
+        prefix = workload["id_prefix"]
 
         def create() -> Response:
             # A fresh id per create, as the mock mints one; same length as the mock's ids.
-            fresh = "pk_" + uuid.uuid4().hex[:26].upper()
+            fresh = prefix + uuid.uuid4().hex[:26].upper()
             return Response(body.replace(created_id, fresh), status=200, mimetype="application/json")
 
-        def revoke(key_id: str) -> Response:
-            return Response(revoke_body.replace(created_id, key_id), status=200, mimetype="application/json")
-
         app.add_url_rule(workload["rule"], "create", create, methods=["POST"])
-        app.add_url_rule(workload["revoke_rule"], "revoke", revoke, methods=["POST"])
+        if "revoke_rule" in workload:
+            revoke_body = workload["revoke_body"]
+
+            def revoke(key_id: str) -> Response:
+                return Response(
+                    revoke_body.replace(created_id, key_id), status=200, mimetype="application/json"
+                )
+
+            app.add_url_rule(workload["revoke_rule"], "revoke", revoke, methods=["POST"])
     return app
 
 
@@ -288,6 +335,11 @@ def lua_for(workload: dict[str, Any]) -> str:
     if workload["method"] == "GET":
         headers = "\n".join(f'wrk.headers["{k}"] = "{quoted(v)}"' for k, v in workload["headers"].items())
         return LUA_GET.format(headers=headers) + LUA_COMMON
+    if "revoke_rule" not in workload:
+        headers = "\n".join(f'wrk.headers["{k}"] = "{quoted(v)}"' for k, v in workload["headers"].items())
+        return (
+            LUA_CREATE.format(headers=headers, create_body=json.dumps(workload["create_body"])) + LUA_COMMON
+        )
     headers = "\n  ".join(f'headers["{k}"] = "{quoted(v)}"' for k, v in workload["headers"].items())
     prefix, suffix = workload["revoke_rule"].split("<key_id>")
     return (
@@ -303,10 +355,22 @@ def lua_for(workload: dict[str, Any]) -> str:
     )
 
 
-def run_wrk(port: int, workload: dict[str, Any], args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc), or NaN elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(
+    port: int, workload: dict[str, Any], args: argparse.Namespace, scratch: Path, pid: int
+) -> dict[str, Any]:
     script = scratch / f"{abs(hash(workload['name']))}.lua"
     script.write_text(lua_for(workload))
     url = f"http://127.0.0.1:{port}{workload['path']}"
+    cpu_before = process_cpu_s(pid)
     out = subprocess.run(
         [
             "wrk",
@@ -328,6 +392,8 @@ def run_wrk(port: int, workload: dict[str, Any], args: argparse.Namespace, scrat
         raise RuntimeError(f"wrk failed: {out.stdout}\n{out.stderr}")
     result = json.loads(line.split(" ", 1)[1])
     result["rps"] = result["requests"] / result["seconds"]
+    # The server's own CPU per answered request (its process only; wrk's CPU is not in it).
+    result["cpu_us"] = (process_cpu_s(pid) - cpu_before) / max(1, result["requests"]) * 1e6
     return result
 
 
@@ -349,7 +415,7 @@ def measure(kind: str, workload: dict[str, Any], args: argparse.Namespace, scrat
             raise RuntimeError("revokit mock did not start")
         # openapi-core (the reference for refusals) is built in the background 2 s after start-up;
         # let that finish before measuring.
-        time.sleep(5)
+        time.sleep(args.settle)
     else:
         workload_file = scratch / "workload.json"
         workload_file.write_text(json.dumps(workload))
@@ -360,7 +426,7 @@ def measure(kind: str, workload: dict[str, Any], args: argparse.Namespace, scrat
         headers = workload["headers"] if workload["method"] == "GET" else {}
         for _ in range(20):
             wait_http(f"http://127.0.0.1:{server.port}{workload['path']}", headers, time.monotonic() + 5)
-        return run_wrk(server.port, workload, args, scratch)
+        return run_wrk(server.port, workload, args, scratch, server.proc.pid)
     finally:
         server.stop()
 

@@ -66,6 +66,18 @@ class StateStore(ABC):
         records = sorted(self.all(kind), key=lambda r: _order_key(getattr(r, field)), reverse=descending)
         return records[offset:] if limit is None else records[offset : offset + limit]
 
+    def count_of(self, kind: str, field: str, value: Any) -> int:
+        """How many records ``find`` would return, without building them."""
+        return len(self.find(kind, field, value))
+
+    def between(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> list[Any]:
+        """Records whose ``field`` (never ``None``) lies within the bounds, in ``ordered`` order.
+        A bound is ``(value, inclusive)``; ``None`` leaves that side open."""
+        return [r for r in self.ordered(kind, field) if _within(getattr(r, field), lower, upper)]
+
+    def count_between(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> int:
+        return len(self.between(kind, field, lower, upper))
+
     @abstractmethod
     def snapshot(self) -> object:
         """An opaque copy of the whole state, for ``restore``."""
@@ -82,6 +94,17 @@ class StateStore(ABC):
     def kinds(self) -> list[str]: ...
 
 
+Bound = tuple[Any, bool]  # (value, inclusive)
+
+
+def _within(value: Any, lower: Bound | None, upper: Bound | None) -> bool:
+    if value is None:
+        return False
+    if lower is not None and (value < lower[0] or (value == lower[0] and not lower[1])):
+        return False
+    return upper is None or value < upper[0] or (value == upper[0] and upper[1])
+
+
 def _order_key(value: Any) -> tuple[bool, Any]:
     return (value is None, 0 if value is None else value)
 
@@ -95,6 +118,9 @@ def _jsonable(value: Any) -> Any:
         items = [_jsonable(v) for v in value]
         return sorted(items) if isinstance(value, frozenset | set) else items
     return value
+
+
+_AFTER = float("inf")  # an insertion number beyond every real one
 
 
 @dataclasses.dataclass(frozen=True)
@@ -274,6 +300,40 @@ class InMemoryStore(StateStore):
             if descending:  # stored ascending by (key, -insertion): read backwards
                 return [table[index[-1 - i][2]] for i in range(offset, end)]
             return [table[index[i][2]] for i in range(offset, end)]
+
+    def count_of(self, kind: str, field: str, value: Any) -> int:
+        if field not in self._indexed.get(kind, ()):
+            raise KeyError(f"{kind}.{field} is not indexed")
+        return len(self._index.get(kind, {}).get(field, {}).get(value, ()))
+
+    def _range(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> tuple[Any, int, int]:
+        """The ascending sorted index of ``field`` and the slice of it within the bounds (by
+        bisection: the cost does not grow with the number of records outside them)."""
+        index = self._sorted.get((kind, field, False))
+        if index is None:
+            index = self._build_sorted(kind, field, False)
+        # Entries are ((is None, value), insertion number, id); a 1-tuple sorts before every
+        # entry with the same key, a key with an infinite number after them.
+        start = 0
+        if lower is not None:
+            probe = ((False, lower[0]),) if lower[1] else ((False, lower[0]), _AFTER)
+            start = bisect.bisect_left(index, probe)
+        end = bisect.bisect_left(index, ((True,),))  # None values never match a bound
+        if upper is not None:
+            probe = ((False, upper[0]), _AFTER) if upper[1] else ((False, upper[0]),)
+            end = min(end, bisect.bisect_left(index, probe))
+        return index, start, max(start, end)
+
+    def between(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> list[Any]:
+        with self._lock:
+            index, start, end = self._range(kind, field, lower, upper)
+            table = self._records.get(kind, {})
+            return [table[index[i][2]] for i in range(start, end)]
+
+    def count_between(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> int:
+        with self._lock:
+            _, start, end = self._range(kind, field, lower, upper)
+            return end - start
 
     def _sort_entry(self, kind: str, field: str, descending: bool, record: Any) -> tuple[Any, int, str]:
         seq = self._order_seq[kind][record.id]
