@@ -256,10 +256,13 @@ class InMemoryStore(StateStore):
     def _raw_put(self, kind: str, record: Record) -> None:
         table = self._table(kind)
         old = table.get(record.id)
+        fields = self._indexed.get(kind, ())
         if old is not None:
-            self._unindex(kind, old)
+            # An update (a key's last_used_at on every use) re-indexes only what changed.
+            fields = tuple(f for f in fields if getattr(old, f) != getattr(record, f))
+            self._unindex(kind, old, fields)
         table[record.id] = record
-        self._add_index(kind, record)
+        self._add_index(kind, record, fields)
         if kind in self._order_seq:
             self._sorted_put(kind, old, record)
 
@@ -267,7 +270,7 @@ class InMemoryStore(StateStore):
         if record_id not in self._records.get(kind, {}):
             return
         old = self._table(kind).pop(record_id)
-        self._unindex(kind, old)
+        self._unindex(kind, old, self._indexed.get(kind, ()))
         if kind in self._order_seq:
             self._sorted_remove(kind, old)
             del self._seq_numbers(kind)[record_id]
@@ -351,18 +354,21 @@ class InMemoryStore(StateStore):
         return index
 
     def _sorted_put(self, kind: str, old: Any, record: Any) -> None:
+        keys = [key for key in self._sorted if key[0] == kind]
         if old is None:
             self._next_order_seq += 1
             # a new record goes last, as in the dict
             self._seq_numbers(kind)[record.id] = self._next_order_seq
         else:
-            self._sorted_remove(kind, old)
-        for key in [key for key in self._sorted if key[0] == kind]:
+            # An entry is (field value, insertion number, id): only a changed value moves it.
+            keys = [key for key in keys if getattr(old, key[1]) != getattr(record, key[1])]
+            self._sorted_remove(kind, old, keys)
+        for key in keys:
             _, field, descending = key
             bisect.insort(self._sorted_index(key), self._sort_entry(kind, field, descending, record))
 
-    def _sorted_remove(self, kind: str, old: Any) -> None:
-        for key in [key for key in self._sorted if key[0] == kind]:
+    def _sorted_remove(self, kind: str, old: Any, keys: list[tuple[str, str, bool]] | None = None) -> None:
+        for key in [key for key in self._sorted if key[0] == kind] if keys is None else keys:
             _, field, descending = key
             entry = self._sort_entry(kind, field, descending, old)
             index = self._sorted[key]
@@ -401,14 +407,14 @@ class InMemoryStore(StateStore):
             return value
         return (value,)
 
-    def _add_index(self, kind: str, record: Any) -> None:
-        for field in self._indexed.get(kind, ()):
+    def _add_index(self, kind: str, record: Any, fields: Iterable[str]) -> None:
+        for field in fields:
             values = self._values(kind, field)
             for v in self._index_values(record, field):
                 self._ids(kind, field, values, v)[record.id] = None
 
-    def _unindex(self, kind: str, record: Any) -> None:
-        for field in self._indexed.get(kind, ()):
+    def _unindex(self, kind: str, record: Any, fields: Iterable[str]) -> None:
+        for field in fields:
             values = self._values(kind, field)
             for v in self._index_values(record, field):
                 if record.id in values.get(v, ()):
