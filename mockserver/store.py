@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import operator
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
@@ -70,6 +71,15 @@ class StateStore(ABC):
         """How many records ``find`` would return, without building them."""
         return len(self.find(kind, field, value))
 
+    def ordered_where(
+        self, kind: str, order: str, field: str, value: Any, offset: int = 0, limit: int | None = None
+    ) -> list[Any]:
+        """One page, in ``ordered(kind, order)`` order, of the records ``find(kind, field, value)``
+        holds."""
+        matching = {r.id for r in self.find(kind, field, value)}
+        records = [r for r in self.ordered(kind, order) if r.id in matching]
+        return records[offset:] if limit is None else records[offset : offset + limit]
+
     def between(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> list[Any]:
         """Records whose ``field`` (never ``None``) lies within the bounds, in ``ordered`` order.
         A bound is ``(value, inclusive)``; ``None`` leaves that side open."""
@@ -121,6 +131,7 @@ def _jsonable(value: Any) -> Any:
 
 
 _AFTER = float("inf")  # an insertion number beyond every real one
+_entry_id = operator.itemgetter(2)  # the id of a sorted-index entry
 
 
 @dataclasses.dataclass(frozen=True)
@@ -308,6 +319,31 @@ class InMemoryStore(StateStore):
         if field not in self._indexed.get(kind, ()):
             raise KeyError(f"{kind}.{field} is not indexed")
         return len(self._index.get(kind, {}).get(field, {}).get(value, ()))
+
+    def ordered_where(
+        self, kind: str, order: str, field: str, value: Any, offset: int = 0, limit: int | None = None
+    ) -> list[Any]:
+        if field not in self._indexed.get(kind, ()):
+            raise KeyError(f"{kind}.{field} is not indexed")
+        with self._lock:
+            ids = self._index.get(kind, {}).get(field, {}).get(value, {})
+            wanted = len(ids) if limit is None else min(len(ids), offset + limit)
+            if offset >= wanted:
+                return []
+            index = self._sorted.get((kind, order, False))
+            if index is None:
+                index = self._build_sorted(kind, order, False)
+            # The sorted index walked in chunks, its ids tested against the value's id set in C
+            # (filter/map, no Python frame per entry): the cost follows the page and how dense
+            # the matches are, not the number of records.
+            found: list[str] = []
+            chunk = max(256, min(8192, 2 * wanted * len(index) // len(ids)))
+            for start in range(0, len(index), chunk):
+                found.extend(filter(ids.__contains__, map(_entry_id, index[start : start + chunk])))
+                if len(found) >= wanted:
+                    break
+            table = self._records[kind]
+            return [table[i] for i in found[offset:wanted]]
 
     def _range(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> tuple[Any, int, int]:
         """The ascending sorted index of ``field`` and the slice of it within the bounds (by

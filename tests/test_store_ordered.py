@@ -113,3 +113,17 @@ def test_a_snapshot_never_changes_after_it_is_taken_or_restored() -> None:
         assert state() != before
         store.restore(snapshot)
         assert state() == before
+
+
+def test_ordered_where_is_the_ordered_records_with_that_value() -> None:
+    rng = random.Random(18)
+    store = InMemoryStore({"items": ("title",)})
+    for i in range(3000):
+        store.put("items", Item(f"it_{rng.randrange(10**6):06d}_{i}", None, rng.choice("aaaaaaaaab")))
+    everything = store.ordered("items", "id")
+    for title in "abz":
+        expected = [r for r in everything if r.title == title]
+        assert store.count_of("items", "title", title) == len(expected)
+        for offset, limit in ((0, 20), (5, 1), (len(expected) - 3, 20), (0, None), (len(expected), 5)):
+            got = store.ordered_where("items", "id", "title", title, offset, limit)
+            assert got == (expected[offset:] if limit is None else expected[offset : offset + limit])

@@ -592,33 +592,20 @@ class XcladeBackend:
             return None
         if key_type is not None:
             total = self.store.count_of(API_KEYS, "type", key_type)
+            return self.store.ordered_where(API_KEYS, "id", "type", key_type, offset, limit), total
+        field, condition = next(
+            (f, c)
+            for f, c in (("created_at", created_at), ("updated_at", updated_at), ("revoked_at", revoked_at))
+            if c is not None
+        )
+        bounds = date_bounds(condition)
+        if bounds is None:
+            return None
+        lower, upper = bounds
+        total = self.store.count_between(API_KEYS, field, lower, upper)
 
-            def matching() -> list[ApiKey]:
-                return self.store.find(API_KEYS, "type", key_type)
-
-            def matches(k: ApiKey) -> bool:
-                return k.type == key_type
-        else:
-            field, condition = next(
-                (f, c)
-                for f, c in (
-                    ("created_at", created_at),
-                    ("updated_at", updated_at),
-                    ("revoked_at", revoked_at),
-                )
-                if c is not None
-            )
-            bounds = date_bounds(condition)
-            if bounds is None:
-                return None
-            lower, upper = bounds
-            total = self.store.count_between(API_KEYS, field, lower, upper)
-
-            def matching() -> list[ApiKey]:
-                return self.store.between(API_KEYS, field, lower, upper)
-
-            def matches(k: ApiKey) -> bool:
-                return matches_date(getattr(k, field), condition)
+        def matches(k: ApiKey) -> bool:
+            return matches_date(getattr(k, field), condition)
 
         wanted = offset + limit
         if total == 0 or offset >= total:
@@ -635,7 +622,7 @@ class XcladeBackend:
                 found.extend(k for k in batch if matches(k))
                 position += chunk
             return found[offset:wanted], total
-        return page(sort_records(matching(), []), offset, limit), total
+        return page(sort_records(self.store.between(API_KEYS, field, lower, upper), []), offset, limit), total
 
     def create_api_key(self, title: str, key_type: str, created_by: str) -> tuple[ApiKey, str]:
         """A new key and its plain token (the only time a secret's plain token exists)."""
