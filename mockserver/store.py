@@ -328,7 +328,7 @@ class InMemoryStore(StateStore):
         with self._lock:
             ids = self._index.get(kind, {}).get(field, {}).get(value, {})
             wanted = len(ids) if limit is None else min(len(ids), offset + limit)
-            if offset >= wanted:
+            if not ids or offset >= wanted:
                 return []
             index = self._sorted.get((kind, order, False))
             if index is None:
