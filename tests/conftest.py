@@ -26,3 +26,25 @@ def live_mock_factory() -> Iterator:
             mock.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             mock.process.kill()
+
+
+# Under pytest-xdist (`pytest -n 2 --dist loadgroup`), tests that share state outside the
+# process stay on one worker: the real releases (one database each, whose counts and keys the
+# differential tests compare) and the headless browser tests (one chromium build cache, and
+# heavy enough that two at once starve the timing of everything else).
+XDIST_GROUPS = (
+    ("tests/real/", "real-releases"),
+    ("tests/e2e/", "browser"),
+    ("test_pages_browser.py", "browser"),
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    root = str(config.rootpath)
+    for item in items:
+        where = str(item.path)[len(root) + 1 :]
+        group = next((name for prefix, name in XDIST_GROUPS if prefix in where), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))

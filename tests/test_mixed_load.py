@@ -25,7 +25,11 @@ from revokit_testing import start_revokit_mock
 
 WORKERS = 6
 OPS_PER_WORKER = 40
+# Each worker stops at OPS_PER_WORKER or after SECONDS, but never before MIN_OPS_PER_WORKER: on a
+# loaded machine a few requests can take the whole time, and a load of a handful proves nothing.
+MIN_OPS_PER_WORKER = 10
 SECONDS = 3.0
+REQUEST_TIMEOUT = 60  # a slow answer under load is not a hang; a hung worker still fails below
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +37,12 @@ def live():
     mock = start_revokit_mock("app-keys", "medusa-v1", "xclade-v2", "--port", "0", "--threads", "12")
     yield mock
     mock.process.terminate()
-    mock.process.wait(timeout=10)
+    mock.process.wait(timeout=REQUEST_TIMEOUT)
 
 
 def _fresh(live, family: str) -> str:
     base = live.url(family)
-    assert requests.post(f"{base}/__revokit/reset", timeout=5).status_code == 200
+    assert requests.post(f"{base}/__revokit/reset", timeout=REQUEST_TIMEOUT).status_code == 200
     return base
 
 
@@ -72,8 +76,8 @@ def run_load(operations: list[Operation], load: Load, seed: int) -> None:
     def worker(index: int) -> None:
         rng = random.Random(seed * 100 + index)
         session = requests.Session()
-        for _ in range(OPS_PER_WORKER):
-            if time.monotonic() > deadline:
+        for done in range(OPS_PER_WORKER):
+            if done >= MIN_OPS_PER_WORKER and time.monotonic() > deadline:
                 return
             name, response, allowed = rng.choice(operations)(session, rng, load)
             with load.lock:
@@ -85,9 +89,9 @@ def run_load(operations: list[Operation], load: Load, seed: int) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=MIN_OPS_PER_WORKER * REQUEST_TIMEOUT)
     assert not any(t.is_alive() for t in threads), "a worker hung"
-    assert load.requests >= WORKERS * 5, "the load was too small to prove anything"
+    assert load.requests >= WORKERS * MIN_OPS_PER_WORKER, "the load was too small to prove anything"
     assert not load.unexpected, "\n".join(load.unexpected[:20])
     assert load.created and load.revoked, "the load made or revoked nothing"
     print(
@@ -96,13 +100,13 @@ def run_load(operations: list[Operation], load: Load, seed: int) -> None:
 
 
 def snapshot(base: str) -> dict[str, list[dict[str, Any]]]:
-    response = requests.get(f"{base}/__revokit/state", timeout=10)
+    response = requests.get(f"{base}/__revokit/state", timeout=REQUEST_TIMEOUT)
     assert response.status_code == 200
     return response.json()["state"]
 
 
 def _now(base: str) -> datetime:
-    return _instant(requests.get(f"{base}/__revokit/clock", timeout=5).json()["now"])
+    return _instant(requests.get(f"{base}/__revokit/clock", timeout=REQUEST_TIMEOUT).json()["now"])
 
 
 def _instant(text: str) -> datetime:
@@ -114,7 +118,7 @@ def _instant(text: str) -> datetime:
 
 def test_app_keys_mixed_load_keeps_the_store_consistent(live):
     base = _fresh(live, "app-keys")
-    alice = requests.get(f"{base}/__revokit/seed", timeout=5).json()["users"][0]
+    alice = requests.get(f"{base}/__revokit/seed", timeout=REQUEST_TIMEOUT).json()["users"][0]
     auth = {"Authorization": f"Bearer {alice['token']}"}
     seeded = [
         {"kind": "key", "app": app["id"], "id": k["id"], "key": k.get("key")}
@@ -127,7 +131,10 @@ def test_app_keys_mixed_load_keeps_the_store_consistent(live):
 
     def create_app(s, rng, load):
         r = s.post(
-            f"{base}/api/v1/applications", json={"name": f"load-{rng.random():.6f}"}, headers=auth, timeout=10
+            f"{base}/api/v1/applications",
+            json={"name": f"load-{rng.random():.6f}"},
+            headers=auth,
+            timeout=REQUEST_TIMEOUT,
         )
         if r.status_code == 201:
             with load.lock:
@@ -138,7 +145,10 @@ def test_app_keys_mixed_load_keeps_the_store_consistent(live):
         with load.lock:
             app_id = rng.choice(apps)
         r = s.post(
-            f"{base}/api/v1/applications/{app_id}/api-keys", json={"name": "k"}, headers=auth, timeout=10
+            f"{base}/api/v1/applications/{app_id}/api-keys",
+            json={"name": "k"},
+            headers=auth,
+            timeout=REQUEST_TIMEOUT,
         )
         if r.status_code == 201:
             body = r.json()
@@ -150,14 +160,16 @@ def test_app_keys_mixed_load_keeps_the_store_consistent(live):
             app_id = rng.choice(apps)
         return (
             "list keys",
-            s.get(f"{base}/api/v1/applications/{app_id}/api-keys", headers=auth, timeout=10),
+            s.get(f"{base}/api/v1/applications/{app_id}/api-keys", headers=auth, timeout=REQUEST_TIMEOUT),
             {200},
         )
 
     def revoke(s, rng, load):
         key = load.pick(rng, seeded)
         r = s.delete(
-            f"{base}/api/v1/applications/{key['app']}/api-keys/{key['id']}", headers=auth, timeout=10
+            f"{base}/api/v1/applications/{key['app']}/api-keys/{key['id']}",
+            headers=auth,
+            timeout=REQUEST_TIMEOUT,
         )
         if r.status_code == 200:
             with load.lock:
@@ -168,11 +180,15 @@ def test_app_keys_mixed_load_keeps_the_store_consistent(live):
         key = load.pick(rng, seeded)
         with load.lock:
             was_revoked = key["id"] in load.revoked
-        r = s.get(f"{base}/api/v1/key-info", headers={"X-API-Key": key["key"]}, timeout=10)
+        r = s.get(f"{base}/api/v1/key-info", headers={"X-API-Key": key["key"]}, timeout=REQUEST_TIMEOUT)
         return "use key", r, {401} if was_revoked else {200, 401}
 
     def list_apps(s, rng, load):
-        return "list applications", s.get(f"{base}/api/v1/applications", headers=auth, timeout=10), {200}
+        return (
+            "list applications",
+            s.get(f"{base}/api/v1/applications", headers=auth, timeout=REQUEST_TIMEOUT),
+            {200},
+        )
 
     run_load([create_app, create_key, create_key, list_keys, revoke, use, use, list_apps], load, seed=1)
 
@@ -185,14 +201,18 @@ def test_app_keys_mixed_load_keeps_the_store_consistent(live):
     assert {r["id"] for r in load.created} <= set(keys), "an answered create is missing"
     assert all(keys[key_id]["revoked_at"] for key_id in load.revoked), "a revoked key came back"
     owned = [a for a in applications.values() if a["owner_id"] == alice["id"]]
-    listed = requests.get(f"{base}/api/v1/applications?limit=100", headers=auth, timeout=5).json()
+    listed = requests.get(
+        f"{base}/api/v1/applications?limit=100", headers=auth, timeout=REQUEST_TIMEOUT
+    ).json()
     assert listed["total"] == len(owned) == len(apps)
     for app in owned:
         live_keys = {
             k["id"] for k in keys.values() if k["application_id"] == app["id"] and not k["revoked_at"]
         }
         page = requests.get(
-            f"{base}/api/v1/applications/{app['id']}/api-keys?limit=100", headers=auth, timeout=5
+            f"{base}/api/v1/applications/{app['id']}/api-keys?limit=100",
+            headers=auth,
+            timeout=REQUEST_TIMEOUT,
         )
         assert page.json()["total"] == len(live_keys)
         assert {k["id"] for k in page.json()["data"]} == live_keys
@@ -200,7 +220,7 @@ def test_app_keys_mixed_load_keeps_the_store_consistent(live):
         if key["id"] in load.revoked:
             assert (
                 requests.get(
-                    f"{base}/api/v1/key-info", headers={"X-API-Key": key["key"]}, timeout=5
+                    f"{base}/api/v1/key-info", headers={"X-API-Key": key["key"]}, timeout=REQUEST_TIMEOUT
                 ).status_code
                 == 401
             )
@@ -211,7 +231,7 @@ def test_app_keys_mixed_load_keeps_the_store_consistent(live):
 
 def test_medusa_v1_mixed_load_keeps_the_store_consistent(live):
     base = _fresh(live, "medusa-v1")
-    seed = requests.get(f"{base}/__revokit/seed", timeout=5).json()
+    seed = requests.get(f"{base}/__revokit/seed", timeout=REQUEST_TIMEOUT).json()
     auth = {"x-medusa-access-token": seed["admin"]["api_token"]}
     channels = [c["id"] for c in seed["sales_channels"]]
     seeded = [{"id": k["id"]} for k in seed["publishable_api_keys"] if k["state"] == "active"]
@@ -219,7 +239,12 @@ def test_medusa_v1_mixed_load_keeps_the_store_consistent(live):
     load = Load()
 
     def create_key(s, rng, load):
-        r = s.post(f"{base}/admin/publishable-api-keys", json={"title": "load"}, headers=auth, timeout=10)
+        r = s.post(
+            f"{base}/admin/publishable-api-keys",
+            json={"title": "load"},
+            headers=auth,
+            timeout=REQUEST_TIMEOUT,
+        )
         if r.status_code == 200:
             load.add({"id": r.json()["publishable_api_key"]["id"]})
         return "create key", r, {200}
@@ -233,13 +258,18 @@ def test_medusa_v1_mixed_load_keeps_the_store_consistent(live):
             f"{base}/admin/publishable-api-keys/{key['id']}/sales-channels/batch",
             json=body,
             headers=auth,
-            timeout=10,
+            timeout=REQUEST_TIMEOUT,
         )
         return "add channels", r, {200, 404}
 
     def revoke(s, rng, load):
         key = load.pick(rng, seeded)
-        r = s.post(f"{base}/admin/publishable-api-keys/{key['id']}/revoke", json={}, headers=auth, timeout=10)
+        r = s.post(
+            f"{base}/admin/publishable-api-keys/{key['id']}/revoke",
+            json={},
+            headers=auth,
+            timeout=REQUEST_TIMEOUT,
+        )
         if r.status_code == 200:
             with load.lock:
                 load.revoked.add(key["id"])
@@ -247,7 +277,7 @@ def test_medusa_v1_mixed_load_keeps_the_store_consistent(live):
 
     def delete(s, rng, load):
         key = load.pick(rng, seeded)
-        r = s.delete(f"{base}/admin/publishable-api-keys/{key['id']}", headers=auth, timeout=10)
+        r = s.delete(f"{base}/admin/publishable-api-keys/{key['id']}", headers=auth, timeout=REQUEST_TIMEOUT)
         if r.status_code == 200:
             with load.lock:
                 load.deleted.add(key["id"])
@@ -256,7 +286,7 @@ def test_medusa_v1_mixed_load_keeps_the_store_consistent(live):
     def list_keys(s, rng, load):
         return (
             "list keys",
-            s.get(f"{base}/admin/publishable-api-keys?limit=50", headers=auth, timeout=10),
+            s.get(f"{base}/admin/publishable-api-keys?limit=50", headers=auth, timeout=REQUEST_TIMEOUT),
             {200},
         )
 
@@ -264,11 +294,20 @@ def test_medusa_v1_mixed_load_keeps_the_store_consistent(live):
         key = load.pick(rng, seeded)
         with load.lock:
             gone = key["id"] in load.revoked or key["id"] in load.deleted
-        r = s.get(f"{base}/store/products?limit=5", headers={"x-publishable-api-key": key["id"]}, timeout=10)
+        r = s.get(
+            f"{base}/store/products?limit=5",
+            headers={"x-publishable-api-key": key["id"]},
+            timeout=REQUEST_TIMEOUT,
+        )
         return "use key", r, {400} if gone else {200, 400}
 
     def channel_churn(s, rng, load):
-        r = s.post(f"{base}/admin/sales-channels", json={"name": "load channel"}, headers=auth, timeout=10)
+        r = s.post(
+            f"{base}/admin/sales-channels",
+            json={"name": "load channel"},
+            headers=auth,
+            timeout=REQUEST_TIMEOUT,
+        )
         if r.status_code != 200:
             return "create channel", r, {200}
         channel_id = r.json()["sales_channel"]["id"]
@@ -277,7 +316,7 @@ def test_medusa_v1_mixed_load_keeps_the_store_consistent(live):
         if rng.random() < 0.5:
             return (
                 "delete channel",
-                s.delete(f"{base}/admin/sales-channels/{channel_id}", headers=auth, timeout=10),
+                s.delete(f"{base}/admin/sales-channels/{channel_id}", headers=auth, timeout=REQUEST_TIMEOUT),
                 {200},
             )
         return "create channel", r, {200}
@@ -299,16 +338,22 @@ def test_medusa_v1_mixed_load_keeps_the_store_consistent(live):
     assert {r["id"] for r in load.created} - load.deleted <= set(keys), "an answered create is missing"
     for key_id in load.revoked - load.deleted:
         assert keys[key_id]["revoked_at"] and keys[key_id]["revoked_by"], "a revoked key came back"
-    listed = requests.get(f"{base}/admin/publishable-api-keys?limit=1000", headers=auth, timeout=5).json()
+    listed = requests.get(
+        f"{base}/admin/publishable-api-keys?limit=1000", headers=auth, timeout=REQUEST_TIMEOUT
+    ).json()
     assert listed["count"] == len(keys) == len(listed["publishable_api_keys"])
     assert {k["id"] for k in listed["publishable_api_keys"]} == set(keys)
     live_channels = [c for c in all_channels.values() if not c["deleted_at"]]
-    listed_channels = requests.get(f"{base}/admin/sales-channels?limit=1000", headers=auth, timeout=5).json()
+    listed_channels = requests.get(
+        f"{base}/admin/sales-channels?limit=1000", headers=auth, timeout=REQUEST_TIMEOUT
+    ).json()
     assert listed_channels["count"] == len(live_channels)
     default = next(s for s in state["store"])["default_sales_channel_id"]
     assert not all_channels[default]["deleted_at"], "the default channel was deleted"
     for key_id in load.revoked:
-        refused = requests.get(f"{base}/store/products", headers={"x-publishable-api-key": key_id}, timeout=5)
+        refused = requests.get(
+            f"{base}/store/products", headers={"x-publishable-api-key": key_id}, timeout=REQUEST_TIMEOUT
+        )
         assert refused.status_code == 400
 
 
@@ -317,7 +362,7 @@ def test_medusa_v1_mixed_load_keeps_the_store_consistent(live):
 
 def test_xclade_v2_mixed_load_keeps_the_store_consistent(live):
     base = _fresh(live, "xclade-v2")
-    seed = requests.get(f"{base}/__revokit/seed", timeout=5).json()
+    seed = requests.get(f"{base}/__revokit/seed", timeout=REQUEST_TIMEOUT).json()
     auth = {"Authorization": f"Bearer {seed['admin']['token']}"}
     channels = [c["id"] for c in seed["sales_channels"]]
     seeded = [
@@ -331,7 +376,10 @@ def test_xclade_v2_mixed_load_keeps_the_store_consistent(live):
         # Mostly publishable: a secret costs a scrypt hash, and the store use needs publishable keys.
         key_type = "secret" if rng.random() < 0.2 else "publishable"
         r = s.post(
-            f"{base}/admin/api-keys", json={"title": "load", "type": key_type}, headers=auth, timeout=10
+            f"{base}/admin/api-keys",
+            json={"title": "load", "type": key_type},
+            headers=auth,
+            timeout=REQUEST_TIMEOUT,
         )
         if r.status_code == 200:
             body = r.json()["api_key"]
@@ -341,13 +389,20 @@ def test_xclade_v2_mixed_load_keeps_the_store_consistent(live):
     def link(s, rng, load):
         key = load.pick(rng, seeded)
         body = {"add": [rng.choice(channels)]}
-        r = s.post(f"{base}/admin/api-keys/{key['id']}/sales-channels", json=body, headers=auth, timeout=10)
+        r = s.post(
+            f"{base}/admin/api-keys/{key['id']}/sales-channels",
+            json=body,
+            headers=auth,
+            timeout=REQUEST_TIMEOUT,
+        )
         # 400 for a secret key; 404 once another worker deleted the key
         return "link channels", r, {200, 404} if key["type"] == "publishable" else {400, 404}
 
     def revoke(s, rng, load):
         key = load.pick(rng, seeded)
-        r = s.post(f"{base}/admin/api-keys/{key['id']}/revoke", json={}, headers=auth, timeout=10)
+        r = s.post(
+            f"{base}/admin/api-keys/{key['id']}/revoke", json={}, headers=auth, timeout=REQUEST_TIMEOUT
+        )
         if r.status_code == 200:
             with load.lock:
                 load.revoked.add(key["id"])
@@ -356,14 +411,18 @@ def test_xclade_v2_mixed_load_keeps_the_store_consistent(live):
 
     def delete(s, rng, load):
         key = load.pick(rng, seeded)
-        r = s.delete(f"{base}/admin/api-keys/{key['id']}", headers=auth, timeout=10)
+        r = s.delete(f"{base}/admin/api-keys/{key['id']}", headers=auth, timeout=REQUEST_TIMEOUT)
         if r.status_code == 200:
             with load.lock:
                 load.deleted.add(key["id"])
         return "delete key", r, {200, 400, 404}  # 400: not revoked yet
 
     def list_keys(s, rng, load):
-        return "list keys", s.get(f"{base}/admin/api-keys?limit=50", headers=auth, timeout=10), {200}
+        return (
+            "list keys",
+            s.get(f"{base}/admin/api-keys?limit=50", headers=auth, timeout=REQUEST_TIMEOUT),
+            {200},
+        )
 
     def use(s, rng, load):
         key = load.pick(rng, seeded)
@@ -371,13 +430,19 @@ def test_xclade_v2_mixed_load_keeps_the_store_consistent(live):
             gone = key["id"] in load.revoked or key["id"] in load.deleted
         if key["type"] == "publishable":
             r = s.get(
-                f"{base}/store/products?limit=5", headers={"x-publishable-api-key": key["token"]}, timeout=10
+                f"{base}/store/products?limit=5",
+                headers={"x-publishable-api-key": key["token"]},
+                timeout=REQUEST_TIMEOUT,
             )
             # 400 also for a live key without channels ("needs to have a sales channel")
             return "use publishable key", r, {400} if gone else {200, 400}
         if not key["token"]:
-            return "list keys", s.get(f"{base}/admin/api-keys?limit=1", headers=auth, timeout=10), {200}
-        r = s.get(f"{base}/admin/sales-channels?limit=1", auth=(key["token"], ""), timeout=10)
+            return (
+                "list keys",
+                s.get(f"{base}/admin/api-keys?limit=1", headers=auth, timeout=REQUEST_TIMEOUT),
+                {200},
+            )
+        r = s.get(f"{base}/admin/sales-channels?limit=1", auth=(key["token"], ""), timeout=REQUEST_TIMEOUT)
         return "use secret key", r, {401} if gone else {200, 401}
 
     run_load([create_key, create_key, link, link, revoke, delete, list_keys, use, use], load, seed=3)
@@ -395,12 +460,14 @@ def test_xclade_v2_mixed_load_keeps_the_store_consistent(live):
     for key_id in load.revoked - load.deleted:
         revoked_at = keys[key_id]["revoked_at"]
         assert revoked_at and _instant(revoked_at) <= now, "a revoked key came back"
-    listed = requests.get(f"{base}/admin/api-keys?limit=1000", headers=auth, timeout=5).json()
+    listed = requests.get(f"{base}/admin/api-keys?limit=1000", headers=auth, timeout=REQUEST_TIMEOUT).json()
     assert listed["count"] == len(keys) == len(listed["api_keys"])
     assert {k["id"] for k in listed["api_keys"]} == set(keys)
     for key in load.created:
         if key["id"] in load.revoked and key["type"] == "publishable":
             refused = requests.get(
-                f"{base}/store/products", headers={"x-publishable-api-key": key["token"]}, timeout=5
+                f"{base}/store/products",
+                headers={"x-publishable-api-key": key["token"]},
+                timeout=REQUEST_TIMEOUT,
             )
             assert refused.status_code == 400

@@ -81,3 +81,55 @@ def test_ordered_pages_follow_every_change(store: StateStore) -> None:
             store, field, descending, offset, limit
         )
     assert store.ordered("nothing", "id") == []
+
+
+def test_a_snapshot_never_changes_after_it_is_taken_or_restored() -> None:
+    # The memory store shares its tables and indexes with snapshots (copy on write): every kind of
+    # change after a snapshot, and after each restore of it, must leave the snapshot as it was.
+    store = InMemoryStore({"items": ("title", "rank")})
+    with store.transaction():
+        for i in range(30):
+            store.put("items", Item(f"it_{i:03d}", i % 4, "abc"[i % 3]))
+    store.ordered("items", "rank", True)  # a sorted index, shared too
+
+    def state() -> tuple[object, ...]:
+        return (
+            store.all("items"),
+            [store.find("items", "title", t) for t in "abcz"],
+            [store.find("items", "rank", r) for r in range(6)],
+            store.ordered("items", "rank", True),
+            store.ordered("items", "id"),
+        )
+
+    before = state()
+    snapshot = store.snapshot()
+    for round_ in range(3):
+        store.put("items", Item("it_005", 5, "z"))  # an update moves it in both indexes
+        store.put("items", Item(f"new_{round_}", 0, "a"))
+        store.delete("items", "it_010")
+        with pytest.raises(RuntimeError), store.transaction():
+            store.delete("items", "it_011")
+            raise RuntimeError("rolled back")
+        assert state() != before
+        store.restore(snapshot)
+        assert state() == before
+
+
+def test_ordered_where_is_the_ordered_records_with_that_value() -> None:
+    rng = random.Random(18)
+    store = InMemoryStore({"items": ("title",)})
+    for i in range(3000):
+        store.put("items", Item(f"it_{rng.randrange(10**6):06d}_{i}", None, rng.choice("aaaaaaaaab")))
+    everything = store.ordered("items", "id")
+    for title in "abz":
+        expected = [r for r in everything if r.title == title]
+        assert store.count_of("items", "title", title) == len(expected)
+        for offset, limit in (
+            (0, 20),
+            (5, 1),
+            (max(0, len(expected) - 3), 20),
+            (0, None),
+            (len(expected), 5),
+        ):
+            got = store.ordered_where("items", "id", "title", title, offset, limit)
+            assert got == (expected[offset:] if limit is None else expected[offset : offset + limit])

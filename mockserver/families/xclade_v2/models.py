@@ -33,6 +33,7 @@ from ...engine import BackendContext, SeedContext, key_row
 from ...hashing import VerifiedTokens, hash_secret, seed_hash, verify_secret
 from ...jwt_claims import not_yet_valid
 from ...node.express_session import new_session_id, session_id_from_cookie, signed_cookie
+from ...store import Bound
 from .exceptions import (
     ApiKeyNotFound,
     InvalidEmailOrPassword,
@@ -59,7 +60,7 @@ PRODUCTS = "products"
 API_KEYS = "api_keys"
 INDEXES = {
     USERS: ["email"],
-    API_KEYS: ["redacted", "token", "sales_channel_ids"],
+    API_KEYS: ["redacted", "token", "sales_channel_ids", "type"],
     PRODUCTS: ["sales_channel_ids"],
 }
 
@@ -166,7 +167,7 @@ class Product:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a store may hold 100,000 of them
 class ApiKey:
     id: str
     title: str
@@ -265,6 +266,25 @@ def matches_date(value: datetime | None, condition: DateFilter | None) -> bool:
         return not comparisons
     # A comparison with NULL (the medusa-2.21 profile reads "null" so) is never true.
     return all(bound is not None and DATE_OPERATORS[op](value, bound) for op, bound in comparisons.items())
+
+
+def date_bounds(condition: DateFilter) -> tuple[Bound | None, Bound | None] | None:
+    """The range a date filter selects, as store bounds; ``None`` when it is no plain range
+    (``$null``, ``$ne``, a null bound: those take the full scan)."""
+    lower: Bound | None = None
+    upper: Bound | None = None
+    for op, bound in condition.items():
+        if not isinstance(bound, datetime) or op not in ("$eq", "$gt", "$gte", "$lt", "$lte"):
+            return None
+        if op in ("$eq", "$gt", "$gte"):
+            candidate = (bound, op != "$gt")
+            if lower is None or candidate[0] > lower[0] or (candidate[0] == lower[0] and not candidate[1]):
+                lower = candidate
+        if op in ("$eq", "$lt", "$lte"):
+            candidate = (bound, op != "$lt")
+            if upper is None or candidate[0] < upper[0] or (candidate[0] == upper[0] and not candidate[1]):
+                upper = candidate
+    return lower, upper
 
 
 def contains(text: str | None, needle: str) -> bool:
@@ -536,6 +556,10 @@ class XcladeBackend:
         if unfiltered and created_at is None and updated_at is None and revoked_at is None:
             # The default listing (by id): one page from the store's sorted index, whatever the total.
             return self.store.ordered(API_KEYS, "id", False, offset, limit), self.store.count(API_KEYS)
+        if not (q or ids or titles or tokens or sort):
+            listed = self._list_by_index(key_type, created_at, updated_at, revoked_at, offset, limit)
+            if listed is not None:
+                return listed
         keys = [
             k
             for k in self.store.all(API_KEYS)
@@ -550,6 +574,55 @@ class XcladeBackend:
         ]
         keys = sort_records(keys, sort)
         return page(keys, offset, limit), len(keys)
+
+    def _list_by_index(
+        self,
+        key_type: str | None,
+        created_at: DateFilter | None,
+        updated_at: DateFilter | None,
+        revoked_at: DateFilter | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[ApiKey], int] | None:
+        """A page in id order filtered by exactly one of ``type`` or a date range, from the
+        store's indexes, so its cost follows the page and the matches, not the store; ``None``
+        when the filters need the full scan (several at once, ``$null``, ``$ne``...)."""
+        given = [f for f in (key_type, created_at, updated_at, revoked_at) if f is not None]
+        if len(given) != 1 or offset < 0 or limit < 0:
+            return None
+        if key_type is not None:
+            total = self.store.count_of(API_KEYS, "type", key_type)
+            return self.store.ordered_where(API_KEYS, "id", "type", key_type, offset, limit), total
+        field, condition = next(
+            (f, c)
+            for f, c in (("created_at", created_at), ("updated_at", updated_at), ("revoked_at", revoked_at))
+            if c is not None
+        )
+        bounds = date_bounds(condition)
+        if bounds is None:
+            return None
+        lower, upper = bounds
+        total = self.store.count_between(API_KEYS, field, lower, upper)
+
+        def matches(k: ApiKey) -> bool:
+            return matches_date(getattr(k, field), condition)
+
+        wanted = offset + limit
+        if total == 0 or offset >= total:
+            return [], total
+        everyone = self.store.count(API_KEYS)
+        # Walking the id order visits about wanted * everyone / total keys; sorting the matches
+        # costs about total * log(total): take the cheaper.
+        if wanted * everyone / total <= total * max(1, total.bit_length()) // 4:
+            found: list[ApiKey] = []
+            position = 0
+            chunk = max(64, min(4096, 2 * wanted * everyone // total))
+            while len(found) < wanted and position < everyone:
+                batch = self.store.ordered(API_KEYS, "id", False, position, chunk)
+                found.extend(k for k in batch if matches(k))
+                position += chunk
+            return found[offset:wanted], total
+        return page(sort_records(self.store.between(API_KEYS, field, lower, upper), []), offset, limit), total
 
     def create_api_key(self, title: str, key_type: str, created_by: str) -> tuple[ApiKey, str]:
         """A new key and its plain token (the only time a secret's plain token exists)."""
