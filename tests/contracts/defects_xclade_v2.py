@@ -413,8 +413,15 @@ DEFECTS: list[Defect] = [
     Defect(
         "revoked_secret_key_cached",
         revoked_secret_key_cached,
-        # Only where the key was used before its revocation took effect.
-        frozenset({"revoked_secret_key_refused", "scheduled_revoke_brought_forward", "revoke_in_honoured"}),
+        # Only where the key was used before its revocation took effect (the deleted key too).
+        frozenset(
+            {
+                "revoked_secret_key_refused",
+                "scheduled_revoke_brought_forward",
+                "revoke_in_honoured",
+                "delete_requires_revoke",
+            }
+        ),
     ),
     Defect(
         "revoke_takes_a_sibling",
