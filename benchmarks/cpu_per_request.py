@@ -29,7 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_throughput import bare_app, build_workloads, load_banner
+from http_throughput import bare_app, build_workloads
+from machine_load import load_banner
 
 
 def environ_maker(method: str, path: str, headers: dict[str, str], body: bytes | None) -> Callable[[], dict]:

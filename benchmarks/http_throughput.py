@@ -57,6 +57,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from machine_load import load_banner
+
 ROOT = Path(__file__).resolve().parent.parent
 PRISM_DEFAULT = Path("/tmp/revokit-prism/node_modules/.bin/prism")
 
@@ -113,19 +115,6 @@ wrk.headers["Content-Type"] = "application/json"
 
 def basic(token: str) -> str:
     return "Basic " + base64.b64encode(f"{token}:".encode()).decode()
-
-
-def load_banner(what: str) -> str:
-    """The load average, with a loud warning when the machine is busy (figures then mean little)."""
-    one, five, _ = os.getloadavg()
-    line = f"{what}; {os.cpu_count()} CPUs; load average {one:.2f} (5 min {five:.2f}) at start"
-    if one > 1:
-        bar = "!" * 78
-        line += (
-            f"\n{bar}\n!! LOAD AVERAGE {one:.2f} > 1: other processes share the CPUs. Ratios of interleaved"
-            f"\n!! rounds still compare, absolute req/s and tails do not: rerun on a quiet machine.\n{bar}"
-        )
-    return line
 
 
 def build_workloads() -> list[dict[str, Any]]:

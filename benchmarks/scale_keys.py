@@ -157,7 +157,7 @@ def main() -> int:
     parser.add_argument("--keys", type=int, default=100_000)
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from http_throughput import load_banner
+    from machine_load import load_banner
 
     print(load_banner(f"xclade-v2 store with {args.keys:,} API keys, in-process"), flush=True)
     small, large = figures(100), figures(args.keys)
