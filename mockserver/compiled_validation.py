@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from ..specs import resolve_ref
 from .openapi_core_adapter import unmarshal_body, unmarshal_parameter
 from .validation import (
     MISSING,
@@ -150,12 +151,7 @@ class CompiledValidator(SpecValidator):
         return jsonschema_rs.Draft202012Validator(document, validate_formats=True, formats=self._formats)
 
     def _deref(self, node: Any) -> Any:
-        while isinstance(node, dict) and "$ref" in node:
-            target: Any = self.spec
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target[part]
-            node = target
-        return node
+        return resolve_ref(self.spec, node)
 
     def _compile_operation(
         self, op: dict[str, Any], item: dict[str, Any], where: tuple[str, str]

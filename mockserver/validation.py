@@ -20,6 +20,8 @@ from typing import Any
 
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from ..specs import resolve_ref
+
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 
 
@@ -127,7 +129,7 @@ class SpecValidator(ABC):
                 if method in ("parameters", "summary", "description", "servers"):
                     continue
                 params = [*shared, *op.get("parameters", [])]
-                names = {p["name"] for p in (_deref(spec, p) for p in params) if p["in"] == "query"}
+                names = {p["name"] for p in (resolve_ref(spec, p) for p in params) if p["in"] == "query"}
                 open_query = op.get("x-revokit-open-query", False)
                 self.declared_query[(template, method.upper())] = None if open_query else frozenset(names)
                 self.single_query[(template, method.upper())] = _single_valued(spec, params)
@@ -180,10 +182,10 @@ class SpecValidator(ABC):
 
 def _single_valued(spec: dict[str, Any], params: list[dict[str, Any]]) -> dict[str, tuple[str, Any]]:
     single = {}
-    for param in (_deref(spec, p) for p in params):
+    for param in (resolve_ref(spec, p) for p in params):
         if param["in"] != "query":
             continue
-        schema = _deref(spec, param.get("schema", {}))
+        schema = resolve_ref(spec, param.get("schema", {}))
         types = schema.get("type")
         types = types if isinstance(types, list) else [types]
         if "enum" in schema:
@@ -191,12 +193,3 @@ def _single_valued(spec: dict[str, Any], params: list[dict[str, Any]]) -> dict[s
         elif types[0] in ("string", "integer", "number", "boolean") and "array" not in types:
             single[param["name"]] = ("type", types[0])
     return single
-
-
-def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        node = target
-    return node

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...specs import resolve_ref
 from ..validation import MISSING, Violation
 from .javascript import js_string
 
@@ -33,12 +34,7 @@ def zod_shapes(spec: dict[str, Any]) -> dict[str, ZodShape]:
     """operationId -> its ``ZodShape``, read from an OpenAPI document."""
 
     def deref(node: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in node:
-            target: Any = spec
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target[part]
-            node = target
-        return node
+        return resolve_ref(spec, node)
 
     out: dict[str, ZodShape] = {}
     for item in spec.get("paths", {}).values():
