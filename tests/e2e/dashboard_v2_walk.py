@@ -9,6 +9,7 @@ and, through ``upstream_proxy``, against the real release (``record_real_dashboa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from browser import BrowserWalk
 from playwright.sync_api import Page, Request, Response, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ADMIN_EMAIL = "admin@medusa-test.com"
 ADMIN_PASSWORD = "supersecret"
@@ -122,6 +124,12 @@ class Walk(BrowserWalk):
         page = self.page
         if "/app/settings" not in page.url:  # in Settings, its sidebar lists the pages
             page.get_by_role("link", name="Settings").click()
+            # Settings opens on the store's page, which loads the store's currencies, price
+            # preferences, layout and default channel; the real walk recorded those calls, so let
+            # them happen before moving on (a busy machine otherwise leaves too early).
+            page.wait_for_url("**/app/settings/store**", timeout=STEP_TIMEOUT_MS)
+            with contextlib.suppress(PlaywrightTimeoutError):
+                page.wait_for_load_state("networkidle", timeout=STEP_TIMEOUT_MS)
         page.get_by_role("link", name=link).click()
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
 
