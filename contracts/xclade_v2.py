@@ -505,11 +505,13 @@ def scheduled_revoke_brought_forward(ctx: ScenarioContext) -> None:
     ctx.expect(
         _use_admin(ctx, key["token"]), 401, UNAUTHORIZED, why="using the key after the immediate re-revoke"
     )
-    # The shortest delay counts too: revoke_in 1 is one second ahead, not now.
+    # The shortest delay counts too: revoke_in 1 is one second ahead, not now. The release takes
+    # revoked_at from its clock before the write and updated_at at the write, so on a busy server
+    # the gap shrinks below a second: "after updated_at" is what tells "ahead" from "now".
     short = _make_key(ctx, "publishable", "revokit: revoked in one second")
     soon = _revoke_ok(ctx, short["id"], {"revoke_in": 1})
     at, updated = _instant(soon.get("revoked_at")), _instant(soon.get("updated_at"))
-    if at is None or updated is None or not 0.5 <= (at - updated).total_seconds() <= 10:
+    if at is None or updated is None or not 0 < (at - updated).total_seconds() <= 10:
         ctx.fail(
             "`revoked_at` is not one second after the revoke (revoke_in 1)",
             ctx.client.history[-1],
