@@ -83,7 +83,8 @@ class AdminV1Walk(BrowserWalk):
         renamed = f"{title} renamed"
         self._row_menu(title, "Edit API key details")
         page.get_by_placeholder("Name your key").last.fill(renamed)
-        page.get_by_role("button", name="Save and close").click()
+        with page.expect_response(lambda r: r.request.method == "POST" and key["id"] in r.url):
+            page.get_by_role("button", name="Save and close").click()
         row = page.get_by_role("row").filter(has_text=renamed)
         expect(row).to_contain_text(key["id"])
         self.shot("key-renamed")
@@ -96,7 +97,10 @@ class AdminV1Walk(BrowserWalk):
         # The row's checkbox is a hidden input behind a styled box: click the box.
         candidate.locator(".cursor-pointer").first.click()
         self.shot("sales-channel-selected")
-        page.get_by_role("button", name="Add and go back").click()
+        with page.expect_response(
+            lambda r: r.request.method == "POST" and r.url.endswith("/sales-channels/batch")
+        ):
+            page.get_by_role("button", name="Add and go back").click()
         expect(page.get_by_text("No added sales channels")).to_have_count(0)
         expect(page.get_by_role("row").filter(has_text=self.channel_name).first).to_be_visible()
         self.shot("sales-channel-listed")
@@ -104,12 +108,16 @@ class AdminV1Walk(BrowserWalk):
 
         self._row_menu(renamed, "Revoke token")
         self.shot("confirm-revoke")
-        page.get_by_role("button", name="Yes, revoke").click()
+        # Each change waits for its own answer: the page may update before it arrives, and the
+        # walk's routes are read from the journal as soon as the walk ends.
+        with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/revoke")):
+            page.get_by_role("button", name="Yes, revoke").click()
         expect(page.get_by_role("row").filter(has_text=renamed)).to_contain_text("Revoked")
         self.shot("key-revoked")
 
         self._row_menu(renamed, "Delete API key")
         self.shot("confirm-delete")
-        page.get_by_role("button", name="Yes, delete").click()
+        with page.expect_response(lambda r: r.request.method == "DELETE" and key["id"] in r.url):
+            page.get_by_role("button", name="Yes, delete").click()
         expect(page.get_by_role("row").filter(has_text=renamed)).to_have_count(0)
         self.shot("key-deleted")
