@@ -134,7 +134,9 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
             f"--base-url at the {options.family} port (revokit mock's banner lists each family's URL)"
         )
 
-    secrets = Secrets(suite.secret_variables(options.credentials))
+    secrets = Secrets(
+        {**suite.secret_variables(options.credentials), "REVOKIT_JWT_SECRET": options.credentials.jwt_secret}
+    )
     phases = [p for p in ALL_PHASES if p in options.phases]
     report = Report(
         family=options.family,
@@ -155,6 +157,7 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
         phase_started = time.perf_counter()
         try:
             state = suite.prepare(client, options.credentials, options.seed)
+            state["jwt_secret"] = options.credentials.jwt_secret
         except SetupFailed as exc:
             report.phase_seconds[Source.SETUP] = time.perf_counter() - phase_started
             secrets.add(exc.issued)
