@@ -26,6 +26,7 @@ from .scenarios import ScenarioContext
 #: A claim set to this value is left out of the forged token.
 DROP: Any = object()
 ALGORITHM = "HS256"
+FORGED_PREFIX = "REVOKIT_FORGED_JWT_"  # their variables in curl lines and --env-file
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def judge_forged_tokens(
         claims = jwt.decode(issued, options={"verify_signature": False})
     except jwt.PyJWTError:
         ctx.skip("the credential the run logged in with is not a JWT")
-    unchanged = _forge(ctx, claims, {}, secret, 0)
+    unchanged = _forge(ctx, claims, {}, secret)
     answer = send(unchanged)
     if answer.status != 200:
         ctx.fail(
@@ -81,19 +82,18 @@ def judge_forged_tokens(
             answer,
             expected_status="200",
         )
-    for number, case in enumerate(cases, 1):
-        token = _forge(ctx, claims, case.changes, secret, number)
+    for case in cases:
+        token = _forge(ctx, claims, case.changes, secret)
         kwargs = {} if case.body is None else {"body": case.body}
         ctx.expect(send(token), case.status, why=f"a token {case.what}", **kwargs)
 
 
-def _forge(
-    ctx: ScenarioContext, claims: Mapping[str, Any], changes: Mapping[str, Any], secret: str, number: int
-) -> str:
+def _forge(ctx: ScenarioContext, claims: Mapping[str, Any], changes: Mapping[str, Any], secret: str) -> str:
     with warnings.catch_warnings():  # a test deployment's secret may be shorter than HS256 wants
         warnings.simplefilter("ignore")
         token = jwt.encode(forged_claims(claims, changes), secret, algorithm=ALGORITHM)
     # Some of these are valid credentials (the unchanged claims, often the ones without exp): they
     # are masked in the report like the login's own token.
-    ctx.secrets.add({f"REVOKIT_FORGED_JWT_{number}": token})
+    number = sum(1 for name in ctx.secrets.variables() if name.startswith(FORGED_PREFIX)) + 1
+    ctx.secrets.add({f"{FORGED_PREFIX}{number}": token})
     return token

@@ -184,6 +184,12 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
                 phase_started = time.perf_counter()
                 for result in run_scenarios(list(suite.scenarios), client, secrets, state, say):
                     report.add(result)
+                # Tokens the scenarios made (forged with --jwt-secret) are masked like the login's,
+                # and --env-file writes them too.
+                made = sorted(set(secrets.variables()) - set(report.secret_variables))
+                report.secret_variables = secrets.variables()
+                report.issued_variables = sorted({*report.issued_variables, *made})
+                report.secret_values = secrets.values()
                 report.phase_seconds[Source.SCENARIOS] = time.perf_counter() - phase_started
             st_phases = [p for p in phases if p in SCHEMATHESIS_PHASES]
             if st_phases:
