@@ -170,8 +170,7 @@ def test_planted_defect_is_caught_by_its_scenario(defect, check):
             alice,
             "--other-token",
             bob,
-            "--jwt-secret",
-            secret,
+            f"--jwt-secret={secret}",  # a random secret may start with "-"
             "--phases",
             "scenarios",
         )

@@ -235,8 +235,7 @@ def test_planted_defect_is_caught_by_its_scenarios(defect, check):
             login.email,
             "--password",
             login.password,
-            "--jwt-secret",
-            login.jwt_secret,
+            f"--jwt-secret={login.jwt_secret}",  # a random secret may start with "-"
             "--phases",
             "scenarios",
         )
