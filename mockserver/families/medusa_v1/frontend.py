@@ -78,8 +78,10 @@ def inserted_analytics_config_json(config: AnalyticsConfig) -> dict[str, Any]:
 
 def _oldest_config(backend: MedusaV1Backend, user_id: str) -> AnalyticsConfig | None:
     """1.20.11 looks a user's config up with findOne and no order: the first row inserted."""
-    live = [c for c in backend.store.find(ANALYTICS_CONFIGS, "user_id", user_id) if c.deleted_at is None]
-    return min(live, key=lambda c: (c.created_at, c.id), default=None)
+    # Insertion order, not (created_at, id): two rows made in one millisecond have ULIDs in random
+    # order, and the first inserted must still win.
+    live = (c for c in backend.store.find(ANALYTICS_CONFIGS, "user_id", user_id) if c.deleted_at is None)
+    return next(live, None)
 
 
 def _insert_config(backend: MedusaV1Backend, user_id: str, opt_out: bool, anonymize: bool) -> AnalyticsConfig:
