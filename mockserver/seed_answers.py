@@ -29,7 +29,9 @@ from .engine import Call, Handler, Reply
 
 _REF = re.compile(r"^\$\{([a-z_]+)\}$")
 Refs = Callable[[Any], Mapping[str, Any]]
-Paging = Callable[[Call, int], tuple[int, int]]
+# ``paging(backend, call, default_limit)``: the offset and limit the answer echoes, and the slice of
+# the items the page holds (a release may leave a value out of its query but still echo it).
+Paging = Callable[[Any, Call, int], tuple[Any, Any, slice]]
 # The family's error for a catalogue entry: ``error(entry_name, **placeholders)``.
 ErrorFor = Callable[..., Exception]
 _OPTIONS = {
@@ -38,10 +40,10 @@ _OPTIONS = {
 }  # fmt: skip
 
 
-def _validated_paging(call: Call, default_limit: int) -> tuple[int, int]:
+def _validated_paging(backend: Any, call: Call, default_limit: int) -> tuple[int, int, slice]:
     offset = call.query.get("offset", 0) if "offset" in call.raw_query else 0
     limit = call.query.get("limit") if "limit" in call.raw_query else default_limit
-    return offset, limit
+    return offset, limit, slice(offset, offset + limit)
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def _sorted(answer: SeedAnswer, call: Call, items: list[Any], invalid: ErrorFor 
 
 
 def _page(
-    answer: SeedAnswer, call: Call, items: list[Any], paging: Paging, invalid: ErrorFor | None
+    answer: SeedAnswer, backend: Any, call: Call, items: list[Any], paging: Paging, invalid: ErrorFor | None
 ) -> dict[str, Any]:
     for name in answer.filters:
         wanted = _values(call, name)
@@ -146,8 +148,8 @@ def _page(
     if needle and answer.search:
         items = [i for i in items if any(needle in str(i.get(f) or "").lower() for f in answer.search)]
     items = _sorted(answer, call, items, invalid)
-    offset, limit = paging(call, answer.default_limit)
-    page = items[offset : offset + limit]
+    offset, limit, rows = paging(backend, call, answer.default_limit)
+    page = items[rows]
     fields = call.raw_query.get("fields")
     if fields:
         page = [_selected(i, fields) for i in page]
@@ -188,7 +190,7 @@ def seed_answer_handlers(
                 return Reply(_one(answer, call, resolve(source.items, refs(backend)), backend, not_found))
             if answer.list is None:
                 return Reply(resolve(answer.body, refs(backend)))
-            return Reply(_page(answer, call, resolve(answer.items, refs(backend)), paging, invalid))
+            return Reply(_page(answer, backend, call, resolve(answer.items, refs(backend)), paging, invalid))
 
         return handler
 

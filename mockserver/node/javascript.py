@@ -95,15 +95,27 @@ def js_keys(obj: dict[str, Any]) -> list[str]:
 _JS_INT = re.compile(r"[\s\ufeff]*([+-]?)(0[xX][0-9a-fA-F]+|[0-9]+)")
 
 
-def js_parse_int(text: str) -> int | None:
+def js_parse_int(text: str) -> int | float | None:
     """JavaScript's ``parseInt(text)``: leading blanks, a sign, then the longest run of digits
-    (hexadecimal after ``0x``); ``None`` where it gives NaN."""
+    (hexadecimal after ``0x``); ``None`` where it gives NaN. The result is the Number JavaScript
+    holds (see ``js_integer``): 9007199254740993 reads as 9007199254740992."""
     match = _JS_INT.match(text)
     if match is None:
         return None
     sign, digits = match.groups()
     value = int(digits, 16) if digits[:2].lower() == "0x" else int(digits)
-    return -value if sign == "-" else value
+    return js_integer(-value if sign == "-" else value)
+
+
+def js_integer(value: int) -> int | float:
+    """The Number (a double) JavaScript holds for the integer ``value``, as a Python value that
+    JSON prints the way JSON.stringify does: an int below 1e21 (rounded to the nearest double),
+    a float from there on (``1e+23``), an infinity past the double range."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+    return int(number) if abs(number) < 1e21 else number
 
 
 def js_string(value: Any) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from revokit.contracts.xclade_v2 import PAGED_OPERATIONS
 from revokit_differential import Differential, RealRelease, Side, Step
 from revokit_testing import LiveMock
 
@@ -505,6 +506,25 @@ def frontend_admin_steps() -> list[Step]:
     return steps
 
 
+def paging_steps() -> list[Step]:
+    """Every list of the spec (an operation with ``limit`` or ``offset``) with the paging 2.21.2
+    reads leniently: fractions, trailing text, negatives, values beyond 2^53 and past 1e21."""
+    linked = {"x-publishable-api-key": "{pk}"}
+    steps = []
+    for label in PAGED_OPERATIONS:
+        path = label.partition(" ")[2]
+        store = path.startswith("/store/")
+        for query in (
+            "limit=0.48", "limit=1abc&offset=2x", "limit=-1", "offset=-1", "limit=9007199254740993",
+            "offset=-9007199254740993", "limit=99999999999999999999999", "limit=" + "9" * 400,
+        ):  # fmt: skip
+            steps.append(
+                Step(f"{path}?{query[:40]}", "GET", f"{path}?{query}", "none" if store else "jwt",
+                     headers=linked if store else {})
+            )  # fmt: skip
+    return steps
+
+
 def revoke_steps() -> list[Step]:
     a = "jwt"
     store_key = {"x-publishable-api-key": "{pk}"}
@@ -777,6 +797,7 @@ def all_steps() -> list[Step]:
         *link_and_store_steps(),
         *storefront_steps(),
         *frontend_admin_steps(),
+        *paging_steps(),
         *credential_steps(),
         *revoke_steps(),
         *malformed_steps(),

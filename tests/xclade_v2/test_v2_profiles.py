@@ -196,6 +196,13 @@ def test_medusa_store_negative_paging(medusa_client, medusa_admin):
         "/store/products?limit=-1", headers={"x-publishable-api-key": stocked["token"]}
     )
     assert failed.status_code == 500
+    # Beyond 2^53 the paging is left out of the query, as on the admin lists (asked of 2.21.2).
+    unsafe = medusa_client.get(
+        "/store/products?offset=9007199254740993&limit=-9007199254740993",
+        headers={"x-publishable-api-key": stocked["token"]},
+    ).get_json()
+    assert (unsafe["offset"], unsafe["limit"]) == (9007199254740992, -9007199254740992)
+    assert len(unsafe["products"]) == unsafe["count"] > 0
 
 
 def test_medusa_unrouted_requests_get_express_pages(client, admin, medusa_client, medusa_admin):
@@ -269,5 +276,33 @@ def test_medusa_unsafe_integer_paging_is_left_out(client, admin, medusa_client, 
     huge = "limit=-1000000000000000000&offset=9007199254740993&fields=id"
     assert client.get(f"/admin/sales-channels?{huge}", headers=admin).status_code == 400
     answer = medusa_client.get(f"/admin/sales-channels?{huge}", headers=medusa_admin).get_json()
-    assert answer["limit"] == -1000000000000000000 and answer["offset"] == 9007199254740993
+    # Echoed as the Number JavaScript read: 2.21.2 answers offset 9007199254740992.
+    assert answer["limit"] == -1000000000000000000 and answer["offset"] == 9007199254740992
     assert len(answer["sales_channels"]) == answer["count"] > 0
+
+
+def _store_key(client, admin) -> dict[str, str]:
+    key = client.post("/admin/api-keys", headers=admin, json={"title": "lists", "type": "publishable"})
+    return {"x-publishable-api-key": key.get_json()["api_key"]["token"]}
+
+
+@pytest.mark.parametrize("path", ["/admin/currencies", "/admin/stores", "/store/currencies"])
+def test_medusa_every_list_pages_as_the_keys_do(client, admin, medusa_client, medusa_admin, path):
+    """Asked of 2.21.2: each list reads limit/offset with parseInt, hands a negative one to Postgres
+    (500) and leaves one beyond 2^53 out of the query while echoing it."""
+    store = "/store/" in path
+    mock_headers = {**admin, **_store_key(client, admin)} if store else admin
+    medusa_headers = {**medusa_admin, **_store_key(medusa_client, medusa_admin)} if store else medusa_admin
+    assert client.get(f"{path}?limit=0.48", headers=mock_headers).status_code == 400
+    fraction = medusa_client.get(f"{path}?limit=0.48&offset=2x", headers=medusa_headers).get_json()
+    assert (fraction["limit"], fraction["offset"]) == (0, 2)
+    negative = medusa_client.get(f"{path}?offset=-1", headers=medusa_headers)
+    assert negative.status_code == 500 and negative.get_json()["type"] == "unknown_error"
+    huge = medusa_client.get(
+        f"{path}?limit=99999999999999999999999&offset=-9007199254740993", headers=medusa_headers
+    )
+    # JSON.stringify prints that Number as 1e+23, not as 23 digits.
+    assert huge.status_code == 200 and re.search(r'"limit":\s*1e\+23\b', huge.data.decode())
+    listed = huge.get_json()
+    assert listed["offset"] == -9007199254740992
+    assert len(next(v for v in listed.values() if isinstance(v, list))) == listed["count"] > 0

@@ -15,10 +15,10 @@ from ....specs import error_message
 from ...clock import isoformat_ms
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
-from .exceptions import FAMILY, InvalidData, NotFound, UnknownError
+from .exceptions import FAMILY, InvalidData, NotFound
 from .fields import parse_fields, project
-from .models import Actor, User, XcladeBackend
-from .responses import _fields, _paging
+from .models import FLAG_UNSAFE_PAGING, Actor, User, XcladeBackend, paging_reaches_database
+from .responses import _fields, paging
 
 USER_FIELDS = (
     "id", "first_name", "last_name", "email", "avatar_url", "metadata", "created_at", "updated_at", "deleted_at",
@@ -59,14 +59,15 @@ def get_health(backend: XcladeBackend, call: Call) -> Reply:
     return Reply("OK", content_type="text/html; charset=utf-8")
 
 
-def seed_list_paging(call: Call, default_limit: int) -> tuple[int, int]:
-    """``limit``/``offset`` read as the release reads them (parseInt in the medusa-2.21 profile).
-    A negative one only gets here when the profile lets it past validation (negative_paging_fails),
-    and 2.21.2 hands it to Postgres, which refuses it even for an empty table."""
-    offset, limit = _paging(call, default_limit)
-    if offset < 0 or limit < 0:
-        raise UnknownError()
-    return offset, limit
+def seed_list_paging(
+    backend: XcladeBackend, call: Call, default_limit: int
+) -> tuple[int | float, int | float, slice]:
+    """The seed lists page as the keys' list does: ``limit``/``offset`` read as the release reads
+    them and echoed, the query run with what reaches the database (negative: 500; beyond 2^53:
+    left out in the medusa-2.21 profile)."""
+    offset, limit = paging(backend, call, default_limit)
+    start, stop = paging_reaches_database(offset, limit, backend.profile.enabled(FLAG_UNSAFE_PAGING))
+    return offset, limit, slice(int(start), None if stop is None else int(start + stop))
 
 
 FRONTEND_HANDLERS: dict[str, Handler] = {

@@ -330,16 +330,17 @@ def _sort_key(value: Any) -> tuple[bool, Any]:
     return (False, value)
 
 
-def page(records: list[Any], offset: int, limit: int) -> list[Any]:
-    if offset < 0 or limit < 0:
-        return []  # only the medusa-2.21 store gets this far with them (store_paging_unchecked)
-    return records[offset : offset + limit]
+def page(records: list[Any], offset: int | float, limit: int | float) -> list[Any]:
+    """One page; ``offset`` and ``limit`` are what ``paging_reaches_database`` let through."""
+    return records[int(offset) : int(offset + limit)]
 
 
 MAX_SAFE_INTEGER = 2**53 - 1
 
 
-def _paging_reaches_database(offset: int, limit: int, unsafe_ignored: bool) -> tuple[int, int | None]:
+def paging_reaches_database(
+    offset: int | float, limit: int | float, unsafe_ignored: bool
+) -> tuple[int | float, int | float | None]:
     """The offset and limit the admin query runs with (``None``: no LIMIT).
 
     Only the medusa-2.21 profile lets a negative one past validation (negative_paging_fails):
@@ -551,7 +552,7 @@ class XcladeBackend:
         limit: int = 20,
     ) -> tuple[list[ApiKey], int]:
         sort = parse_order(order, API_KEY_COLUMNS, unknown_fails_in_database=self._order_fails_in_database)
-        offset, query_limit = _paging_reaches_database(offset, limit, self._unsafe_paging_ignored)
+        offset, query_limit = paging_reaches_database(offset, limit, self._unsafe_paging_ignored)
         limit = query_limit if query_limit is not None else self.store.count(API_KEYS)
         unfiltered = not (q or ids or titles or tokens or sort) and key_type is None
         if unfiltered and created_at is None and updated_at is None and revoked_at is None:
@@ -792,7 +793,7 @@ class XcladeBackend:
         sort = parse_order(
             order, SALES_CHANNEL_COLUMNS, unknown_fails_in_database=self._order_fails_in_database
         )
-        offset, query_limit = _paging_reaches_database(offset, limit, self._unsafe_paging_ignored)
+        offset, query_limit = paging_reaches_database(offset, limit, self._unsafe_paging_ignored)
         limit = query_limit if query_limit is not None else self.store.count(SALES_CHANNELS)
         channels = [
             c
@@ -917,20 +918,21 @@ class XcladeBackend:
         return list(seen.values())
 
     def store_products(
-        self, key: ApiKey, *, q: str | None = None, offset: int = 0, limit: int = 50
+        self, key: ApiKey, *, q: str | None = None, offset: int | float = 0, limit: int | float = 50
     ) -> tuple[list[Product], int]:
         visible = self._visible_products(self.store_channel_ids(key))
-        if visible and (offset < 0 or limit < 0):
-            # Only the medusa-2.21 profile lets these through (store_paging_unchecked): with no
-            # product in the key's channels 2.21.2 answers an empty page before any query, else
-            # Postgres refuses the negative OFFSET/LIMIT.
-            raise UnknownError()
+        if not visible:
+            # 2.21.2 answers an empty page before any query, so paging the medusa-2.21 profile lets
+            # through (store_paging_unchecked: negative ones) is only echoed.
+            return [], 0
+        offset, query_limit = paging_reaches_database(offset, limit, self._unsafe_paging_ignored)
         products = [
             p
             for p in visible
             if not q or contains(p.title, q) or contains(p.handle, q) or contains(p.description, q)
         ]
         products = sort_records(products, [])
+        limit = query_limit if query_limit is not None else len(products)
         return page(products, offset, limit), len(products)
 
     def store_product(self, key: ApiKey, product_id: str) -> Product:

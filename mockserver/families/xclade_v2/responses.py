@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -257,12 +258,9 @@ def authenticate(backend: XcladeBackend, call: Call) -> Any:
     return actor
 
 
-_ADMIN_LISTS = ("GetApiKeys", "GetSalesChannels")
-# Seed-answer lists whose negative paging fails in Postgres too: the store lists a storefront calls
-# before products, and the admin's orders.
-_SEED_LISTS_TO_DATABASE = (
-    "GetStoreRegions", "GetStoreCollections", "GetStoreProductCategories", "GetStoreCurrencies", "GetOrders",
-)  # fmt: skip
+# The store's product list has its own paging rule (store_paging_unchecked); every other list
+# hands a negative limit or offset to Postgres (negative_paging_fails).
+_STORE_PRODUCTS = "GetProducts"
 _ALL_ADMIN_SCHEMES = tuple((scheme,) for scheme in _ADMIN_SCHEMES)
 
 
@@ -276,15 +274,19 @@ def operation_rules(operation: Operation) -> OperationRules:
     no minimum, so a negative one reaches the query; the delete routes have no query validator."""
     tolerances = [
         Tolerance(
-            "query", frozenset({"cast", "type"}), _PAGING, flag=FLAG_PAGING_PARSE_INT, read_as=js_parse_int
+            "query",
+            frozenset({"cast", "type"}),
+            _PAGING,
+            flag=FLAG_PAGING_PARSE_INT,
+            read_as=_zod_paging_number,
         )
     ]
     if operation.method == "DELETE":
         tolerances.append(Tolerance("query", frozenset({"unknown"}), flag=FLAG_DELETE_QUERY_UNCHECKED))
-    if operation.operation_id in _ADMIN_LISTS or operation.operation_id in _SEED_LISTS_TO_DATABASE:
-        tolerances.append(Tolerance("query", _BELOW_MINIMUM, _PAGING, flag=FLAG_NEGATIVE_PAGING))
-    elif operation.operation_id == "GetProducts":
+    if operation.operation_id == _STORE_PRODUCTS:
         tolerances.append(Tolerance("query", _BELOW_MINIMUM, _PAGING, flag=FLAG_STORE_PAGING))
+    elif operation.method == "GET":
+        tolerances.append(Tolerance("query", _BELOW_MINIMUM, _PAGING, flag=FLAG_NEGATIVE_PAGING))
     return OperationRules(tolerances=tuple(tolerances))
 
 
@@ -434,18 +436,32 @@ def _date_filter(backend: XcladeBackend, call: Call, name: str) -> dict[str, Any
     return bounds or None
 
 
-def _paging(call: Call, default_limit: int) -> tuple[int, int]:
-    """``offset`` and ``limit``; one the spec refuses (a negative number) only arrives here when
-    the profile lets it past validation, and is then read from the raw query."""
+def _zod_paging_number(text: str) -> int | float | None:
+    """createFindParams' reading of ``limit``/``offset``: parseInt, then zod's number, which
+    refuses NaN and the infinities (a run of digits past the double range)."""
+    value = js_parse_int(text)
+    return value if value is not None and math.isfinite(value) else None
+
+
+def paging(backend: XcladeBackend, call: Call, default_limit: int) -> tuple[int | float, int | float]:
+    """``offset`` and ``limit`` as the answer echoes them. In the medusa-2.21 profile they are read
+    from the raw query as 2.21.2 reads them (paging_parsed_leniently), so a negative one (let past
+    validation by negative_paging_fails) or one beyond 2^53 arrives as the Number JavaScript holds."""
+    lenient = backend.profile.enabled(FLAG_PAGING_PARSE_INT)
     values = []
     for name, default in (("offset", 0), ("limit", default_limit)):
         given = call.raw_query.getlist(name)
         if len(given) > 1:  # qs makes an array of a repeated name, and zod wants one number
             raise InvalidRequest([f"Expected type: 'number' for field '{name}', got: '{','.join(given)}'"])
-        value = call.query.get(name)
-        if value is None and name in call.raw_query:
-            value = js_parse_int(call.raw_query[name])
-        values.append(default if value is None else value)
+        if not given:
+            values.append(default)
+        elif lenient:
+            value = _zod_paging_number(given[0])
+            if value is None:  # a run of digits past the double range: Infinity, which zod refuses
+                raise InvalidRequest([f"Expected type: 'number' for field '{name}', got: '{given[0]}'"])
+            values.append(value)
+        else:
+            values.append(call.query[name])
     return values[0], values[1]
 
 
@@ -503,7 +519,7 @@ def post_token_refresh(backend: XcladeBackend, call: Call) -> Reply:
 
 def get_api_keys(backend: XcladeBackend, call: Call) -> Reply:
     query = call.query
-    offset, limit = _paging(call, 20)
+    offset, limit = paging(backend, call, 20)
     keys, count = backend.list_api_keys(
         q=query.get("q"),
         ids=_many(call, "id"),
@@ -574,7 +590,7 @@ def post_api_key_sales_channels(backend: XcladeBackend, call: Call) -> Reply:
 
 def get_sales_channels(backend: XcladeBackend, call: Call) -> Reply:
     query = call.query
-    offset, limit = _paging(call, 20)
+    offset, limit = paging(backend, call, 20)
     channels, count = backend.list_sales_channels(
         q=query.get("q"),
         ids=_many(call, "id"),
@@ -633,7 +649,7 @@ def post_sales_channel_products(backend: XcladeBackend, call: Call) -> Reply:
 
 def get_store_products(backend: XcladeBackend, call: Call) -> Reply:
     query = call.query
-    offset, limit = _paging(call, STORE_PRODUCTS_DEFAULT_LIMIT)
+    offset, limit = paging(backend, call, STORE_PRODUCTS_DEFAULT_LIMIT)
     products, count = backend.store_products(call.principal, q=query.get("q"), offset=offset, limit=limit)
     fields = _fields(call)
     return Reply(
