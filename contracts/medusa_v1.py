@@ -1319,22 +1319,6 @@ class MedusaV1Suite(FamilySuite):
             },
             "operations": [
                 {
-                    # `created_at` bounds are a date or a date-time (anyOf two formats) and `fields`
-                    # is free text: the "invalid" values Schemathesis makes for them (a plain date
-                    # where it negated date-time, a control character) are valid by the spec, and
-                    # the mock rightly answers 200 (seen in CI: `created_at[gt]=0263-05-05`,
-                    # `fields=%1E`).
-                    "include-name": "GET /admin/batch-jobs",
-                    "checks": {"negative_data_rejection": {"enabled": False}},
-                },
-                {
-                    # A query string carries only text, and `sales_channel_id` is a form-exploded
-                    # list of strings: the "type-violating" values Schemathesis sends for it
-                    # (`false`, `0`) arrive as valid one-element lists, which the route must accept.
-                    "include-name": OP_STORE_PRODUCTS,
-                    "checks": {"negative_data_rejection": {"enabled": False}},
-                },
-                {
                     # Product ids that do not exist are refused before anything else with the
                     # documented `{errors, message}` 400 naming them (generated ids never exist),
                     # while the channel just created is there.

@@ -162,6 +162,8 @@ class Report:
     # Wall-clock seconds of each suite (setup, scenarios, schemathesis): JUnit testsuite times.
     phase_seconds: dict[str, float] = field(default_factory=dict)
     schemathesis_requests: int = 0
+    # negative_data_rejection reports dropped because the spec allows the request (spec_judge)
+    valid_negations: int = 0
 
     def add(self, result: CheckResult) -> CheckResult:
         self.results.append(result)
@@ -317,7 +319,12 @@ def render_text(report: Report) -> str:
             extra = f"  ({r.message.splitlines()[0]})" if r.outcome == Outcome.SKIPPED and r.message else ""
             out.append(f"  {_MARK[r.outcome]:5} {r.name:40} {r.operation}{extra}")
     if fuzz:
-        out.append(f"\nSchemathesis ({report.schemathesis_requests} requests)")
+        dropped = (
+            f"; {report.valid_negations} 'invalid' request(s) the spec allows, not counted as failures"
+            if report.valid_negations
+            else ""
+        )
+        out.append(f"\nSchemathesis ({report.schemathesis_requests} requests{dropped})")
         grouped: dict[str, list[CheckResult]] = defaultdict(list)
         for r in fuzz:
             grouped[r.name].append(r)

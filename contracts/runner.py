@@ -202,6 +202,7 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
                 report.results += run.results
                 report.phase_seconds[Source.SCHEMATHESIS] = time.perf_counter() - phase_started
                 report.schemathesis_requests = run.requests
+                report.valid_negations = run.valid_negations
                 created = run.created
     finally:
         if state is not None:
