@@ -86,6 +86,7 @@ class Tolerance:
     fields: frozenset[str] | None = None  # None: any field
     flag: str | None = None  # a behaviour-profile flag that must be on; None: under every profile
     null_only: bool = False  # only a null value (class-validator's @IsOptional lets null through)
+    value_is: Callable[[Any], bool] | None = None  # only a value this accepts
     # The release reads the parameter's one raw value with this (e.g. JavaScript's parseInt): the
     # violation passes when it reads a value (not None) from it.
     read_as: Callable[[str], Any] | None = None
@@ -98,6 +99,8 @@ class Tolerance:
         if self.flag is not None and not profile.enabled(self.flag):
             return False
         if self.null_only and violation.value is not None:
+            return False
+        if self.value_is is not None and not self.value_is(violation.value):
             return False
         if self.read_as is not None:
             raw = call.raw_query.getlist(violation.field)

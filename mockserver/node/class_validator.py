@@ -151,6 +151,16 @@ def _nested_message(prop: Prop) -> str:
     ) + f"nested property {prop.name} must be either object or array"
 
 
+def array_body_messages(body: list[Any], forbid_unknown_values: bool) -> list[str]:
+    """class-validator on a JSON array, as Medusa 1.20 runs it: ``plainToInstance`` maps the array
+    element-wise, so no DTO rule applies. With ``forbidUnknownValues`` (the routes that call
+    ``validator()`` themselves) any array is refused; otherwise only the whitelist speaks, and an
+    empty array passes as no fields at all."""
+    if forbid_unknown_values:
+        return ["an unknown value was passed to the validate function"]
+    return [f"property {i} should not exist" for i in range(len(body))]
+
+
 def body_messages(dto: Dto, body: Any, strict: bool) -> list[str]:
     if isinstance(body, dict):
         return execute(dto, body, strict)
@@ -158,7 +168,7 @@ def body_messages(dto: Dto, body: Any, strict: bool) -> list[str]:
         # plainToInstance maps an array element-wise; the array itself has no metadata, so only the
         # whitelist speaks (its indexes are unknown properties). An empty one reads as no fields.
         if body:
-            return [f"property {i} should not exist" for i in range(len(body))]
+            return array_body_messages(body, forbid_unknown_values=False)
         return execute(dto, {}, strict)
     return []
 

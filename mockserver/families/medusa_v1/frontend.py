@@ -21,7 +21,7 @@ from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
 from .exceptions import NotFound, NullValue
 from .models import USERS, AdminPrincipal, MedusaV1Backend
-from .responses import _ts, channel_json, product_json, user_json
+from .responses import _ts, body_fields, channel_json, product_json, user_json
 
 ANALYTICS_CONFIGS = "analytics_configs"
 USERS_DEFAULT_LIMIT = 50
@@ -102,16 +102,17 @@ def get_analytics_config(backend: MedusaV1Backend, call: Call) -> Reply:
 def post_analytics_config(backend: MedusaV1Backend, call: Call) -> Reply:
     # 1.20.11 inserts a row on every call, even for a user who has one (reads keep the oldest).
     principal: AdminPrincipal = call.principal
+    fields = body_fields(call)  # an empty array let past the DTO gives none: the columns' defaults
     with backend.store.transaction():
         config = _insert_config(
-            backend, principal.user_id, call.body["opt_out"], call.body.get("anonymize", False)
+            backend, principal.user_id, fields.get("opt_out", False), fields.get("anonymize", False)
         )
     return Reply({"analytics_config": inserted_analytics_config_json(config)})
 
 
 def post_analytics_config_update(backend: MedusaV1Backend, call: Call) -> Reply:
     principal: AdminPrincipal = call.principal
-    changes = dict(call.body)
+    changes = body_fields(call)
     for name in ("opt_out", "anonymize"):  # the row is saved as given: null reaches NOT NULL
         if name in changes and changes[name] is None:
             raise NullValue(name, "analytics_config")
