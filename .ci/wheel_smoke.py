@@ -12,7 +12,11 @@ import urllib.request
 import xml.etree.ElementTree as ET
 
 revokit = sys.argv[1]
-process = subprocess.Popen([revokit, "mock", "--port", "0"], stdout=subprocess.PIPE, text=True)
+# A known signing secret, so `revokit check --jwt-secret` can run its forged-token scenarios too.
+JWT_SECRET = "revokit-wheel-smoke-jwt-secret-of-32-bytes-or-more"
+process = subprocess.Popen(
+    [revokit, "mock", "--port", "0", "--jwt-secret", JWT_SECRET], stdout=subprocess.PIPE, text=True
+)
 try:
     banner = []
     for line in process.stdout:
@@ -53,6 +57,7 @@ try:
         else:
             admin = family_seed["admin"]
             credentials = ["--email", admin["email"], "--password", admin["password"]]
+        credentials += ["--jwt-secret", JWT_SECRET]
         junit = f"check-{family}.xml"
         started = time.perf_counter()
         check = subprocess.run(

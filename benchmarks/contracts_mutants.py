@@ -353,6 +353,10 @@ def make_package_copy(into: Path) -> Path:
     return package
 
 
+#: The mutated mocks sign with this, and `revokit check` is given it (--jwt-secret).
+MUTANT_JWT_SECRET = "revokit-mutants-jwt-secret-of-32-bytes-or-more"
+
+
 def serve_child(copy_root: str, family: str) -> None:
     """Child process: serve ``family`` from the package copy; print its port and credentials."""
     sys.path.insert(0, copy_root)
@@ -366,7 +370,7 @@ def serve_child(copy_root: str, family: str) -> None:
         "serving the original, not the copy"
     )
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    app = create_app(MockConfig(family=family, scrypt_n=TEST_SCRYPT_N))
+    app = create_app(MockConfig(family=family, scrypt_n=TEST_SCRYPT_N, jwt_secret=MUTANT_JWT_SECRET))
     seed = app.extensions["revokit"].seed_info
     if family == "app-keys":
         creds = {"token": seed["users"][0]["token"], "other_token": seed["users"][1]["token"]}
@@ -421,6 +425,7 @@ def check(server: MutantServer, family: str, args: argparse.Namespace) -> list[s
         other_token=server.info.get("other_token"),
         email=server.info.get("email"),
         password=server.info.get("password"),
+        jwt_secret=MUTANT_JWT_SECRET,  # as a team passes its test deployment's secret
         phases=args.phases.split(","),
         max_examples=args.max_examples,
         request_timeout=args.request_timeout,

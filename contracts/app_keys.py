@@ -24,6 +24,7 @@ from typing import Any
 
 from revokit.specs import error_body, load_spec
 
+from .forged_tokens import DROP, ForgedCase, Now, judge_forged_tokens
 from .http import Client, Exchange, OperationIndex
 from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
 from .schemathesis_run import Created
@@ -604,6 +605,32 @@ def revoke_hits_named_key_only(ctx: ScenarioContext) -> None:
         200,
         why="reading the key under its own application",
     )
+
+
+@scenario(
+    "forged_tokens_judged",
+    OP_LIST_APPS,
+    "user JWTs signed with the backend's own secret are refused with the exact 401 when expired, "
+    "not yet valid, without exp or sub, for another audience or issuer, or of no user (needs "
+    "--jwt-secret)",
+)
+def forged_tokens_judged(ctx: ScenarioContext) -> None:
+    unknown = _fixed_uuid(ctx, "unknown user")
+    cases = [
+        ForgedCase("that expired ten seconds ago", {"exp": Now(-10)}, 401, UNAUTHORIZED),
+        ForgedCase("not valid for another hour (nbf)", {"nbf": Now(3600)}, 401, UNAUTHORIZED),
+        ForgedCase("whose exp is text", {"exp": "9999999999"}, 401, UNAUTHORIZED),
+        ForgedCase("without exp", {"exp": DROP}, 401, UNAUTHORIZED),
+        ForgedCase("without sub", {"sub": DROP}, 401, UNAUTHORIZED),
+        ForgedCase("for another audience", {"aud": "another-service"}, 401, UNAUTHORIZED),
+        ForgedCase("from another issuer", {"iss": "https://elsewhere.example"}, 401, UNAUTHORIZED),
+        ForgedCase("of a user that does not exist", {"sub": unknown}, 401, UNAUTHORIZED),
+    ]
+
+    def list_applications(token: str) -> Exchange:
+        return ctx.client.get(APPS, headers=_bearer(token), params={"limit": 1})
+
+    judge_forged_tokens(ctx, ctx.state["token"], cases, list_applications)
 
 
 @scenario(

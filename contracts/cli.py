@@ -20,8 +20,8 @@ from .suite import Credentials, UsageError
 
 EPILOG = """\
 credentials are read from the environment when not given: REVOKIT_TOKEN, REVOKIT_OTHER_TOKEN,
-REVOKIT_EMAIL, REVOKIT_PASSWORD. The report's curl lines refer to these variables instead of
-showing the secrets, so export them to replay a line.
+REVOKIT_EMAIL, REVOKIT_PASSWORD, REVOKIT_JWT_SECRET. The report's curl lines refer to these
+variables instead of showing the secrets, so export them to replay a line.
 
 allow file: a YAML list of expected failures, e.g.
   - check: revoke_again_not_found
@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     creds.add_argument(
         "--password", default=os.environ.get("REVOKIT_PASSWORD"), help="admin password (Medusa families)"
+    )
+    creds.add_argument(
+        "--jwt-secret",
+        default=os.environ.get("REVOKIT_JWT_SECRET"),
+        help="the backend's JWT signing secret (a test deployment's, never production's): the suites "
+        "then also send tokens it would sign but must refuse (expired, not yet valid, wrong claims)",
     )
     parser.add_argument(
         "--profile",
@@ -126,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             other_token=args.other_token or None,
             email=args.email or None,
             password=args.password or None,
+            jwt_secret=args.jwt_secret or None,
         ),
         seed=args.seed,
         max_examples=args.max_examples,

@@ -44,6 +44,7 @@ def run_conformance(
     password: str | None = None,
     token: str | None = None,
     other_token: str | None = None,
+    jwt_secret: str | None = None,
     seed: int = DEFAULT_SEED,
     max_examples: int = DEFAULT_MAX_EXAMPLES,
     phases: Sequence[str] = ALL_PHASES,
@@ -63,7 +64,9 @@ def run_conformance(
     options = CheckOptions(
         family=family,
         base_url=base_url or "",
-        credentials=Credentials(token=token, other_token=other_token, email=email, password=password),
+        credentials=Credentials(
+            token=token, other_token=other_token, email=email, password=password, jwt_secret=jwt_secret
+        ),
         seed=seed,
         max_examples=max_examples,
         phases=list(phases),

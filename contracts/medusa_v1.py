@@ -28,6 +28,7 @@ from typing import Any
 
 from revokit.specs import error_body, error_message, load_spec
 
+from .forged_tokens import DROP, ForgedCase, Now, judge_forged_tokens
 from .http import Client, Exchange
 from .scenarios import ScenarioContext, ScenarioRegistry
 from .schemathesis_run import Created
@@ -136,6 +137,8 @@ PROFILE_DEVIATIONS: dict[str, list[tuple[str, str | None]]] = {
     ],
     # passport's bare res.end("Unauthorized"): the 401 carries no Content-Type. GET /admin/auth is
     # the first route each of these checks calls without a working credential.
+    # A well-signed admin JWT is trusted without looking its user up.
+    "jwt_user_not_looked_up": [("forged_token_of_unknown_user_refused", OP_LIST_KEYS)],
     "unauthorized_without_content_type": [
         ("admin_routes_refuse_missing_credentials", "GET /admin/auth"),
         ("admin_routes_refuse_wrong_credentials", "GET /admin/auth"),
@@ -875,6 +878,49 @@ def admin_routes_refuse_wrong_credentials(ctx: ScenarioContext) -> None:
     _victim_intact(
         ctx, victim["id"], "reading the key after revoke and delete attempts with wrong credentials"
     )
+
+
+def _list_keys_with(ctx: ScenarioContext) -> Callable[[str], Exchange]:
+    return lambda token: ctx.client.get(
+        KEYS, headers={"Authorization": f"Bearer {token}"}, params={"limit": 1}
+    )
+
+
+@scenario(
+    "forged_tokens_judged",
+    OP_LIST_KEYS,
+    "admin JWTs signed with the backend's own secret are refused when expired, not yet valid or not "
+    "an admin's (exact 401), and one without exp is accepted as 1.20.11 accepts it (needs "
+    "--jwt-secret and a JWT from POST /admin/auth/token)",
+)
+def forged_tokens_judged(ctx: ScenarioContext) -> None:
+    if not ctx.state.get("jwt"):
+        ctx.skip("needs a JWT to take the claims from (POST /admin/auth/token answered none)")
+    cases = [
+        ForgedCase("that expired ten seconds ago", {"exp": Now(-10)}, 401, UNAUTHORIZED),
+        ForgedCase("not valid for another hour (nbf)", {"nbf": Now(3600)}, 401, UNAUTHORIZED),
+        ForgedCase("whose exp is text", {"exp": "9999999999"}, 401, UNAUTHORIZED),
+        ForgedCase("of the store realm (domain store)", {"domain": "store"}, 401, UNAUTHORIZED),
+        ForgedCase("without domain", {"domain": DROP}, 401, UNAUTHORIZED),
+        ForgedCase("without user_id", {"user_id": DROP}, 401, UNAUTHORIZED),
+        # jsonwebtoken checks exp only when the token has one, and Medusa signs every token with it.
+        ForgedCase("without exp", {"exp": DROP}, 200),
+    ]
+    judge_forged_tokens(ctx, ctx.state["jwt"], cases, _list_keys_with(ctx))
+
+
+@scenario(
+    "forged_token_of_unknown_user_refused",
+    OP_LIST_KEYS,
+    "an admin JWT signed with the backend's own secret whose user_id names no user is refused with "
+    "401 (needs --jwt-secret and a JWT from POST /admin/auth/token)",
+)
+def forged_token_of_unknown_user_refused(ctx: ScenarioContext) -> None:
+    if not ctx.state.get("jwt"):
+        ctx.skip("needs a JWT to take the claims from (POST /admin/auth/token answered none)")
+    unknown = _fixed_id(ctx, "usr", "unknown user")
+    case = ForgedCase("of a user that does not exist", {"user_id": unknown}, 401, UNAUTHORIZED)
+    judge_forged_tokens(ctx, ctx.state["jwt"], [case], _list_keys_with(ctx))
 
 
 @scenario(

@@ -134,7 +134,9 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
             f"--base-url at the {options.family} port (revokit mock's banner lists each family's URL)"
         )
 
-    secrets = Secrets(suite.secret_variables(options.credentials))
+    secrets = Secrets(
+        {**suite.secret_variables(options.credentials), "REVOKIT_JWT_SECRET": options.credentials.jwt_secret}
+    )
     phases = [p for p in ALL_PHASES if p in options.phases]
     report = Report(
         family=options.family,
@@ -155,6 +157,7 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
         phase_started = time.perf_counter()
         try:
             state = suite.prepare(client, options.credentials, options.seed)
+            state["jwt_secret"] = options.credentials.jwt_secret
         except SetupFailed as exc:
             report.phase_seconds[Source.SETUP] = time.perf_counter() - phase_started
             secrets.add(exc.issued)
@@ -181,6 +184,12 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
                 phase_started = time.perf_counter()
                 for result in run_scenarios(list(suite.scenarios), client, secrets, state, say):
                     report.add(result)
+                # Tokens the scenarios made (forged with --jwt-secret) are masked like the login's,
+                # and --env-file writes them too.
+                made = sorted(set(secrets.variables()) - set(report.secret_variables))
+                report.secret_variables = secrets.variables()
+                report.issued_variables = sorted({*report.issued_variables, *made})
+                report.secret_values = secrets.values()
                 report.phase_seconds[Source.SCENARIOS] = time.perf_counter() - phase_started
             st_phases = [p for p in phases if p in SCHEMATHESIS_PHASES]
             if st_phases:

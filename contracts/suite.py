@@ -21,6 +21,7 @@ class Credentials:
     other_token: str | None = None  # a second identity's token, for the checks that need two
     email: str | None = None
     password: str | None = None
+    jwt_secret: str | None = None  # the backend's JWT signing secret: lets the suites forge tokens
 
 
 class UsageError(Exception):

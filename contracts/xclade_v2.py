@@ -30,6 +30,7 @@ from typing import Any
 
 from revokit.specs import error_body, load_spec
 
+from .forged_tokens import DROP, ForgedCase, Now, judge_forged_tokens
 from .http import Client, Exchange
 from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
 from .schemathesis_run import Created
@@ -1033,6 +1034,52 @@ def login_reads_its_user(ctx: ScenarioContext) -> None:
 
 
 @scenario(
+    "forged_tokens_judged",
+    OP_GET_ME,
+    "tokens signed with the backend's own secret are refused when expired, not yet valid or not a "
+    "user's (exact 401), and one without exp is accepted as 2.21.2 accepts it (needs --jwt-secret "
+    "and a JWT)",
+)
+def forged_tokens_judged(ctx: ScenarioContext) -> None:
+    if not ctx.state.get("jwt"):
+        ctx.skip("needs a JWT to take the claims from (--email/--password, or a JWT as --token)")
+    cases = [
+        ForgedCase("that expired ten seconds ago", {"exp": Now(-10)}, 401, UNAUTHORIZED),
+        ForgedCase("not valid for another hour (nbf)", {"nbf": Now(3600)}, 401, UNAUTHORIZED),
+        ForgedCase("whose exp is text", {"exp": "9999999999"}, 401, UNAUTHORIZED),
+        ForgedCase("without actor_type", {"actor_type": DROP}, 401, UNAUTHORIZED),
+        ForgedCase("for a customer (actor_type customer)", {"actor_type": "customer"}, 401, UNAUTHORIZED),
+        ForgedCase("without actor_id", {"actor_id": DROP}, 401, UNAUTHORIZED),
+        # jsonwebtoken checks exp only when the token has one, and Medusa signs every token with it.
+        ForgedCase("without exp", {"exp": DROP}, 200),
+    ]
+    judge_forged_tokens(ctx, ctx.state["jwt"], cases, _read_me(ctx))
+
+
+def _read_me(ctx: ScenarioContext) -> Callable[[str], Exchange]:
+    return lambda token: ctx.client.get(USERS_ME, headers={"Authorization": f"Bearer {token}"})
+
+
+@scenario(
+    "forged_token_of_unknown_user_refused",
+    OP_GET_ME,
+    "a token signed with the backend's own secret whose actor_id names no user is refused with the "
+    "exact 401 (needs --jwt-secret and a JWT)",
+)
+def forged_token_of_unknown_user_refused(ctx: ScenarioContext) -> None:
+    if not ctx.state.get("jwt"):
+        ctx.skip("needs a JWT to take the claims from (--email/--password, or a JWT as --token)")
+    unknown = fixed_id(ctx.state["seed"], "user", "unknown user")
+    case = ForgedCase(
+        "of a user that does not exist",
+        {"actor_id": unknown, "app_metadata": {"user_id": unknown}},
+        401,
+        UNAUTHORIZED,
+    )
+    judge_forged_tokens(ctx, ctx.state["jwt"], [case], _read_me(ctx))
+
+
+@scenario(
     "session_ends_with_logout",
     OP_DELETE_SESSION,
     "a session opened from the JWT authenticates admin routes by its cookie alone until "
@@ -1346,6 +1393,7 @@ class XcladeV2Suite(FamilySuite):
             ("status_code_conformance", OP_LINK_CHANNELS),
         ],
         "unrouted_requests_express_not_found": [("unsupported_method", None)],
+        "jwt_user_not_looked_up": [("forged_token_of_unknown_user_refused", OP_GET_ME)],
         "unknown_date_operator_ignored": [("negative_data_rejection", OP_LIST_KEYS)],
         "paging_parsed_leniently": [("negative_data_rejection", label) for label in PAGED_OPERATIONS],
         # Seen only by the differential test (tests/real): no check of this suite meets them.

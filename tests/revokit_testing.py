@@ -43,6 +43,11 @@ class LiveMock:
 _BANNER_PORT = re.compile(r"^== (\S+): http://127\.0\.0\.1:(\d+)", re.MULTILINE)
 
 
+#: The signing secret the live mocks of the contract tests are started with, so `revokit check
+#: --jwt-secret` runs its forged-token scenarios against them.
+TEST_JWT_SECRET = "revokit-tests-jwt-secret-of-32-bytes-or-more"
+
+
 def start_revokit_mock(*args: str, timeout: float = 30.0) -> LiveMock:
     """Run the installed `revokit mock` console script on free ports and wait until it is ready."""
     command = [os.path.join(os.path.dirname(sys.executable), "revokit"), "mock", *args]

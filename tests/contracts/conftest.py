@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from revokit.contracts.cli import main
-from revokit_testing import start_revokit_mock
+from revokit_testing import TEST_JWT_SECRET, start_revokit_mock
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class LiveAppKeys:
 @pytest.fixture(scope="session")
 def ak_live() -> Iterator[LiveAppKeys]:
     """One `revokit mock app-keys` process on a free port for the whole session."""
-    mock = start_revokit_mock("app-keys", "--port", "0")
+    mock = start_revokit_mock("app-keys", "--port", "0", "--jwt-secret", TEST_JWT_SECRET)
     base = mock.url("app-keys")
     try:
         alice, bob = (

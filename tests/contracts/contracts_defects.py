@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import jwt as pyjwt
 from flask import Flask
 
 from revokit.contracts import serve_wsgi as serve  # noqa: F401  (the defect modules' server)
@@ -50,8 +51,11 @@ def build_defective_app(family: str, patch: Patch | None = None, profile: str = 
 
 def seeded_admin(app: Flask) -> Credentials:
     """A Medusa mock's seeded admin e-mail and password: the Medusa suites log in with them."""
-    admin = app.extensions["revokit"].seed_info["admin"]
-    return Credentials(email=admin["email"], password=admin["password"])
+    runtime = app.extensions["revokit"]
+    admin = runtime.seed_info["admin"]
+    return Credentials(
+        email=admin["email"], password=admin["password"], jwt_secret=runtime.settings.jwt_secret
+    )
 
 
 # -- the defects --------------------------------------------------------------------------------
@@ -216,6 +220,31 @@ def unsigned_token_accepted(family: FamilyDefinition) -> FamilyDefinition:
     return with_authenticate(family, lenient)
 
 
+def expired_token_accepted(family: FamilyDefinition) -> FamilyDefinition:
+    """A well-signed user JWT is trusted without looking at its expiry."""
+    authenticate = family.authenticate
+
+    def lenient(backend, call: Call):
+        scheme, _, token = call.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and call.operation.template.startswith("/api/v1/applications"):
+            try:
+                claims = pyjwt.decode(
+                    token,
+                    backend.settings.jwt_secret,
+                    algorithms=["HS256"],
+                    audience="app-keys",
+                    options={"verify_exp": False},
+                )
+            except pyjwt.PyJWTError:
+                claims = {}
+            user = backend.store.get(USERS, str(claims.get("sub")))
+            if user is not None:
+                return user
+        return authenticate(backend, call)
+
+    return with_authenticate(family, lenient)
+
+
 def missing_token_lists_first_user(family: FamilyDefinition) -> FamilyDefinition:
     """Listing applications without a token answers as the first user (a debug leftover)."""
     authenticate = family.authenticate
@@ -303,6 +332,7 @@ DEFECTS = [
         frozenset({"admin_routes_refuse_wrong_credentials"}),
     ),
     Defect("key_matched_by_prefix", key_matched_by_prefix, frozenset({"key_use_refuses_bad_keys"})),
+    Defect("expired_token_accepted", expired_token_accepted, frozenset({"forged_tokens_judged"})),
     Defect(
         "missing_token_lists_first_user",
         missing_token_lists_first_user,
@@ -336,6 +366,7 @@ def tokens(app: Flask) -> tuple[str, str]:
 
 
 def credentials(app: Flask) -> Credentials:
-    """What ``revokit check app-keys`` needs against ``app``: both users' tokens."""
+    """What ``revokit check app-keys`` needs against ``app``: both users' tokens and its secret."""
     alice, bob = tokens(app)
-    return Credentials(token=alice, other_token=bob)
+    secret = app.extensions["revokit"].settings.jwt_secret
+    return Credentials(token=alice, other_token=bob, jwt_secret=secret)

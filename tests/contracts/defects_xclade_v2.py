@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import jwt as pyjwt
 from contracts_defects import (
     Defect,
     Patch,
@@ -34,7 +35,7 @@ from revokit.mockserver.families.xclade_v2.exceptions import (
     UserNotFound,
     XcladeErrors,
 )
-from revokit.mockserver.families.xclade_v2.models import API_KEYS, PUBLISHABLE, SECRET, Actor, redact
+from revokit.mockserver.families.xclade_v2.models import API_KEYS, PUBLISHABLE, SECRET, USERS, Actor, redact
 from revokit.mockserver.families.xclade_v2.responses import api_key_json
 
 FAMILY = "xclade-v2"
@@ -130,6 +131,25 @@ def deleted_secret_key_still_works(family: FamilyDefinition) -> FamilyDefinition
         return actor
 
     return with_authenticate(family, cached)
+
+
+def jwt_without_actor_type_is_a_user(family: FamilyDefinition) -> FamilyDefinition:
+    """A well-signed bearer JWT without ``actor_type`` is taken for a user's."""
+    authenticate = family.authenticate
+
+    def lenient(backend, call: Call):
+        scheme, _, token = call.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and not token.startswith("sk_"):
+            try:
+                claims = pyjwt.decode(token, backend.settings.jwt_secret, algorithms=["HS256"])
+            except pyjwt.PyJWTError:
+                claims = {}
+            actor_id = claims.get("actor_id")
+            if "actor_type" not in claims and backend.store.get(USERS, str(actor_id)) is not None:
+                return Actor(actor_id, "user", {**claims, "actor_type": "user"})
+        return authenticate(backend, call)
+
+    return with_authenticate(family, lenient)
 
 
 def revoke_in_one_is_now(family: FamilyDefinition) -> FamilyDefinition:
@@ -382,6 +402,11 @@ DEFECTS: list[Defect] = [
         frozenset({"delete_requires_revoke"}),
     ),
     Defect("revoke_in_one_is_now", revoke_in_one_is_now, frozenset({"scheduled_revoke_brought_forward"})),
+    Defect(
+        "jwt_without_actor_type_is_a_user",
+        jwt_without_actor_type_is_a_user,
+        frozenset({"forged_tokens_judged"}),
+    ),
     Defect(
         "store_product_found_by_order",
         store_product_found_by_order,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import jwt as pyjwt
 import pytest
 import requests
 from contracts_defects import (
@@ -19,6 +20,7 @@ from contracts_defects import (
 
 from revokit.contracts.app_keys import SPEC, SUITE
 from revokit.contracts.schemathesis_run import run_schemathesis
+from revokit_testing import TEST_JWT_SECRET
 
 SCENARIO_NAMES = SUITE.scenarios.names()
 REVOKE_OP = "DELETE /api/v1/applications/{id}/api-keys/{keyId}"
@@ -42,6 +44,8 @@ def test_passes_against_the_live_mock_with_report_and_junit(ak_live, check, tmp_
         ak_live.alice,
         "--other-token",
         ak_live.bob,
+        "--jwt-secret",
+        TEST_JWT_SECRET,
         "--max-examples",
         "5",
         "--seed",
@@ -101,7 +105,7 @@ def test_passes_against_the_live_mock_with_report_and_junit(ak_live, check, tmp_
     assert properties["seed"] == "3" and properties["base_url"] == ak_live.base_url
 
 
-def test_without_a_second_identity_its_checks_are_skipped(ak_live, check):
+def test_without_a_second_identity_or_the_secret_those_checks_are_skipped(ak_live, check):
     result = check(
         "app-keys", "--base-url", ak_live.base_url, "--token", ak_live.alice, "--phases", "scenarios"
     )
@@ -109,7 +113,9 @@ def test_without_a_second_identity_its_checks_are_skipped(ak_live, check):
     marks = _marks(result.out)
     assert marks["error_body_403"] == marks["other_users_keys_refused"] == "SKIP"
     assert "needs a second user's token (--other-token)" in result.out
-    assert "2 skipped" in result.out
+    assert marks["forged_tokens_judged"] == "SKIP"
+    assert "needs --jwt-secret" in result.out
+    assert "3 skipped" in result.out
 
 
 def test_unreachable_base_url_exits_2(check, unused_port):
@@ -154,9 +160,19 @@ def test_a_refused_token_is_a_usage_problem(ak_live, check):
 def test_planted_defect_is_caught_by_its_scenario(defect, check):
     app = defective_app(defect.patch)
     alice, bob = tokens(app)
+    secret = app.extensions["revokit"].settings.jwt_secret
     with serve(app) as base:
         result = check(
-            "app-keys", "--base-url", base, "--token", alice, "--other-token", bob, "--phases", "scenarios"
+            "app-keys",
+            "--base-url",
+            base,
+            "--token",
+            alice,
+            "--other-token",
+            bob,
+            f"--jwt-secret={secret}",  # a random secret may start with "-"
+            "--phases",
+            "scenarios",
         )
     assert result.code == 1, result.out
     failed = {name for name, mark in _marks(result.out).items() if mark == "FAIL"}
@@ -166,7 +182,11 @@ def test_planted_defect_is_caught_by_its_scenario(defect, check):
         assert re.search(rf"^\d+\) {name} — ", failures, re.MULTILINE)
     assert "   request:\n     curl -sS -i -X " in failures
     assert "   expected: " in failures and "   actual:   " in failures
-    assert alice not in result.out and bob not in result.out
+    assert alice not in result.out and bob not in result.out and secret not in result.out
+    # Forged tokens, some of them valid, are masked too: every JWT printed fails verification.
+    for token in re.findall(r"eyJ[\w-]*\.[\w-]*\.[\w-]*", result.out):
+        with pytest.raises(pyjwt.PyJWTError):
+            pyjwt.decode(token, secret, algorithms=["HS256"], audience="app-keys")
 
 
 def test_schemathesis_phases_catch_a_wrong_error_body_and_ignored_auth(check):

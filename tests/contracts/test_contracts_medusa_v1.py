@@ -22,7 +22,7 @@ from defects_medusa_v1 import (
 
 from revokit.contracts.medusa_v1 import PROFILE_DEVIATIONS, SPEC, SUITE
 from revokit.contracts.schemathesis_run import run_schemathesis
-from revokit_testing import start_revokit_mock
+from revokit_testing import TEST_JWT_SECRET, start_revokit_mock
 
 SCENARIO_NAMES = SUITE.scenarios.names()
 ADMIN = ("admin@medusa-test.com", "supersecret")  # the seed's admin (fixtures/medusa-v1.yaml)
@@ -37,7 +37,9 @@ class LiveMedusa:
 
 
 def _live(profile: str) -> Iterator[LiveMedusa]:
-    mock = start_revokit_mock("medusa-v1", "--port", "0", "--profile", profile)
+    mock = start_revokit_mock(
+        "medusa-v1", "--port", "0", "--profile", profile, "--jwt-secret", TEST_JWT_SECRET
+    )
     base = mock.url("medusa-v1")
     try:
         seed = requests.get(f"{base}/__revokit/seed", timeout=10).json()
@@ -61,7 +63,17 @@ def medusa_120_mock() -> Iterator[LiveMedusa]:
 
 
 def _login(base: str) -> list[str]:
-    return ["medusa-v1", "--base-url", base, "--email", ADMIN[0], "--password", ADMIN[1]]
+    return [
+        "medusa-v1",
+        "--base-url",
+        base,
+        "--email",
+        ADMIN[0],
+        "--password",
+        ADMIN[1],
+        "--jwt-secret",
+        TEST_JWT_SECRET,
+    ]
 
 
 def _marks(out: str) -> dict[tuple[str, str], str]:
@@ -172,14 +184,27 @@ def test_a_ready_token_of_either_kind_works(contract_mock, check):
     jwt = requests.post(
         f"{base}/admin/auth/token", json={"email": ADMIN[0], "password": ADMIN[1]}, timeout=10
     )
-    for token in (jwt.json()["access_token"], contract_mock.api_token):
-        result = check("medusa-v1", "--base-url", base, "--token", token, "--phases", "scenarios")
+    for token, kind in ((jwt.json()["access_token"], "jwt"), (contract_mock.api_token, "api_token")):
+        result = check(
+            "medusa-v1",
+            "--base-url",
+            base,
+            "--token",
+            token,
+            "--jwt-secret",
+            TEST_JWT_SECRET,
+            "--phases",
+            "scenarios",
+        )
         assert result.code == 0, result.out
         marks = _scenario_marks(result.out)
         # Both need the admin's e-mail (and password): a token alone cannot try them.
         assert marks.pop("login_refuses_wrong_password") == marks.pop("logout_ends_session") == "SKIP"
+        # The forged tokens take their claims from a JWT: an API token gives none.
+        forged = {marks.pop("forged_tokens_judged"), marks.pop("forged_token_of_unknown_user_refused")}
+        assert forged == ({"PASS"} if kind == "jwt" else {"SKIP"}), result.out
         assert set(marks.values()) == {"PASS"}
-        assert token not in result.out
+        assert token not in result.out and TEST_JWT_SECRET not in result.out
 
 
 @pytest.mark.parametrize(
@@ -210,6 +235,7 @@ def test_planted_defect_is_caught_by_its_scenarios(defect, check):
             login.email,
             "--password",
             login.password,
+            f"--jwt-secret={login.jwt_secret}",  # a random secret may start with "-"
             "--phases",
             "scenarios",
         )
@@ -219,7 +245,7 @@ def test_planted_defect_is_caught_by_its_scenarios(defect, check):
     failures = result.out.split("\nFailures\n", 1)[1]
     assert "   request:\n     curl -sS -i -X " in failures
     assert "   expected: " in failures and "   actual:   " in failures
-    assert login.password not in result.out
+    assert login.password not in result.out and login.jwt_secret not in result.out
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from revokit.contracts.report import Report, render_text
 from revokit.contracts.runner import CheckOptions, run_check
 from revokit.contracts.schemathesis_run import run_schemathesis
 from revokit.contracts.xclade_v2 import SPEC, SUITE, admin_headers
-from revokit_testing import start_revokit_mock
+from revokit_testing import TEST_JWT_SECRET, start_revokit_mock
 
 FAMILY = "xclade-v2"
 SCENARIO_NAMES = SUITE.scenarios.names()
@@ -66,7 +66,7 @@ class LiveXclade:
 @pytest.fixture(scope="module")
 def xclade_live() -> Iterator[LiveXclade]:
     """One `revokit mock xclade-v2` process (contract profile) for this module."""
-    mock = start_revokit_mock(FAMILY, "--port", "0")
+    mock = start_revokit_mock(FAMILY, "--port", "0", "--jwt-secret", TEST_JWT_SECRET)
     base = mock.url(FAMILY)
     try:
         seed = requests.get(f"{base}/__revokit/seed", timeout=10).json()
@@ -93,6 +93,8 @@ def test_passes_against_the_contract_mock_and_leaves_its_data_alone(xclade_live,
         live.email,
         "--password",
         live.password,
+        "--jwt-secret",
+        TEST_JWT_SECRET,
         "--max-examples",
         "3",
         "--junit-xml",
