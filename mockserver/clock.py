@@ -102,6 +102,11 @@ def isoformat_ms(instant: datetime) -> str:
     )
 
 
+def isoformat_ms_or_none(instant: datetime | None) -> str | None:
+    """``isoformat_ms``, with JSON's null for a time that is not set (a key never revoked)."""
+    return isoformat_ms(instant) if instant is not None else None
+
+
 def parse_instant(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=UTC)

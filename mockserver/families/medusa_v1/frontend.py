@@ -17,11 +17,12 @@ from typing import Any
 
 from ....fixtures import load_answers
 from ....specs import error_message
+from ...clock import isoformat_ms_or_none
 from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
 from .exceptions import NotFound, NullValue
 from .models import USERS, AdminPrincipal, MedusaV1Backend
-from .responses import _ts, body_fields, channel_json, product_json, user_json
+from .responses import body_fields, channel_json, product_json, user_json
 
 ANALYTICS_CONFIGS = "analytics_configs"
 USERS_DEFAULT_LIMIT = 50
@@ -54,9 +55,9 @@ def seed_refs(backend: MedusaV1Backend) -> Mapping[str, Any]:
 def analytics_config_json(config: AnalyticsConfig) -> dict[str, Any]:
     return {
         "id": config.id,
-        "created_at": _ts(config.created_at),
-        "updated_at": _ts(config.updated_at),
-        "deleted_at": _ts(config.deleted_at),
+        "created_at": isoformat_ms_or_none(config.created_at),
+        "updated_at": isoformat_ms_or_none(config.updated_at),
+        "deleted_at": isoformat_ms_or_none(config.deleted_at),
         "user_id": config.user_id,
         "opt_out": config.opt_out,
         "anonymize": config.anonymize,
@@ -71,8 +72,8 @@ def inserted_analytics_config_json(config: AnalyticsConfig) -> dict[str, Any]:
         "anonymize": config.anonymize,
         "id": config.id,
         "deleted_at": None,
-        "created_at": _ts(config.created_at),
-        "updated_at": _ts(config.updated_at),
+        "created_at": isoformat_ms_or_none(config.created_at),
+        "updated_at": isoformat_ms_or_none(config.updated_at),
     }
 
 

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from werkzeug.datastructures import Headers
 
 from ....fixtures import load_answers
-from ...clock import isoformat_ms
+from ...clock import isoformat_ms_or_none
 from ...control_input import BadControlInput, fields_of, optional_string, string_list
 from ...engine import Call, Reply
 from ...errors import TEXT, ApiError
@@ -44,10 +44,6 @@ PUBLISHABLE_KEY_HEADER = "x-publishable-api-key"
 API_TOKEN_HEADER = "x-medusa-access-token"
 
 
-def _ts(value: Any) -> str | None:
-    return isoformat_ms(value) if value is not None else None
-
-
 # -- renderers ---------------------------------------------------------------------------------
 
 
@@ -60,20 +56,20 @@ def user_json(user: User) -> dict[str, Any]:
         "role": user.role,
         "api_token": user.api_token,
         "metadata": user.metadata,
-        "created_at": _ts(user.created_at),
-        "updated_at": _ts(user.updated_at),
-        "deleted_at": _ts(user.deleted_at),
+        "created_at": isoformat_ms_or_none(user.created_at),
+        "updated_at": isoformat_ms_or_none(user.updated_at),
+        "deleted_at": isoformat_ms_or_none(user.deleted_at),
     }
 
 
 def key_json(key: PublishableApiKey, fields: list[str] | None = None) -> dict[str, Any]:
     full = {
         "id": key.id,
-        "created_at": _ts(key.created_at),
-        "updated_at": _ts(key.updated_at),
+        "created_at": isoformat_ms_or_none(key.created_at),
+        "updated_at": isoformat_ms_or_none(key.updated_at),
         "created_by": key.created_by,
         "revoked_by": key.revoked_by,
-        "revoked_at": _ts(key.revoked_at),
+        "revoked_at": isoformat_ms_or_none(key.revoked_at),
         "title": key.title,
     }
     if not fields:
@@ -85,9 +81,9 @@ def key_json(key: PublishableApiKey, fields: list[str] | None = None) -> dict[st
 def channel_json(channel: SalesChannel) -> dict[str, Any]:
     return {
         "id": channel.id,
-        "created_at": _ts(channel.created_at),
-        "updated_at": _ts(channel.updated_at),
-        "deleted_at": _ts(channel.deleted_at),
+        "created_at": isoformat_ms_or_none(channel.created_at),
+        "updated_at": isoformat_ms_or_none(channel.updated_at),
+        "deleted_at": isoformat_ms_or_none(channel.deleted_at),
         "name": channel.name,
         "description": channel.description,
         "is_disabled": channel.is_disabled,
@@ -109,12 +105,12 @@ def product_json(
     """The product as 1.20.11 serializes it: the admin and a key-scoped store list with
     ``sales_channels`` (full channels), other store answers without; only the admin adds ``profile``."""
     shipping = _shipping_profile(product)
-    created = _ts(product.created_at)
+    created = isoformat_ms_or_none(product.created_at)
     body: dict[str, Any] = {
         "id": product.id,
         "created_at": created,
-        "updated_at": _ts(product.updated_at),
-        "deleted_at": _ts(product.deleted_at),
+        "updated_at": isoformat_ms_or_none(product.updated_at),
+        "deleted_at": isoformat_ms_or_none(product.deleted_at),
         "title": product.title,
         "subtitle": product.subtitle,
         "description": product.description,
@@ -165,8 +161,8 @@ def cart_json(cart: Cart) -> dict[str, Any]:
         "sales_channel_id": cart.sales_channel_id,
         "region_id": cart.region_id,
         "items": [],
-        "created_at": _ts(cart.created_at),
-        "updated_at": _ts(cart.updated_at),
+        "created_at": isoformat_ms_or_none(cart.created_at),
+        "updated_at": isoformat_ms_or_none(cart.updated_at),
     }
 
 

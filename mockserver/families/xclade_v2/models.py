@@ -28,7 +28,7 @@ from typing import Any
 
 import jwt
 
-from ...clock import isoformat_ms
+from ...clock import isoformat_ms_or_none
 from ...engine import BackendContext, SeedContext, key_row
 from ...hashing import VerifiedTokens, hash_secret, seed_hash, verify_secret
 from ...jwt_claims import not_yet_valid
@@ -992,7 +992,7 @@ class XcladeBackend:
                     "state": spec.get("state", "active"),
                     "token": token,
                     "redacted": key.redacted,
-                    "revoked_at": _iso(key.revoked_at),
+                    "revoked_at": isoformat_ms_or_none(key.revoked_at),
                     "sales_channels": list(key.sales_channel_ids),
                 }
             )
@@ -1087,7 +1087,3 @@ def revocation_time(now: datetime, revoke_in: float | None) -> datetime:
     if revoke_in >= (LATEST_INSTANT - now).total_seconds():  # infinity included
         return LATEST_INSTANT
     return now + timedelta(seconds=int(revoke_in))
-
-
-def _iso(instant: datetime | None) -> str | None:
-    return isoformat_ms(instant) if instant else None

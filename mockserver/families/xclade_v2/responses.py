@@ -16,7 +16,7 @@ from typing import Any
 
 from werkzeug.datastructures import Headers, MultiDict
 
-from ...clock import isoformat_ms, parse_instant
+from ...clock import isoformat_ms_or_none, parse_instant
 from ...control_input import BadControlInput, fields_of, optional_seconds, optional_string, string_list
 from ...engine import Call, Handler, Operation, OperationRules, Reply, Tolerance
 from ...errors import ApiError
@@ -76,10 +76,6 @@ _STORE_SCHEME = "publishable_api_key"
 _ADMIN_SCHEMES = ("api_key", "cookie_auth", "jwt_token")
 
 
-def _iso(instant: datetime | None) -> str | None:
-    return isoformat_ms(instant) if instant is not None else None
-
-
 # -- serialization ---------------------------------------------------------------------------------
 
 
@@ -89,9 +85,9 @@ def sales_channel_record(channel: SalesChannel) -> dict[str, Any]:
         "name": channel.name,
         "description": channel.description,
         "is_disabled": channel.is_disabled,
-        "created_at": _iso(channel.created_at),
-        "updated_at": _iso(channel.updated_at),
-        "deleted_at": _iso(channel.deleted_at),
+        "created_at": isoformat_ms_or_none(channel.created_at),
+        "updated_at": isoformat_ms_or_none(channel.updated_at),
+        "deleted_at": isoformat_ms_or_none(channel.deleted_at),
         "metadata": channel.metadata,
     }
 
@@ -104,13 +100,13 @@ def api_key_record(key: ApiKey) -> dict[str, Any]:
         "token": "" if key.type == "secret" else key.token,
         "redacted": key.redacted,
         "type": key.type,
-        "last_used_at": _iso(key.last_used_at),
-        "updated_at": _iso(key.updated_at),
-        "created_at": _iso(key.created_at),
+        "last_used_at": isoformat_ms_or_none(key.last_used_at),
+        "updated_at": isoformat_ms_or_none(key.updated_at),
+        "created_at": isoformat_ms_or_none(key.created_at),
         "created_by": key.created_by,
-        "revoked_at": _iso(key.revoked_at),
+        "revoked_at": isoformat_ms_or_none(key.revoked_at),
         "revoked_by": key.revoked_by,
-        "deleted_at": _iso(key.deleted_at),
+        "deleted_at": isoformat_ms_or_none(key.deleted_at),
     }
 
 
@@ -133,13 +129,13 @@ def created_api_key_json(key: ApiKey, token: str) -> dict[str, Any]:
         "redacted": key.redacted,
         "title": key.title,
         "type": key.type,
-        "last_used_at": _iso(key.last_used_at),
+        "last_used_at": isoformat_ms_or_none(key.last_used_at),
         "created_by": key.created_by,
         "revoked_by": key.revoked_by,
-        "revoked_at": _iso(key.revoked_at),
-        "created_at": _iso(key.created_at),
-        "updated_at": _iso(key.updated_at),
-        "deleted_at": _iso(key.deleted_at),
+        "revoked_at": isoformat_ms_or_none(key.revoked_at),
+        "created_at": isoformat_ms_or_none(key.created_at),
+        "updated_at": isoformat_ms_or_none(key.updated_at),
+        "deleted_at": isoformat_ms_or_none(key.deleted_at),
     }
 
 
@@ -161,8 +157,8 @@ def product_json(product: Product, fields: str | None) -> dict[str, Any]:
         "handle": product.handle,
         "status": product.status,
         "description": product.description,
-        "created_at": _iso(product.created_at),
-        "updated_at": _iso(product.updated_at),
+        "created_at": isoformat_ms_or_none(product.created_at),
+        "updated_at": isoformat_ms_or_none(product.updated_at),
     }
     return project(record, parse_fields(fields, PRODUCT_DEFAULT_FIELDS), PRODUCT_DEFAULT_FIELDS)
 
