@@ -24,7 +24,7 @@ from typing import Any
 
 from revokit.specs import error_body, load_spec
 
-from .forged_tokens import DROP, ForgedCase, Now, judge_forged_tokens
+from .forged_tokens import DROP, ForgedCase, judge_forged_tokens, time_claim_cases
 from .http import Client, Exchange, OperationIndex
 from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
 from .schemathesis_run import Created
@@ -617,9 +617,7 @@ def revoke_hits_named_key_only(ctx: ScenarioContext) -> None:
 def forged_tokens_judged(ctx: ScenarioContext) -> None:
     unknown = _fixed_uuid(ctx, "unknown user")
     cases = [
-        ForgedCase("that expired ten seconds ago", {"exp": Now(-10)}, 401, UNAUTHORIZED),
-        ForgedCase("not valid for another hour (nbf)", {"nbf": Now(3600)}, 401, UNAUTHORIZED),
-        ForgedCase("whose exp is text", {"exp": "9999999999"}, 401, UNAUTHORIZED),
+        *time_claim_cases(401, UNAUTHORIZED),
         ForgedCase("without exp", {"exp": DROP}, 401, UNAUTHORIZED),
         ForgedCase("without sub", {"sub": DROP}, 401, UNAUTHORIZED),
         ForgedCase("for another audience", {"aud": "another-service"}, 401, UNAUTHORIZED),

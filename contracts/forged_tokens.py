@@ -44,6 +44,16 @@ class ForgedCase:
     body: Any = None  # the exact body expected, or None to check the status only
 
 
+def time_claim_cases(status: int, body: Any) -> list[ForgedCase]:
+    """The registered time claims every JWT check judges alike: expired, not yet valid, ``exp`` as
+    text (jsonwebtoken refuses a non-numeric one), each refused with ``status`` and ``body``."""
+    return [
+        ForgedCase("that expired ten seconds ago", {"exp": Now(-10)}, status, body),
+        ForgedCase("not valid for another hour (nbf)", {"nbf": Now(3600)}, status, body),
+        ForgedCase("whose exp is text", {"exp": "9999999999"}, status, body),
+    ]
+
+
 def forged_claims(claims: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """``claims`` with ``changes`` applied (:data:`DROP` removes a claim, :class:`Now` is relative)."""
     now = int(time.time())

@@ -30,7 +30,7 @@ from typing import Any
 
 from revokit.specs import error_body, load_spec
 
-from .forged_tokens import DROP, ForgedCase, Now, judge_forged_tokens
+from .forged_tokens import DROP, ForgedCase, judge_forged_tokens, time_claim_cases
 from .http import Client, Exchange
 from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
 from .schemathesis_run import Created
@@ -1044,9 +1044,7 @@ def forged_tokens_judged(ctx: ScenarioContext) -> None:
     if not ctx.state.get("jwt"):
         ctx.skip("needs a JWT to take the claims from (--email/--password, or a JWT as --token)")
     cases = [
-        ForgedCase("that expired ten seconds ago", {"exp": Now(-10)}, 401, UNAUTHORIZED),
-        ForgedCase("not valid for another hour (nbf)", {"nbf": Now(3600)}, 401, UNAUTHORIZED),
-        ForgedCase("whose exp is text", {"exp": "9999999999"}, 401, UNAUTHORIZED),
+        *time_claim_cases(401, UNAUTHORIZED),
         ForgedCase("without actor_type", {"actor_type": DROP}, 401, UNAUTHORIZED),
         ForgedCase("for a customer (actor_type customer)", {"actor_type": "customer"}, 401, UNAUTHORIZED),
         ForgedCase("without actor_id", {"actor_id": DROP}, 401, UNAUTHORIZED),
