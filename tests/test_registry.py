@@ -36,7 +36,8 @@ def test_an_unknown_family_names_the_known_ones() -> None:
 
 def test_the_conformance_suites_load_without_the_mock() -> None:
     """contracts/ stays independent of the mock: running every suite's import (and the CLI's)
-    loads no module of revokit.mockserver."""
+    loads no module of revokit.mockserver. (Only spec_judge borrows the mock's validator, on the
+    first "schema-violating request accepted" it has to judge.)"""
     script = (
         "import sys\n"
         "import revokit.contracts, revokit.contracts.cli\n"
