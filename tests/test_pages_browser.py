@@ -71,9 +71,15 @@ def page(browser, mock):
         "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
     )
     opened.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    # ERR_ABORTED is the browser cancelling a request it no longer wants: the state page's poll of
+    # /__revokit/overview when the test navigates away or closes the page (seen in a CI run).
     opened.on(
         "requestfailed",
-        lambda r: problems.append(f"request failed: {r.url} {r.failure}"),
+        lambda r: (
+            None
+            if r.failure == "net::ERR_ABORTED"
+            else problems.append(f"request failed: {r.url} {r.failure}")
+        ),
     )
     opened.problems = problems  # type: ignore[attr-defined]
     yield opened
