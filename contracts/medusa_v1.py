@@ -174,6 +174,11 @@ PROFILE_DEVIATIONS: dict[str, list[tuple[str, str | None]]] = {
             for check in ("not_a_server_error", "status_code_conformance")
         ),
     ],
+    # limit/offset are any finite Number(): fractions, "", 1e2 listed (and a fraction echoed).
+    "paging_read_as_numbers": [
+        *(("negative_data_rejection", operation) for operation in PAGED_OPERATIONS),
+        *(("response_schema_conformance", operation) for operation in PAGED_OPERATIONS),
+    ],
     # `sales_channel_id=ID` (one plain value) is a string to qs: 400 "must be an array".
     "sales_channel_id_must_be_an_array": [
         ("error_body_store_scope", OP_STORE_PRODUCTS),
@@ -1388,6 +1393,10 @@ class MedusaV1Suite(FamilySuite):
                         "ensure_resource_availability": {"enabled": False},
                         "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "404"]},
                     },
+                    # A U+0000 in a product id takes Medusa 1.20.11's whole process down (asked of
+                    # it: no answer, an uncaught QueryFailedError ends Node), and the run would end
+                    # there; NUL is still sent to every other route, DELETE of this one included.
+                    "generation": {"allow-x00": False},
                 },
                 {
                     # A frontend's way to put a product on the store, outside the key contract: a

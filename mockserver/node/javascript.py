@@ -107,6 +107,14 @@ def js_parse_int(text: str) -> int | float | None:
     return js_integer(-value if sign == "-" else value)
 
 
+def js_value(number: float) -> int | float:
+    """A Number as a Python value that JSON prints the way JSON.stringify does: integral ones below
+    1e21 as ints (``100``, and ``0`` for -0), the others as floats (``0.5``, ``1e+21``)."""
+    if number.is_integer() and abs(number) < 1e21:
+        return int(number)
+    return number
+
+
 def js_integer(value: int) -> int | float:
     """The Number (a double) JavaScript holds for the integer ``value``, as a Python value that
     JSON prints the way JSON.stringify does: an int below 1e21 (rounded to the nearest double),

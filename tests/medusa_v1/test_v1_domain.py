@@ -216,7 +216,7 @@ def test_list_keys_order_filters_and_paging(world: tuple[MedusaV1Backend, dict])
     seeded = [k["id"] for k in info["publishable_api_keys"]]
     page = backend.list_keys(limit=20, offset=0)
     assert [k.id for k in page.items] == seeded[::-1] and page.count == 4  # created_at DESC
-    assert [k.id for k in backend.list_keys(limit=0, offset=1).items] == seeded[::-1][1:]  # take 0 = all
+    assert [k.id for k in backend.list_keys(limit=None, offset=1).items] == seeded[::-1][1:]  # no LIMIT
     assert [k.id for k in backend.list_keys(limit=2, offset=1).items] == seeded[::-1][1:3]
     assert [k.title for k in backend.list_keys(limit=20, offset=0, q="STORE").items] == [
         "Omnichannel storefront",

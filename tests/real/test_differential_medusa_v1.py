@@ -584,6 +584,24 @@ def revoke_steps() -> list[Step]:
     ]
 
 
+def paging_steps() -> list[Step]:
+    """Every list of the spec with paging that Number() reads but the spec's integers refuse."""
+    from revokit.contracts.medusa_v1 import PAGED_OPERATIONS
+
+    steps = []
+    for label in PAGED_OPERATIONS:
+        path = label.partition(" ")[2]
+        auth, headers = (
+            ("none", {"x-publishable-api-key": "{key}"}) if path.startswith("/store/") else ("api_token", {})
+        )
+        for query in (
+            "limit=", "limit=0.5", "limit=-6.0535420759448985e-30", "limit=1e2", "limit=0x10", "offset=0.5",
+            "offset=-0.0", "offset=-0.5", "limit=-0.4", "limit=Infinity",
+        ):  # fmt: skip
+            steps.append(Step(f"{path}?{query}", "GET", f"{path}?{query}", auth, headers=headers))
+    return steps
+
+
 def array_body_steps() -> list[Step]:
     """A JSON array, empty and not, as the body of every route that reads one (its DTO never sees
     it: array_body_skips_dto)."""
@@ -748,6 +766,7 @@ def all_steps() -> list[Step]:
         *product_steps(),
         *analytics_steps(),
         *array_body_steps(),
+        *paging_steps(),
         *revoke_steps(),
         *malformed_steps(),
         *routing_steps(),

@@ -5,6 +5,7 @@ PostgreSQL stores nowhere."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ...engine import Call
@@ -16,6 +17,8 @@ from .exceptions import InvalidData, UnknownError
 FLAG_LIST_500 = "list_query_errors_are_500"
 FLAG_NUL_500 = "nul_character_fails_in_database"
 FLAG_CHANNEL_ID_ARRAY = "sales_channel_id_must_be_an_array"
+# limit/offset are Number()s (class-transformer), not integers: 1.20.11 lists with 0.5, 1e2, "".
+FLAG_PAGING_NUMBERS = "paging_read_as_numbers"
 
 
 def _has_nul(value: Any) -> bool:
@@ -52,6 +55,11 @@ def release_query_error(call: Call, profile: Any) -> ApiError | None:
     return None
 
 
+def postgres_round(value: float) -> int:
+    """A numeric LIMIT or OFFSET as Postgres makes it a bigint: rounded half away from zero."""
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
 def list_query_error(call: Call, profile: Any, *, paged: bool, columns: tuple[str, ...]) -> ApiError | None:
     """Paging and column names the database (1.20) or the contract's allow-lists refuse."""
     release_error = release_query_error(call, profile)
@@ -79,7 +87,12 @@ def list_query_error(call: Call, profile: Any, *, paged: bool, columns: tuple[st
     if reaches_database:
         for name in ("offset", "limit"):
             raw = query.get(name)
-            if isinstance(raw, str) and js_number(raw) < 0:
+            # Postgres rounds a fractional LIMIT/OFFSET first: -0.4 is 0, -0.5 is -1 (refused).
+            if (
+                isinstance(raw, str)
+                and math.isfinite(number := js_number(raw))
+                and postgres_round(number) < 0
+            ):
                 return UnknownError()
         return UnknownError() if problems else None
     return problems[0] if problems else None

@@ -22,7 +22,7 @@ from ...engine import Call, Handler, Reply
 from ...seed_answers import seed_answer_handlers
 from .exceptions import NotFound, NullValue
 from .models import USERS, AdminPrincipal, MedusaV1Backend
-from .responses import body_fields, channel_json, product_json, user_json
+from .responses import body_fields, channel_json, page_bounds, product_json, seed_list_paging, user_json
 
 ANALYTICS_CONFIGS = "analytics_configs"
 USERS_DEFAULT_LIMIT = 50
@@ -140,8 +140,7 @@ def delete_analytics_config(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def get_users(backend: MedusaV1Backend, call: Call) -> Reply:
-    offset = call.query.get("offset", 0) if "offset" in call.raw_query else 0
-    limit = call.query.get("limit") if "limit" in call.raw_query else USERS_DEFAULT_LIMIT
+    limit, offset, take, skip = page_bounds(backend, call, USERS_DEFAULT_LIMIT)
     needle = (call.raw_query.get("q") or "").lower()
     users = sorted(
         (u for u in backend.store.all(USERS) if u.deleted_at is None), key=lambda u: (u.created_at, u.id)
@@ -150,7 +149,7 @@ def get_users(backend: MedusaV1Backend, call: Call) -> Reply:
         users = [
             u for u in users if any(needle in (v or "").lower() for v in (u.email, u.first_name, u.last_name))
         ]
-    page = users[offset : offset + limit] if limit else users[offset:]
+    page = users[skip:] if take is None else users[skip : skip + take]
     return Reply(
         {"users": [user_json(u) for u in page], "count": len(users), "offset": offset, "limit": limit}
     )
@@ -172,7 +171,7 @@ FRONTEND_HANDLERS: dict[str, Handler] = {
     "PostAnalyticsConfig": post_analytics_config,
     "PostAnalyticsConfigUpdate": post_analytics_config_update,
     "DeleteAnalyticsConfig": delete_analytics_config,
-    **seed_answer_handlers(load_answers("medusa-v1"), seed_refs),
+    **seed_answer_handlers(load_answers("medusa-v1"), seed_refs, paging=seed_list_paging),
 }
 FRONTEND_INDEXES = {ANALYTICS_CONFIGS: ["user_id"]}
 FRONTEND_RECORDS = {ANALYTICS_CONFIGS: AnalyticsConfig}

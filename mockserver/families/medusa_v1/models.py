@@ -23,6 +23,7 @@ from ...hashing import seed_hash, verify_secret
 from ...jwt_claims import not_yet_valid
 from ...like import ilike
 from ...node.express_session import new_session_id, session_id_from_cookie, signed_cookie
+from .database_errors import postgres_round
 from .exceptions import (
     AlreadyRevoked,
     DefaultChannelUndeletable,
@@ -248,10 +249,17 @@ def order_records(records: list[Any], column: str, descending: bool) -> list[Any
     return missing + present if descending else present + missing
 
 
-def paginate(records: list[Any], limit: int, offset: int) -> list[Any]:
-    """TypeORM's skip/take: ``take: 0`` means no limit (Medusa 1.20 echoes ``limit: 0``)."""
+def paginate(records: list[Any], limit: int | None, offset: int) -> list[Any]:
+    """One page: ``limit`` rows from ``offset`` on, every row when ``limit`` is None."""
     window = records[offset:]
-    return window if limit == 0 else window[:limit]
+    return window if limit is None else window[:limit]
+
+
+def typeorm_window(limit: float, offset: float) -> tuple[int | None, int]:
+    """The LIMIT (None: none) and OFFSET a find with ``take``/``skip`` runs: TypeORM leaves a falsy
+    take or skip out (``take: 0`` lists every row, and Medusa 1.20 echoes ``limit: 0``), and
+    Postgres rounds a fractional one half away from zero (``0.5`` is 1, ``-0.4`` is 0)."""
+    return (postgres_round(limit) if limit else None), (postgres_round(offset) if offset else 0)
 
 
 # -- the backend -----------------------------------------------------------------------------------
@@ -429,7 +437,7 @@ class MedusaV1Backend:
     def list_keys(
         self,
         *,
-        limit: int,
+        limit: int | None,
         offset: int,
         q: str | None = None,
         order: str | None = None,
@@ -437,7 +445,7 @@ class MedusaV1Backend:
     ) -> Page:
         if not q and not dates and not order:
             # The default listing (newest first): one page from the store's sorted index.
-            window = self.store.ordered(KEYS, "created_at", True, offset, None if limit == 0 else limit)
+            window = self.store.ordered(KEYS, "created_at", True, offset, limit)
             return Page(window, self.store.count(KEYS))
         keys: list[PublishableApiKey] = self.store.all(KEYS)
         if q:
@@ -585,7 +593,7 @@ class MedusaV1Backend:
         self,
         scope: StoreScope,
         *,
-        limit: int,
+        limit: int | None,
         offset: int,
         q: str | None,
         channel_ids: str | Sequence[str] | None,
@@ -649,7 +657,7 @@ class MedusaV1Backend:
             raise SalesChannelNotFound(channel_id)
         return channel
 
-    def list_channels(self, *, limit: int, offset: int, q: str | None = None) -> Page:
+    def list_channels(self, *, limit: int | None, offset: int, q: str | None = None) -> Page:
         channels = [c for c in self.store.all(CHANNELS) if c.deleted_at is None]
         if q:
             match = ilike(q)

@@ -14,9 +14,9 @@ from ...clock import isoformat_ms_or_none
 from ...control_input import BadControlInput, fields_of, optional_string, string_list
 from ...engine import Call, Reply
 from ...errors import TEXT, ApiError
-from ...node.javascript import js_date
+from ...node.javascript import js_date, js_number, js_value
 from ...node.qs import qs_parse
-from .database_errors import nul_error
+from .database_errors import FLAG_PAGING_NUMBERS, nul_error
 from .exceptions import (
     FLAG_EXPRESS_404,
     FLAG_NO_CONTENT_TYPE_401,
@@ -38,6 +38,7 @@ from .models import (
     SalesChannel,
     StoreScope,
     User,
+    typeorm_window,
 )
 
 PUBLISHABLE_KEY_HEADER = "x-publishable-api-key"
@@ -174,8 +175,29 @@ def _channel_reply(channel: SalesChannel) -> Reply:
     return Reply({"sales_channel": channel_json(channel)})
 
 
-def _page_bounds(call: Call) -> tuple[int, int]:
-    return int(call.query["limit"]), int(call.query["offset"])
+def page_bounds(
+    backend: MedusaV1Backend, call: Call, default_limit: int = 0
+) -> tuple[Any, Any, int | None, int]:
+    """``limit`` and ``offset`` as the answer echoes them, then the LIMIT (None: none) and OFFSET the
+    list runs with. In the medusa-1.20 profile they are the Numbers ``Number()`` made of the query
+    (paging_read_as_numbers: ``""`` is 0, ``1e2`` is 100, fractions stay), which TypeORM and
+    Postgres turn into a window (``typeorm_window``); otherwise the spec's integers."""
+    echoed = []
+    for name, default in (("limit", default_limit), ("offset", 0)):
+        raw = call.raw_query.get(name)
+        if raw is not None and backend.profile.enabled(FLAG_PAGING_NUMBERS):
+            echoed.append(js_value(js_number(raw)))
+        else:  # the spec's integer, or its default, or the route's own default
+            echoed.append(call.query.get(name, default))
+    limit, offset = echoed
+    take, skip = typeorm_window(limit, offset)
+    return limit, offset, take, skip
+
+
+def seed_list_paging(backend: MedusaV1Backend, call: Call, default_limit: int) -> tuple[Any, Any, slice]:
+    """The seed-answer lists page as the keys' list does."""
+    limit, offset, take, skip = page_bounds(backend, call, default_limit)
+    return offset, limit, slice(skip, None if take is None else skip + take)
 
 
 def as_datetime(value: Any) -> datetime | None:
@@ -296,7 +318,7 @@ def post_token(backend: MedusaV1Backend, call: Call) -> Reply:
 
 def list_keys(backend: MedusaV1Backend, call: Call) -> Reply:
     query = call.query
-    limit, offset = _page_bounds(call)
+    limit, offset, take, skip = page_bounds(backend, call)
     dates: dict[str, dict[str, Any]] = {}
     for column in ("created_at", "updated_at", "revoked_at"):
         bounds = query.get(column)
@@ -304,7 +326,7 @@ def list_keys(backend: MedusaV1Backend, call: Call) -> Reply:
             parsed = {op: as_datetime(value) for op, value in bounds.items()}
             dates[column] = {op: value for op, value in parsed.items() if value is not None}
     page = backend.list_keys(
-        limit=limit, offset=offset, q=query.get("q") or None, order=query.get("order") or None, dates=dates
+        limit=take, offset=skip, q=query.get("q") or None, order=query.get("order") or None, dates=dates
     )
     fields = [f for f in (query.get("fields") or "").split(",") if f]
     return Reply(
@@ -358,8 +380,8 @@ def remove_key_channels(backend: MedusaV1Backend, call: Call) -> Reply:
 
 
 def list_channels(backend: MedusaV1Backend, call: Call) -> Reply:
-    limit, offset = _page_bounds(call)
-    page = backend.list_channels(limit=limit, offset=offset, q=call.query.get("q") or None)
+    limit, offset, take, skip = page_bounds(backend, call)
+    page = backend.list_channels(limit=take, offset=skip, q=call.query.get("q") or None)
     return Reply(
         {
             "sales_channels": [channel_json(c) for c in page.items],
@@ -406,10 +428,10 @@ def remove_channel_products(backend: MedusaV1Backend, call: Call) -> Reply:
 
 def list_products(backend: MedusaV1Backend, call: Call) -> Reply:
     scope: StoreScope = call.principal
-    limit, offset = _page_bounds(call)
+    limit, offset, take, skip = page_bounds(backend, call)
     requested = qs_parse(call.raw_query.items(multi=True)).get("sales_channel_id")
     page = backend.list_store_products(
-        scope, limit=limit, offset=offset, q=call.query.get("q") or None, channel_ids=requested or None
+        scope, limit=take, offset=skip, q=call.query.get("q") or None, channel_ids=requested or None
     )
     return Reply(
         {

@@ -34,7 +34,7 @@ from ...node.class_validator import (
 )
 from ...node.javascript import INVALID_DATE, js_date, js_number
 from ...node.qs import qs_parse
-from .database_errors import FLAG_LIST_500, list_query_error
+from .database_errors import FLAG_LIST_500, FLAG_PAGING_NUMBERS, list_query_error
 from .exceptions import InvalidData, ValidationFailed, sales_channels_missing
 
 NOT_NEGATIVE = Check("{p} must not be less than 0", lambda v: not is_number(v) or v >= 0, contract_only=True)
@@ -312,6 +312,17 @@ def tolerances(rules: RouteValidation) -> tuple[Tolerance, ...]:
     accepted: list[Tolerance] = []
     if rules.query is None:
         accepted.append(Tolerance("query", frozenset({"unknown"})))
+    if rules.paged:
+        # @Type(() => Number) and @IsNumber: any finite Number() passes (paging_read_as_numbers).
+        accepted.append(
+            Tolerance(
+                "query",
+                frozenset({"type", "cast"}),
+                _PAGING,
+                flag=FLAG_PAGING_NUMBERS,
+                read_as=_finite_number,
+            )
+        )
     if rules.body is not None:
         optional = frozenset(p.name for p in rules.body.props if p.optional)
         if optional:
@@ -324,6 +335,14 @@ def tolerances(rules: RouteValidation) -> tuple[Tolerance, ...]:
                 )
             )
     return tuple(accepted)
+
+
+_PAGING = frozenset({"limit", "offset"})
+
+
+def _finite_number(text: str) -> float | None:
+    number = js_number(text)
+    return number if math.isfinite(number) else None
 
 
 def _empty_array(value: Any) -> bool:
