@@ -506,6 +506,13 @@ def _format_checks(spec: dict[str, Any]) -> dict[str, Callable[[str], bool]]:
     return checks
 
 
+def warm_up() -> None:
+    """Import now what the first value with a format would import on its request's path: the format
+    checker (jsonschema, ~0.26 s), which otherwise stalls the first answers that carry a date-time
+    and every request queued behind them (issue 18's write tails)."""
+    _openapi_format_checker()
+
+
 @lru_cache(maxsize=1)
 def _openapi_format_checker() -> Any:
     # openapi-core checks OpenAPI 3.1 formats with this checker (see its oas31 validators factory).
