@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import operator
 import threading
 from abc import ABC, abstractmethod
@@ -59,12 +60,23 @@ class StateStore(ABC):
     def count(self, kind: str) -> int: ...
 
     def ordered(
-        self, kind: str, field: str, descending: bool = False, offset: int = 0, limit: int | None = None
+        self,
+        kind: str,
+        field: str,
+        descending: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+        *,
+        id_ties: bool = False,
     ) -> list[Any]:
         """One page of the records of a kind sorted by ``field``, the way a stable sort of
-        ``all(kind)`` orders them (ties keep insertion order, descending too); ``None`` values
+        ``all(kind)`` orders them (ties keep insertion order, descending too; with ``id_ties``,
+        a stable sort of the records in ``id`` order: ties by ascending id); ``None`` values
         sort after every other ascending and before them descending."""
-        records = sorted(self.all(kind), key=lambda r: _order_key(getattr(r, field)), reverse=descending)
+        records = self.all(kind)
+        if id_ties:
+            records.sort(key=_record_id)
+        records = sorted(records, key=lambda r: _order_key(getattr(r, field)), reverse=descending)
         return records[offset:] if limit is None else records[offset : offset + limit]
 
     def count_of(self, kind: str, field: str, value: Any) -> int:
@@ -87,6 +99,19 @@ class StateStore(ABC):
 
     def count_between(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> int:
         return len(self.between(kind, field, lower, upper))
+
+    def search(
+        self, kind: str, fields: tuple[str, ...], needle: str, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[Any], int]:
+        """One page, in ``id`` order, of the records one of whose ``fields`` contains ``needle``
+        ignoring case (``str.lower`` on both sides; a ``None`` field contains nothing), and how
+        many records match."""
+        folded = needle.lower()
+        matching = sorted(
+            (r for r in self.all(kind) if any(folded in _lower(getattr(r, f)) for f in fields)),
+            key=_record_id,
+        )
+        return (matching[offset:] if limit is None else matching[offset : offset + limit]), len(matching)
 
     @abstractmethod
     def snapshot(self) -> object:
@@ -129,6 +154,38 @@ def _order_key(value: Any) -> tuple[bool, Any]:
     return (value is None, 0 if value is None else value)
 
 
+def _record_id(record: Any) -> str:
+    return record.id
+
+
+def _lower(value: str | None) -> str:
+    # Nothing is contained in a missing value; "" contains only "", which no search asks for.
+    return "" if value is None else value.lower()
+
+
+_FEW = 256  # matches found one ``bytes.find`` at a time; more are picked by ``compress``
+_FIELD_SEPARATOR = "\x1f"  # between a record's fields in a search column (see _SearchColumn)
+
+
+class _Reversed:
+    """Orders its value backwards: the tie-breaker of a descending index read from its end, so
+    ties come out in ascending id order."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and self.value == other.value
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return other.value < self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
 def jsonable(value: Any) -> Any:
     """A record's fields as JSON data: instants in ISO 8601, sets sorted (so a dump is stable)."""
     if isinstance(value, datetime):
@@ -145,6 +202,20 @@ _AFTER = float("inf")  # an insertion number beyond every real one
 _entry_id = operator.itemgetter(2)  # the id of a sorted-index entry
 
 
+SortKey = tuple[str, str, bool, bool]  # kind, field, descending, ties by id (else by insertion)
+
+
+@dataclasses.dataclass
+class _SearchColumn:
+    """The records of a kind in id order, each with its searched fields lowered and joined by
+    ``_FIELD_SEPARATOR``: a search tests every text in C (``map``/``compress``: no Python frame,
+    no attribute access, no sort per record), and a needle without the separator cannot match
+    across two fields."""
+
+    ids: list[str]
+    texts: list[str]
+
+
 @dataclasses.dataclass(frozen=True)
 class _State:
     """A snapshot of an ``InMemoryStore``: its outer dicts, sharing every table and index with
@@ -152,7 +223,8 @@ class _State:
 
     records: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     index: dict[str, dict[str, dict[Any, dict[str, None]]]] = dataclasses.field(default_factory=dict)
-    sorted: dict[tuple[str, str, bool], list[tuple[Any, int, str]]] = dataclasses.field(default_factory=dict)
+    sorted: dict[SortKey, list[tuple[Any, Any, str]]] = dataclasses.field(default_factory=dict)
+    search: dict[tuple[str, tuple[str, ...]], _SearchColumn] = dataclasses.field(default_factory=dict)
     order_seq: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
     next_order_seq: int = 0
 
@@ -169,8 +241,11 @@ class InMemoryStore(StateStore):
         # so a transaction that raises leaves the state exactly as it found it.
         self._undo: list[tuple[str, str, Any]] = []
         # Sorted indexes for ``ordered``, built on first use and kept up to date from then on:
-        # (kind, field, descending) -> sorted [(order key, ±insertion number, id)].
-        self._sorted: dict[tuple[str, str, bool], list[tuple[Any, int, str]]] = {}
+        # (kind, field, descending, id_ties) -> sorted [(order key, tie-breaker, id)], the
+        # tie-breaker being ±insertion number or the id (reversed when descending).
+        self._sorted: dict[SortKey, list[tuple[Any, Any, str]]] = {}
+        # Search columns for ``search``, also built on first use and kept up to date.
+        self._search: dict[tuple[str, tuple[str, ...]], _SearchColumn] = {}
         # kind -> id -> insertion number, mirroring the order of ``_records[kind]``.
         self._order_seq: dict[str, dict[str, int]] = {}
         self._next_order_seq = 0
@@ -267,11 +342,17 @@ class InMemoryStore(StateStore):
             numbers = self._order_seq[kind] = dict(numbers)
         return numbers
 
-    def _sorted_index(self, key: tuple[str, str, bool]) -> list[tuple[Any, int, str]]:
+    def _sorted_index(self, key: SortKey) -> list[tuple[Any, Any, str]]:
         index = self._sorted[key]
         if index is self._base.sorted.get(key):
             index = self._sorted[key] = list(index)
         return index
+
+    def _search_column(self, key: tuple[str, tuple[str, ...]]) -> _SearchColumn:
+        column = self._search[key]
+        if column is self._base.search.get(key):
+            column = self._search[key] = _SearchColumn(list(column.ids), list(column.texts))
+        return column
 
     # ---------------------------------------------------------------------------------------
 
@@ -287,6 +368,8 @@ class InMemoryStore(StateStore):
         self._add_index(kind, record, fields)
         if kind in self._order_seq:
             self._sorted_put(kind, old, record)
+        if self._search:
+            self._search_put(kind, old, record)
 
     def _raw_delete(self, kind: str, record_id: str) -> None:
         if record_id not in self._records.get(kind, {}):
@@ -296,6 +379,8 @@ class InMemoryStore(StateStore):
         if kind in self._order_seq:
             self._sorted_remove(kind, old)
             del self._seq_numbers(kind)[record_id]
+        if self._search:
+            self._search_remove(kind, record_id)
 
     def all(self, kind: str) -> list[Any]:
         with self._lock:
@@ -313,13 +398,20 @@ class InMemoryStore(StateStore):
         return len(self._records.get(kind, {}))
 
     def ordered(
-        self, kind: str, field: str, descending: bool = False, offset: int = 0, limit: int | None = None
+        self,
+        kind: str,
+        field: str,
+        descending: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+        *,
+        id_ties: bool = False,
     ) -> list[Any]:
         # A page costs O(log n + page) instead of sorting every record of the kind.
         with self._lock:
-            index = self._sorted.get((kind, field, descending))
+            index = self._sorted.get((kind, field, descending, id_ties))
             if index is None:
-                index = self._build_sorted(kind, field, descending)
+                index = self._build_sorted((kind, field, descending, id_ties))
             end = len(index) if limit is None else min(len(index), offset + limit)
             table = self._records[kind] if index else {}
             if descending:  # stored ascending by (key, -insertion): read backwards
@@ -341,9 +433,9 @@ class InMemoryStore(StateStore):
             wanted = len(ids) if limit is None else min(len(ids), offset + limit)
             if not ids or offset >= wanted:
                 return []
-            index = self._sorted.get((kind, order, False))
+            index = self._sorted.get((kind, order, False, False))
             if index is None:
-                index = self._build_sorted(kind, order, False)
+                index = self._build_sorted((kind, order, False, False))
             # The sorted index walked in chunks, its ids tested against the value's id set in C
             # (filter/map, no Python frame per entry): the cost follows the page and how dense
             # the matches are, not the number of records.
@@ -359,9 +451,9 @@ class InMemoryStore(StateStore):
     def _range(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> tuple[Any, int, int]:
         """The ascending sorted index of ``field`` and the slice of it within the bounds (by
         bisection: the cost does not grow with the number of records outside them)."""
-        index = self._sorted.get((kind, field, False))
+        index = self._sorted.get((kind, field, False, False))
         if index is None:
-            index = self._build_sorted(kind, field, False)
+            index = self._build_sorted((kind, field, False, False))
         # Entries are ((is None, value), insertion number, id); a 1-tuple sorts before every
         # entry with the same key, a key with an infinite number after them.
         start = 0
@@ -385,19 +477,83 @@ class InMemoryStore(StateStore):
             _, start, end = self._range(kind, field, lower, upper)
             return end - start
 
-    def _sort_entry(self, kind: str, field: str, descending: bool, record: Any) -> tuple[Any, int, str]:
-        seq = self._order_seq[kind][record.id]
-        return (_order_key(getattr(record, field)), -seq if descending else seq, record.id)
+    def search(
+        self, kind: str, fields: tuple[str, ...], needle: str, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[Any], int]:
+        folded = needle.lower()
+        if _FIELD_SEPARATOR in folded:  # could match across two fields of a column's text
+            return super().search(kind, fields, needle, offset, limit)
+        with self._lock:
+            column = self._search.get((kind, fields)) or self._build_search(kind, fields)
+            # One byte per record, 1 where it matches: counted and searched in C (a list of bools
+            # costs a rich comparison per record to count).
+            hits = bytes(map(operator.contains, column.texts, itertools.repeat(folded)))
+            total = hits.count(1)
+            wanted = total if limit is None else min(total, offset + limit)
+            if wanted <= _FEW:
+                positions: list[int] = []
+                at = -1
+                while len(positions) < wanted:
+                    at = hits.find(1, at + 1)
+                    positions.append(at)
+                chosen = [column.ids[at] for at in positions[offset:]]
+            else:
+                chosen = list(itertools.islice(itertools.compress(column.ids, hits), offset, wanted))
+            table = self._records.get(kind, {})
+            return [table[i] for i in chosen], total
 
-    def _build_sorted(self, kind: str, field: str, descending: bool) -> list[tuple[Any, int, str]]:
+    def _search_text(self, record: Any, fields: tuple[str, ...]) -> str:
+        return _FIELD_SEPARATOR.join(_lower(getattr(record, f)) for f in fields)
+
+    def _build_search(self, kind: str, fields: tuple[str, ...]) -> _SearchColumn:
+        table = self._records.get(kind, {})
+        ids = sorted(table)
+        column = self._search[(kind, fields)] = _SearchColumn(
+            ids, [self._search_text(table[i], fields) for i in ids]
+        )
+        return column
+
+    def _search_put(self, kind: str, old: Any, record: Any) -> None:
+        for key in [key for key in self._search if key[0] == kind]:
+            fields = key[1]
+            if old is not None and all(getattr(old, f) == getattr(record, f) for f in fields):
+                continue  # e.g. a revoke: nothing searched changed
+            column = self._search_column(key)
+            position = bisect.bisect_left(column.ids, record.id)
+            text = self._search_text(record, fields)
+            if old is None:
+                column.ids.insert(position, record.id)
+                column.texts.insert(position, text)
+            else:
+                column.texts[position] = text
+
+    def _search_remove(self, kind: str, record_id: str) -> None:
+        for key in [key for key in self._search if key[0] == kind]:
+            column = self._search_column(key)
+            position = bisect.bisect_left(column.ids, record_id)
+            if position < len(column.ids) and column.ids[position] == record_id:
+                del column.ids[position]
+                del column.texts[position]
+
+    def _sort_entry(self, key: SortKey, record: Any) -> tuple[Any, Any, str]:
+        kind, field, descending, id_ties = key
+        if id_ties:
+            tie: Any = _Reversed(record.id) if descending else record.id
+        else:
+            seq = self._order_seq[kind][record.id]
+            tie = -seq if descending else seq
+        return (_order_key(getattr(record, field)), tie, record.id)
+
+    def _build_sorted(self, key: SortKey) -> list[tuple[Any, Any, str]]:
+        kind = key[0]
         table = self._records.get(kind, {})
         if kind not in self._order_seq:
             numbers = self._order_seq[kind] = {}
             for record_id in table:
                 self._next_order_seq += 1
                 numbers[record_id] = self._next_order_seq
-        index = sorted(self._sort_entry(kind, field, descending, r) for r in table.values())
-        self._sorted[(kind, field, descending)] = index
+        index = sorted(self._sort_entry(key, r) for r in table.values())
+        self._sorted[key] = index
         return index
 
     def _sorted_put(self, kind: str, old: Any, record: Any) -> None:
@@ -411,13 +567,11 @@ class InMemoryStore(StateStore):
             keys = [key for key in keys if getattr(old, key[1]) != getattr(record, key[1])]
             self._sorted_remove(kind, old, keys)
         for key in keys:
-            _, field, descending = key
-            bisect.insort(self._sorted_index(key), self._sort_entry(kind, field, descending, record))
+            bisect.insort(self._sorted_index(key), self._sort_entry(key, record))
 
-    def _sorted_remove(self, kind: str, old: Any, keys: list[tuple[str, str, bool]] | None = None) -> None:
+    def _sorted_remove(self, kind: str, old: Any, keys: list[SortKey] | None = None) -> None:
         for key in [key for key in self._sorted if key[0] == kind] if keys is None else keys:
-            _, field, descending = key
-            entry = self._sort_entry(kind, field, descending, old)
+            entry = self._sort_entry(key, old)
             index = self._sorted[key]
             position = bisect.bisect_left(index, entry)
             if position < len(index) and index[position] == entry:
@@ -431,6 +585,7 @@ class InMemoryStore(StateStore):
                 dict(self._records),
                 {kind: dict(fields) for kind, fields in self._index.items()},
                 dict(self._sorted),
+                dict(self._search),
                 dict(self._order_seq),
                 self._next_order_seq,
             )
@@ -444,6 +599,7 @@ class InMemoryStore(StateStore):
             self._records = dict(snapshot.records)
             self._index = {kind: dict(fields) for kind, fields in snapshot.index.items()}
             self._sorted = dict(snapshot.sorted)
+            self._search = dict(snapshot.search)
             self._order_seq = dict(snapshot.order_seq)
             self._next_order_seq = snapshot.next_order_seq
             self._base = snapshot

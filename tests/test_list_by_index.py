@@ -69,3 +69,29 @@ def test_index_listing_follows_writes_and_resets(backend) -> None:
     assert after[1] == before[1] + 1 and created.id in [k.id for k in after[0]]
     rt.store.delete(API_KEYS, created.id)
     assert rt.backend.list_api_keys(key_type="secret", offset=0, limit=5000) == before
+
+
+def test_search_and_single_order_equal_the_full_scan(backend) -> None:
+    # q alone reads the store's search column, one order alone a sorted index with ties by id;
+    # both must answer what filtering and sorting every key does (created_at has ties here).
+    rt = backend
+    by_id = sorted(rt.store.all(API_KEYS), key=lambda k: k.id)
+    for q in ("k1", "K3", "pk_", "sk_", "***", "nope"):
+        expected = [k for k in by_id if q.lower() in k.title.lower() or q.lower() in k.redacted.lower()]
+        for offset, limit in ((0, 20), (5, 7), (len(expected), 5), (0, 10**6)):
+            listed, count = rt.backend.list_api_keys(q=q, offset=offset, limit=limit)
+            assert count == len(expected), q
+            assert [k.id for k in listed] == [k.id for k in expected[offset : offset + limit]], (q, offset)
+    for order in ("created_at", "-created_at", "-revoked_at", "revoked_at", "-title", "type"):
+        name = order.lstrip("-")
+        present = [k for k in by_id if getattr(k, name) is not None]
+        missing = [k for k in by_id if getattr(k, name) is None]
+        present.sort(key=lambda k: getattr(k, name), reverse=order.startswith("-"))
+        expected = missing + present if order.startswith("-") else present + missing
+        for offset, limit in ((0, 20), (33, 50), (len(expected) - 2, 20)):
+            listed, count = rt.backend.list_api_keys(order=order, offset=offset, limit=limit)
+            assert count == len(expected)
+            assert [k.id for k in listed] == [k.id for k in expected[offset : offset + limit]], (
+                order,
+                offset,
+            )

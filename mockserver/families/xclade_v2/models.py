@@ -107,6 +107,8 @@ API_KEY_COLUMNS = (
 SALES_CHANNEL_COLUMNS = (
     "id", "name", "description", "is_disabled", "metadata", "created_at", "updated_at", "deleted_at",
 )  # fmt: skip
+# What ``q`` searches in a key (its plain token never: a secret's is not stored).
+KEY_SEARCH_FIELDS = ("title", "redacted")
 PRODUCT_COLUMNS = ("id", "title", "handle", "status", "description", "created_at", "updated_at")
 
 
@@ -562,6 +564,18 @@ class XcladeBackend:
             listed = self._list_by_index(key_type, created_at, updated_at, revoked_at, offset, limit)
             if listed is not None:
                 return listed
+        only_search_or_order = not (ids or titles or tokens) and key_type is None
+        only_search_or_order = only_search_or_order and created_at is None and updated_at is None
+        if only_search_or_order and revoked_at is None and offset >= 0 and limit >= 0:
+            # A page from the store's search column or a sorted index: the cost follows the keys,
+            # not the attribute look-ups and sorts of the scan below (issue 18's 100,000 keys).
+            everyone = self.store.count(API_KEYS)
+            start, size = min(int(offset), everyone), min(int(limit), everyone)
+            if q and not sort:
+                return self.store.search(API_KEYS, KEY_SEARCH_FIELDS, q, start, size)
+            if len(sort) == 1 and not q:
+                ((field, descending),) = sort
+                return self.store.ordered(API_KEYS, field, descending, start, size, id_ties=True), everyone
         keys = [
             k
             for k in self.store.all(API_KEYS)
