@@ -25,7 +25,21 @@ class Note:
 # two characters), and None.
 TITLES = ["Bulk key", "BULK", "bulk\x1fkey", "\u039f\u0394\u039f\u03a3", "\u0130stanbul", "key 42", None, ""]
 LABELS = ["pk_abc***xyz", "sk_BULK***k42", "\u03c3", "x"]
-NEEDLES = ["bulk", "BULK", "k", "key 4", "\x1f", "k\x1fk", "\u03c2", "\u03c3", "i\u0307", "\u0130st", "42", "zzz", "y***"]
+NEEDLES = [
+    "bulk",
+    "BULK",
+    "k",
+    "key 4",
+    "\x1f",
+    "k\x1fk",
+    "\u03c2",
+    "\u03c3",
+    "i\u0307",
+    "\u0130st",
+    "42",
+    "zzz",
+    "y***",
+]
 FIELDS = ("title", "label")
 
 
@@ -99,7 +113,8 @@ def test_search_and_id_ties_follow_every_change(store: StateStore) -> None:
                 if ids:
                     store.delete("notes", ids[0])
                     store.put(
-                        "notes", replace(store.get("notes", ids[-1]) or _random_note(rng, "z"), label="\u03c3")
+                        "notes",
+                        replace(store.get("notes", ids[-1]) or _random_note(rng, "z"), label="\u03c3"),
                     )
                 raise RuntimeError("rolled back")
         else:
