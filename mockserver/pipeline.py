@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Request, Response, current_app, g, request
 from flask import request as _request_proxy
+from werkzeug.datastructures import ImmutableMultiDict
 
 from .body_encoding import InflatedTooLarge, UndecodableBody, UnsupportedBody, inflate, json_text
 from .call import Call, Operation
@@ -62,7 +63,7 @@ def dispatch(rt: MockRuntime, op: Operation, path_params: dict[str, str]) -> Res
         query={},
         raw_query=request.args,
         headers=request.headers,
-        cookies=request.cookies,
+        cookies=cookies_of(request),
         body=None,
         body_sent=False,
     )
@@ -140,6 +141,14 @@ def _json_text(rt: MockRuntime, raw: bytes, request: Request, call: Call) -> byt
     return text
 
 
+_NO_COOKIES: ImmutableMultiDict[str, str] = ImmutableMultiDict()
+
+
+def cookies_of(request: Request) -> ImmutableMultiDict[str, str]:
+    """The request's cookies; without a Cookie header, none, and no parser run to say so."""
+    return request.cookies if "HTTP_COOKIE" in request.environ else _NO_COOKIES
+
+
 def openapi_request(
     request: Request, path_params: dict[str, str], body: Any, template: str | None
 ) -> OpenAPIRequest:
@@ -150,7 +159,7 @@ def openapi_request(
         path=request.path,
         query=request.args,
         headers=request.headers,
-        cookies=request.cookies,
+        cookies=cookies_of(request),
         path_params=path_params,
         body=None,
         json_body=body,
