@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from ..yaml_files import load_yaml
 from .report import CheckResult, Outcome, StaleAllowance
 
 _KEYS = {"check", "operation", "reason"}
@@ -50,7 +51,7 @@ def _same_operation(a: str, b: str) -> bool:
 def load_allow_file(path: str | Path) -> list[Allowance]:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise AllowFileError(f"cannot read allow file {path}: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:

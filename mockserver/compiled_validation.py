@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -144,8 +144,10 @@ class CompiledValidator(SpecValidator):
 
     def _compile(self, schema: Any) -> Any:
         if isinstance(schema, dict):
-            # The spec's components ride along so that "#/components/..." references resolve.
-            document = {**_python_patterns(schema), "components": self._components}
+            # The components the schema refers to ride along so that "#/components/..."
+            # references resolve; only those: the compiler reads all it is given, and every
+            # component with every schema was most of the mock's start-up.
+            document = {**_python_patterns(schema), "components": _referenced(schema, self._components)}
         else:
             document = schema
         return jsonschema_rs.Draft202012Validator(document, validate_formats=True, formats=self._formats)
@@ -446,6 +448,39 @@ def _has_keyword(schema: Any, keyword: str, deref: Callable[[Any], Any], top: bo
         return False
 
     return walk(schema, 0)
+
+
+def _referenced(schema: Any, components: dict[str, Any]) -> dict[str, Any]:
+    """The part of ``components`` that ``schema`` reaches through ``$ref``s, transitively (all of
+    them when a reference points elsewhere, which this cannot follow)."""
+    needed: dict[str, dict[str, Any]] = {}
+    pending = [schema]
+    while pending:
+        for ref in _refs(pending.pop()):
+            parts = [p.replace("~1", "/").replace("~0", "~") for p in ref.split("/")]
+            if len(parts) < 4 or parts[:2] != ["#", "components"]:
+                return components
+            kind, name = parts[2], parts[3]
+            if name in needed.get(kind, {}):
+                continue
+            target = components.get(kind, {}).get(name)
+            if target is None:
+                return components  # let the compiler report the dangling reference
+            needed.setdefault(kind, {})[name] = target
+            pending.append(target)
+    return needed
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
 
 
 def _python_patterns(node: Any) -> Any:
