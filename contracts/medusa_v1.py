@@ -32,6 +32,7 @@ from .forged_tokens import DROP, ForgedCase, judge_forged_tokens, time_claim_cas
 from .http import Client, Exchange
 from .scenarios import ScenarioContext, ScenarioRegistry
 from .schemathesis_run import Created
+from .spec_operations import has_body, is_paged, operations_where
 from .suite import Credentials, FamilySuite, SetupFailed, UsageError
 
 SPEC = load_spec("medusa-v1")
@@ -89,35 +90,12 @@ def product_out_of_scope(product_id: str) -> dict[str, Any]:
     return error_body("medusa-v1", "product_out_of_scope", id=product_id)
 
 
-def _operations_where(keep: Callable[[dict[str, Any], dict[str, Any]], bool]) -> list[str]:
-    """Labels of the spec's operations that ``keep(path item, operation)`` selects, in spec order."""
-    return [
-        f"{method.upper()} {path}"
-        for path, item in SPEC["paths"].items()
-        for method, operation in item.items()
-        if method in ("get", "post", "delete") and keep(item, operation)
-    ]
-
-
-def _parameter(parameter: dict[str, Any]) -> dict[str, Any]:
-    ref = parameter.get("$ref", "")
-    return SPEC["components"]["parameters"][ref.rsplit("/", 1)[-1]] if ref else parameter
-
-
-def _has_parameter(name: str) -> Callable[[dict[str, Any], dict[str, Any]], bool]:
-    def keep(item: dict[str, Any], operation: dict[str, Any]) -> bool:
-        parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
-        return any(_parameter(p).get("name") == name for p in parameters)
-
-    return keep
-
-
 #: Operations that read a JSON body (a malformed one is refused before the route runs).
-BODY_OPERATIONS = _operations_where(lambda item, operation: "requestBody" in operation)
+BODY_OPERATIONS = operations_where(SPEC, has_body)
 #: The four batch routes (add or remove a key's channels or a channel's products).
 BATCH_OPERATIONS = tuple(op for op in BODY_OPERATIONS if op.endswith("/batch"))
 #: List operations: their paging goes to the database as given.
-PAGED_OPERATIONS = _operations_where(_has_parameter("offset"))
+PAGED_OPERATIONS = operations_where(SPEC, is_paged)
 
 #: medusa-1.20 profile flag -> the (check, operation) failures that deviation causes in this suite.
 #: A scenario's operation is the one of its first failing request.

@@ -34,6 +34,7 @@ from .forged_tokens import DROP, ForgedCase, judge_forged_tokens, time_claim_cas
 from .http import Client, Exchange
 from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
 from .schemathesis_run import Created
+from .spec_operations import is_paged, operations_where
 from .suite import Credentials, FamilySuite, SetupFailed, UsageError
 
 SPEC = load_spec("xclade-v2")
@@ -1306,21 +1307,7 @@ def _operations(spec: Mapping[str, Any]) -> list[tuple[str, list[dict[str, Any]]
     return out
 
 
-def _paged_operations(spec: Mapping[str, Any]) -> tuple[str, ...]:
-    """The list operations: those with a ``limit`` or ``offset`` query parameter."""
-    shared = spec.get("components", {}).get("parameters", {})
-    paged = []
-    for label, _ in _operations(spec):
-        for parameter in _parameters(spec, label):
-            if "$ref" in parameter:
-                parameter = shared[parameter["$ref"].rsplit("/", 1)[-1]]
-            if parameter.get("in") == "query" and parameter.get("name") in ("limit", "offset"):
-                paged.append(label)
-                break
-    return tuple(paged)
-
-
-PAGED_OPERATIONS = _paged_operations(SPEC)
+PAGED_OPERATIONS = operations_where(SPEC, is_paged)
 
 
 #: Documented 400s that depend on the state of the key, not on the request: a request the schema

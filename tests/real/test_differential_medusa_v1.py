@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from revokit.contracts.medusa_v1 import PAGED_OPERATIONS
 from revokit_differential import Differential, RealRelease, Side, Step
 from revokit_testing import LiveMock
 
@@ -586,8 +587,6 @@ def revoke_steps() -> list[Step]:
 
 def paging_steps() -> list[Step]:
     """Every list of the spec with paging that Number() reads but the spec's integers refuse."""
-    from revokit.contracts.medusa_v1 import PAGED_OPERATIONS
-
     steps = []
     for label in PAGED_OPERATIONS:
         path = label.partition(" ")[2]
