@@ -47,6 +47,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -357,6 +358,18 @@ def make_package_copy(into: Path) -> Path:
 MUTANT_JWT_SECRET = "revokit-mutants-jwt-secret-of-32-bytes-or-more"
 
 
+def forget_tokens(known: Any) -> None:
+    """Serve the mutant as a restarted process holds its keys: knowing no token in the clear.
+
+    A real backend checks every secret against its stored hash. The mock's digest of the tokens
+    it made itself (``hashing.KnownTokens``) is a shortcut no backend has, and while it answers,
+    the hash check (meant for keys made before a restart, ``--state``) is never run by a check,
+    so its mutants would survive for want of being reached, not for want of a check.
+    """
+    known.learn = lambda record_id, token: None
+    known.matches = lambda record_id, token: None
+
+
 def serve_child(copy_root: str, family: str) -> None:
     """Child process: serve ``family`` from the package copy; print its port and credentials."""
     sys.path.insert(0, copy_root)
@@ -371,6 +384,7 @@ def serve_child(copy_root: str, family: str) -> None:
     )
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = create_app(MockConfig(family=family, scrypt_n=TEST_SCRYPT_N, jwt_secret=MUTANT_JWT_SECRET))
+    forget_tokens(app.extensions["revokit"].known_tokens)
     seed = app.extensions["revokit"].seed_info
     if family == "app-keys":
         creds = {"token": seed["users"][0]["token"], "other_token": seed["users"][1]["token"]}
