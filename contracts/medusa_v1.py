@@ -49,6 +49,7 @@ API_TOKEN_HEADER = "x-medusa-access-token"
 PUBLISHABLE_KEY_HEADER = "x-publishable-api-key"
 
 OP_LOGIN = "POST /admin/auth"
+OP_WHO_AM_I = "GET /admin/auth"
 OP_GET_KEY = "GET /admin/publishable-api-keys/{id}"
 OP_CREATE_KEY = "POST /admin/publishable-api-keys"
 OP_LIST_KEYS = "GET /admin/publishable-api-keys"
@@ -424,8 +425,12 @@ def wrong_credentials(state: Mapping[str, Any], publishable_key: str) -> list[tu
                 ("an expired copy of the JWT", {"Authorization": f"Bearer {header}.{forged}.{signature}"})
             )
         variants.append(("the JWT as the API token", {API_TOKEN_HEADER: jwt}))
-        # The bearer strategy reads the Bearer scheme only (1.20 answers 401 to this).
+        # The bearer strategy reads the Bearer scheme only, as the header's first word (1.20.11
+        # answers 401 to each of these).
         variants.append(("the JWT under the Token scheme", {"Authorization": f"Token {jwt}"}))
+        variants.append(("the JWT under the Basic scheme", {"Authorization": f"Basic {jwt}"}))
+        variants.append(("the JWT after a word before Bearer", {"Authorization": f"x Bearer {jwt}"}))
+    variants.append(("the Bearer scheme with no token", {"Authorization": "Bearer"}))
     return variants
 
 
@@ -871,6 +876,45 @@ def _list_keys_with(ctx: ScenarioContext) -> Callable[[str], Exchange]:
     return lambda token: ctx.client.get(
         KEYS, headers={"Authorization": f"Bearer {token}"}, params={"limit": 1}
     )
+
+
+@scenario(
+    "admin_credentials_each_authenticate",
+    OP_WHO_AM_I,
+    "each admin credential the run holds (the API token in x-medusa-access-token, the JWT as a "
+    "bearer token) authenticates on its own as the run's user",
+)
+def admin_credentials_each_authenticate(ctx: ScenarioContext) -> None:
+    held = [
+        (what, headers)
+        for what, value, headers in (
+            ("the API token", ctx.state.get("api_token"), {API_TOKEN_HEADER: ctx.state.get("api_token")}),
+            ("the JWT", ctx.state.get("jwt"), {"Authorization": f"Bearer {ctx.state.get('jwt')}"}),
+        )
+        if value
+    ]
+    if not held:
+        ctx.skip("the run holds neither an API token nor a JWT (logged in by session only)")
+    for what, headers in held:
+        ctx.expect(
+            ctx.client.get(AUTH, headers=headers),
+            200,
+            shape=_is_user(ctx.state["user_id"]),
+            why=f"GET /admin/auth with {what} alone",
+        )
+        ctx.expect(
+            ctx.client.get(KEYS, headers=headers, params={"limit": 1}), 200, why=f"listing keys with {what}"
+        )
+
+
+def _is_user(user_id: str) -> Callable[[Any], str | None]:
+    def shape(body: Any) -> str | None:
+        user = body.get("user") if isinstance(body, dict) else None
+        if not isinstance(user, dict) or user.get("id") != user_id:
+            return f"expected the run's user {user_id} under `user`"
+        return None
+
+    return shape
 
 
 @scenario(

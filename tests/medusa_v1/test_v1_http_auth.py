@@ -169,3 +169,25 @@ def test_login_ignores_the_query_string(client: FlaskClient) -> None:
     response = client.post("/admin/auth?next=/app", json=LOGIN)
     assert response.status_code == 200 and response.headers["Set-Cookie"].startswith("connect.sid=")
     assert client.get("/admin/auth").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        # Asked of 1.20.11 (session 5): passport-jwt takes the first two words of the header.
+        ("Bearer {jwt}", 200),
+        ("Bearer {jwt} trailing", 200),
+        ("  BEARER \t {jwt}  ", 200),
+        ("bearer {jwt}", 200),
+        ("x Bearer {jwt}", 401),
+        ("Basic {jwt}", 401),
+        ("Bearer,{jwt}", 401),
+        ("Bearer", 401),
+    ],
+)
+def test_the_bearer_header_is_read_as_passport_jwt_reads_it(
+    client: FlaskClient, header: str, status: int
+) -> None:
+    token = client.post("/admin/auth/token", json=LOGIN).get_json()["access_token"]
+    response = client.get("/admin/auth", headers={"Authorization": header.format(jwt=token)})
+    assert response.status_code == status

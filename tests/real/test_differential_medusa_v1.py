@@ -65,6 +65,13 @@ def _login(side: Side, email: str, password: str, api_token: str) -> None:
             "api_token_as_bearer": {"Authorization": f"Bearer {api_token}"},
             "basic": {"Authorization": "Basic " + base64.b64encode(f"{email}:{password}".encode()).decode()},
             "forged_cookie": {"Cookie": "connect.sid=s%3Aforged.c2lnbmF0dXJl"},
+            # passport-jwt reads the header's first two words: a trailing one is ignored (200),
+            # a word before the scheme, another scheme or a lone scheme carry no token (401).
+            "jwt_trailing_word": {"Authorization": f"Bearer {jwt} trailing"},
+            "jwt_tab_upper_case": {"Authorization": f"BEARER\t{jwt}"},
+            "jwt_after_a_word": {"Authorization": f"x Bearer {jwt}"},
+            "jwt_basic_scheme": {"Authorization": f"Basic {jwt}"},
+            "bearer_alone": {"Authorization": "Bearer"},
         }
     )
     side.values.update({"email": email, "password": password})
@@ -148,7 +155,8 @@ def auth_steps() -> list[Step]:
     ]
     for auth in (
         "none", "jwt", "api_token", "garbled_jwt", "tampered_jwt", "unsigned_jwt", "wrong_api_token",
-        "jwt_as_api_token", "api_token_as_bearer", "basic", "forged_cookie",
+        "jwt_as_api_token", "api_token_as_bearer", "basic", "forged_cookie", "jwt_trailing_word",
+        "jwt_tab_upper_case", "jwt_after_a_word", "jwt_basic_scheme", "bearer_alone",
     ):  # fmt: skip
         steps.append(Step(f"who am I, {auth}", "GET", "/admin/auth", auth=auth))
         steps.append(Step(f"list keys, {auth}", "GET", KEYS, auth=auth))

@@ -23,6 +23,7 @@ from ...hashing import seed_hash, verify_secret
 from ...jwt_claims import not_yet_valid
 from ...like import ilike
 from ...node.express_session import new_session_id, session_id_from_cookie, signed_cookie
+from ...node.passport_jwt import bearer_token
 from .database_errors import postgres_round
 from .exceptions import (
     AlreadyRevoked,
@@ -406,12 +407,11 @@ class MedusaV1Backend:
         session = self.session_from_cookie(session_cookie)
         if session is not None:
             return AdminPrincipal(session.user_id, "session", session.id)
-        if authorization:
-            parts = authorization.split()
-            if len(parts) == 2 and parts[0].lower() == "bearer":
-                user_id = self.jwt_user_id(parts[1])
-                if user_id is not None:
-                    return AdminPrincipal(user_id, "jwt")
+        token = bearer_token(authorization)
+        if token is not None:
+            user_id = self.jwt_user_id(token)
+            if user_id is not None:
+                return AdminPrincipal(user_id, "jwt")
         if api_token:
             user = self.user_by_api_token(api_token)
             if user is not None:
