@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import threading
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 # The span the mock's clock may be set to. Every deadline the mock computes (a session's 10 hours,
 # a token's day) must still be a datetime, so the clock stops a year short of datetime's end; the
@@ -90,8 +91,13 @@ class Clock:
             self._offset = timedelta(0)
 
 
+@lru_cache(maxsize=8192)
 def isoformat_ms(instant: datetime) -> str:
-    """ISO-8601 in UTC with milliseconds and a ``Z``, the way JavaScript's ``Date.toJSON`` writes it."""
+    """ISO-8601 in UTC with milliseconds and a ``Z``, the way JavaScript's ``Date.toJSON`` writes it.
+
+    Memoised: a listing writes the same records' timestamps on every call (a product list, 14 per
+    request), and equal instants (whatever their zone) always format alike.
+    """
     instant = instant.astimezone(UTC)
     if instant.year < 1000:  # strftime's %Y does not pad; keep its answer for such years
         return instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
