@@ -584,27 +584,42 @@ def revoke_hits_named_key_only(ctx: ScenarioContext) -> None:
     ]
     if not others:
         ctx.skip("the user has no other application to name the key under")
-    # Ids on both sides of the key's own: a backend that compares them by order, not equality,
-    # is caught whichever way round it errs.
-    for wrong in dict.fromkeys((min(others), max(others))):
+    # A backend that compares application ids by order, not equality, errs only when the wrong
+    # id lies on one side of the key's own. The run's application may hold the smallest or the
+    # largest id of all, so when it does, a second key in the other extreme application is named
+    # under the run's: between them, a wrong id on each side of a key's own is tried.
+    targets = [(key, dict.fromkeys((min(others), max(others))))]
+    own = key["application_id"]
+    extreme = min(others) if own > max(others) else max(others) if own < min(others) else None
+    if extreme is not None:
+        made = ctx.client.post(
+            _keys_path(extreme), json_body={"name": "revokit: exact key target"}, headers=_user(ctx)
+        )
+        targets.append((ctx.expect(made, 201, shape=_created_key_problem, why="creating a key"), {own: None}))
+    for target, wrongs in targets:
+        for wrong in wrongs:
+            ctx.expect(
+                ctx.client.get(_keys_path(wrong, target["id"]), headers=_user(ctx)),
+                404,
+                NOT_FOUND,
+                why="reading the key under another application of its user",
+            )
+            ctx.expect(
+                ctx.client.delete(_keys_path(wrong, target["id"]), headers=_user(ctx)),
+                404,
+                NOT_FOUND,
+                why="revoking the key under another application of its user",
+            )
         ctx.expect(
-            ctx.client.get(_keys_path(wrong, key["id"]), headers=_user(ctx)),
-            404,
-            NOT_FOUND,
-            why="reading the key under another application of its user",
+            _use(ctx, target["key"]), 200, why="using the key after a revoke named another application"
         )
         ctx.expect(
-            ctx.client.delete(_keys_path(wrong, key["id"]), headers=_user(ctx)),
-            404,
-            NOT_FOUND,
-            why="revoking the key under another application of its user",
+            ctx.client.get(_keys_path(target["application_id"], target["id"]), headers=_user(ctx)),
+            200,
+            why="reading the key under its own application",
         )
-    ctx.expect(_use(ctx, key["key"]), 200, why="using the key after a revoke named another application")
-    ctx.expect(
-        ctx.client.get(_keys_path(key["application_id"], key["id"]), headers=_user(ctx)),
-        200,
-        why="reading the key under its own application",
-    )
+    for target, _ in targets[1:]:  # the key made outside the run's application is not left live
+        _revoke_ok(ctx, target)
 
 
 @scenario(
