@@ -564,9 +564,10 @@ class XcladeBackend:
             listed = self._list_by_index(key_type, created_at, updated_at, revoked_at, offset, limit)
             if listed is not None:
                 return listed
-        only_search_or_order = not (ids or titles or tokens) and key_type is None
-        only_search_or_order = only_search_or_order and created_at is None and updated_at is None
-        if only_search_or_order and revoked_at is None and offset >= 0 and limit >= 0:
+        no_other_filter = not (ids or titles or tokens) and all(
+            f is None for f in (key_type, created_at, updated_at, revoked_at)
+        )
+        if no_other_filter and offset >= 0 and limit >= 0:
             # A page from the store's search column or a sorted index: the cost follows the keys,
             # not the attribute look-ups and sorts of the scan below (issue 18's 100,000 keys).
             everyone = self.store.count(API_KEYS)
@@ -579,7 +580,7 @@ class XcladeBackend:
         keys = [
             k
             for k in self.store.all(API_KEYS)
-            if (not q or contains(k.title, q) or contains(k.redacted, q))
+            if (not q or any(contains(getattr(k, f), q) for f in KEY_SEARCH_FIELDS))
             and (not ids or k.id in ids)
             and (not titles or k.title in titles)
             and (not tokens or k.token in tokens)
