@@ -42,6 +42,18 @@ TOKEN = "/admin/auth/token"
 KEYS = "/admin/publishable-api-keys"
 CHANNELS = "/admin/sales-channels"
 PRODUCTS = "/store/products"
+ADMIN_PRODUCTS = "/admin/products"
+#: The products setup makes (role: status, index of the run's channel). The store shows only the
+#: published ones; the others, in channel A too, are there to be hidden.
+RUN_PRODUCTS: dict[str, tuple[str, int]] = {
+    "in_a": ("published", 0),
+    "in_b": ("published", 1),
+    "also_in_a": ("published", 0),
+    "doomed": ("published", 0),
+    "draft": ("draft", 0),
+    "proposed": ("proposed", 0),
+    "rejected": ("rejected", 0),
+}
 CARTS = "/store/carts"
 
 SESSION_COOKIE = "connect.sid"
@@ -159,6 +171,11 @@ PROFILE_DEVIATIONS: dict[str, list[tuple[str, str | None]]] = {
         *(("response_schema_conformance", operation) for operation in PAGED_OPERATIONS),
     ],
     # `sales_channel_id=ID` (one plain value) is a string to qs: 400 "must be an array".
+    # The store's retrieve shows a product of any status (its list shows published ones only).
+    "store_product_any_status": [("store_shows_published_products_only", OP_STORE_PRODUCT)],
+    # Without a key the store's list keeps to the default channel, where the run puts no product;
+    # the one check that lists without a key stops earlier, at store_product_any_status.
+    "store_list_without_key_default_channel": [],
     "sales_channel_id_must_be_an_array": [
         ("error_body_store_scope", OP_STORE_PRODUCTS),
         ("positive_data_acceptance", OP_STORE_PRODUCTS),
@@ -285,7 +302,12 @@ def _products_problem(body: Any) -> str | None:
 
 
 def _expect_scoped(
-    ctx: ScenarioContext, key_id: str, inside: Sequence[str], outside: Sequence[str], why: str
+    ctx: ScenarioContext,
+    key_id: str | None,
+    inside: Sequence[str],
+    outside: Sequence[str],
+    why: str,
+    **params: Any,
 ) -> None:
     """The store lists every product of ``inside`` and none of ``outside`` for this key."""
 
@@ -303,7 +325,7 @@ def _expect_scoped(
         return None
 
     ctx.expect(
-        _store(ctx, key_id),
+        _store(ctx, key_id, **params),
         200,
         shape=scoped,
         shape_text=f"products including {list(inside)} and none of {list(outside)}",
@@ -451,6 +473,101 @@ def key_scopes_store_products(ctx: ScenarioContext) -> None:
         ctx.client.get(f"{PRODUCTS}/{inside}", headers={PUBLISHABLE_KEY_HEADER: key["id"]}),
         200,
         why="reading a product of the key's channel",
+    )
+
+
+def _made_products(ctx: ScenarioContext) -> dict[str, str]:
+    made = ctx.state.get("made_products")
+    if not made:
+        ctx.skip("needs the run's own products, and the backend refused POST /admin/products")
+    return made
+
+
+def product_not_found(product_id: str) -> dict[str, Any]:
+    return error_body("medusa-v1", "product_not_found", id=product_id)
+
+
+@scenario(
+    "store_shows_published_products_only",
+    OP_STORE_PRODUCT,
+    "draft, proposed and rejected products in a key's channel are neither listed nor readable on the store",
+)
+def store_shows_published_products_only(ctx: ScenarioContext) -> None:
+    made = _made_products(ctx)
+    channel_a, _ = ctx.state["channels"]
+    key = _make_key(ctx, "revokit: status key", [channel_a])
+    hidden = [made["draft"], made["proposed"], made["rejected"]]
+    _expect_scoped(
+        ctx,
+        key["id"],
+        [made["in_a"], made["also_in_a"]],
+        [*hidden, made["in_b"]],
+        "listing the key's channel",
+    )
+    for role in ("draft", "proposed", "rejected"):
+        ctx.expect(
+            ctx.client.get(f"{PRODUCTS}/{made[role]}", headers={PUBLISHABLE_KEY_HEADER: key["id"]}),
+            404,
+            product_not_found(made[role]),
+            why=f"reading a {role} product of the key's channel",
+        )
+    _expect_scoped(
+        ctx,
+        None,
+        [made["in_a"], made["in_b"]],
+        hidden,
+        "listing the store without a key",
+        q=ctx.state["product_word"],
+    )
+
+
+@scenario(
+    "store_search_and_channel_filter",
+    OP_STORE_PRODUCTS,
+    "q finds products by title, and sales_channel_id narrows a key's store to the channels named",
+)
+def store_search_and_channel_filter(ctx: ScenarioContext) -> None:
+    made = _made_products(ctx)
+    channel_a, channel_b = ctx.state["channels"]
+    key = _make_key(ctx, "revokit: search key", [channel_a, channel_b])
+    word = ctx.state["product_word"]
+    _expect_scoped(
+        ctx, key["id"], [made["also_in_a"]], [made["in_a"], made["in_b"]],
+        "searching the key's store for one product's title", q=f"{word} also_in_a",
+    )  # fmt: skip
+    _expect_scoped(
+        ctx, key["id"], [made["in_b"]], [made["in_a"], made["also_in_a"]],
+        "narrowing the key's store to its second channel", **{"sales_channel_id[]": channel_b},
+    )  # fmt: skip
+    _expect_scoped(
+        ctx, key["id"], [made["in_a"], made["in_b"]], [],
+        "naming both of the key's channels", **{"sales_channel_id[]": [channel_a, channel_b]},
+    )  # fmt: skip
+
+
+@scenario(
+    "deleted_product_gone_from_store",
+    OP_STORE_PRODUCT,
+    "a product deleted through DELETE /admin/products/{id} leaves the store at once",
+)
+def deleted_product_gone_from_store(ctx: ScenarioContext) -> None:
+    made = _made_products(ctx)
+    channel_a, _ = ctx.state["channels"]
+    key = _make_key(ctx, "revokit: deleted product key", [channel_a])
+    doomed = made["doomed"]
+    _expect_scoped(ctx, key["id"], [doomed], [], "listing the key's channel before the delete")
+    ctx.expect(
+        ctx.client.delete(f"{ADMIN_PRODUCTS}/{doomed}", headers=_admin(ctx)),
+        200,
+        {"id": doomed, "object": "product", "deleted": True},
+        why="deleting the product",
+    )
+    _expect_scoped(ctx, key["id"], [made["in_a"]], [doomed], "listing the key's channel after the delete")
+    ctx.expect(
+        ctx.client.get(f"{PRODUCTS}/{doomed}", headers={PUBLISHABLE_KEY_HEADER: key["id"]}),
+        404,
+        product_not_found(doomed),
+        why="reading the deleted product",
     )
 
 
@@ -1306,7 +1423,62 @@ class MedusaV1Suite(FamilySuite):
             channels.append(body["sales_channel"]["id"])
         state["channels"] = channels
 
-        # The API cannot create products: place two existing published ones, one per channel.
+        if not self._make_products(client, admin, channels, state):
+            self._borrow_products(client, admin, channels, state)
+
+        anchor = client.post(KEYS, json_body={"title": "revokit check: generated requests"}, headers=admin)
+        body = anchor.json
+        if (
+            anchor.status != 200
+            or not isinstance(body, dict)
+            or not isinstance(body.get("publishable_api_key"), dict)
+        ):
+            raise SetupFailed("creating a publishable key did not answer 200 with the key", anchor, "200")
+        state["anchor"] = body["publishable_api_key"]["id"]
+        return state
+
+    @staticmethod
+    def _make_products(
+        client: Client, admin: Mapping[str, str], channels: Sequence[str], state: dict[str, Any]
+    ) -> bool:
+        """Create the run's products (POST /admin/products); False if the backend refuses the
+        first one, so that a backend without product routes can still be checked."""
+        rng = random.Random(f"{state['seed']}:products")
+        word = "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(8))
+        made: dict[str, str] = {}
+        for role, (status, channel) in RUN_PRODUCTS.items():
+            answer = client.post(
+                ADMIN_PRODUCTS,
+                json_body={
+                    "title": f"revokit check {word} {role}",
+                    "description": "made by revokit check",
+                    "status": status,
+                    "sales_channels": [{"id": channels[channel]}],
+                },
+                headers=admin,
+            )
+            product = answer.json.get("product") if isinstance(answer.json, dict) else None
+            if (
+                answer.status != 200
+                or not isinstance(product, dict)
+                or not isinstance(product.get("id"), str)
+            ):
+                if not made:
+                    return False
+                raise SetupFailed(
+                    "creating the run's products did not answer 200 with the product", answer, "200"
+                )
+            made[role] = product["id"]
+        state["made_products"] = made
+        state["product_word"] = word
+        state["products"] = [made["in_a"], made["in_b"]]
+        return True
+
+    @staticmethod
+    def _borrow_products(
+        client: Client, admin: Mapping[str, str], channels: Sequence[str], state: dict[str, Any]
+    ) -> None:
+        """Place two existing published products, one per channel (taken back out at teardown)."""
         listed = client.get(PRODUCTS, params={"limit": 100})
         products = sorted(_product_ids(listed.json)) if listed.status == 200 else []
         chosen = products[:2]
@@ -1321,17 +1493,7 @@ class MedusaV1Suite(FamilySuite):
                     "placing a product in the run's sales channel did not answer 200", placed, "200"
                 )
         state["products"] = chosen if len(chosen) == 2 else []
-
-        anchor = client.post(KEYS, json_body={"title": "revokit check: generated requests"}, headers=admin)
-        body = anchor.json
-        if (
-            anchor.status != 200
-            or not isinstance(body, dict)
-            or not isinstance(body.get("publishable_api_key"), dict)
-        ):
-            raise SetupFailed("creating a publishable key did not answer 200 with the key", anchor, "200")
-        state["anchor"] = body["publishable_api_key"]["id"]
-        return state
+        state["borrowed_products"] = state["products"]
 
     @staticmethod
     def _existing_ids(client: Client, admin: Mapping[str, str], user: Mapping[str, Any]) -> list[str]:
@@ -1459,8 +1621,11 @@ class MedusaV1Suite(FamilySuite):
         for key_id in dict.fromkeys(k for k in keys if isinstance(k, str)):
             if client.delete(_key_path(key_id), headers=admin).status not in (200, 404):
                 failed += 1
+        for product_id in (state.get("made_products") or {}).values():
+            if client.delete(f"{ADMIN_PRODUCTS}/{product_id}", headers=admin).status != 200:
+                failed += 1
         for channel_id, product_id in zip(
-            state.get("channels") or [], state.get("products") or [], strict=False
+            state.get("channels") or [], state.get("borrowed_products") or [], strict=False
         ):
             client.delete(
                 f"{CHANNELS}/{channel_id}/products/batch",
@@ -1472,9 +1637,11 @@ class MedusaV1Suite(FamilySuite):
                 failed += 1
         if state.get("session_cookie"):
             client.delete(AUTH, headers={"Cookie": f"{SESSION_COOKIE}={state['session_cookie']}"})
-        notes = ["teardown deleted the publishable keys and sales channels this run created and logged out"]
+        notes = [
+            "teardown deleted the publishable keys, sales channels and products this run created and logged out"
+        ]
         if failed:
-            notes.append(f"teardown could not delete {failed} key(s) or channel(s)")
+            notes.append(f"teardown could not delete {failed} key(s), channel(s) or product(s)")
         return notes
 
 

@@ -397,6 +397,7 @@ DEFECTS: list[Defect] = [
         frozenset(
             {
                 "key_scopes_store_products",
+                "store_shows_published_products_only",
                 "sibling_key_keeps_working",
                 "sales_channel_batch",
                 "error_body_store_scope",

@@ -41,16 +41,46 @@ def products_in(seed: dict, *channel_refs: str) -> set[str]:
 ALL = {"Medusa T-Shirt", "Medusa Sweatshirt", "Medusa Sweatpants", "Medusa Hoodie", "Medusa Coffee Mug"}
 
 
-def test_without_a_key_nothing_is_filtered(store: FlaskClient) -> None:
+def test_without_a_key_nothing_is_filtered(store: FlaskClient, seed: dict, profile: str) -> None:
+    """The contract filters nothing; 1.20.11 keeps to the default channel (its
+    withDefaultSalesChannel: store_list_without_key_default_channel)."""
+    in_default = products_in(seed, "default") & ALL
+    assert in_default != ALL  # the seed has a product outside the default channel, or this proves nothing
+    expected = in_default if profile == "medusa-1.20" else ALL
     response = store.get("/store/products")
-    assert titles(response) == ALL
+    assert titles(response) == expected
     body = response.get_json()
-    assert (body["count"], body["offset"], body["limit"]) == (5, 0, 100)
-    assert [p["title"] for p in body["products"]][:2] == [
-        "Medusa Coffee Mug",
-        "Medusa Hoodie",
-    ]  # newest first
-    assert titles(store.get("/store/products", headers={HEADER: ""})) == ALL  # empty counts as absent
+    assert (body["count"], body["offset"], body["limit"]) == (len(expected), 0, 100)
+    assert titles(store.get("/store/products", headers={HEADER: ""})) == expected  # empty counts as absent
+    if profile == "contract":
+        assert [p["title"] for p in body["products"]][:2] == [
+            "Medusa Coffee Mug",
+            "Medusa Hoodie",
+        ]  # newest first
+
+
+def test_a_deleted_product_leaves_the_store(store: FlaskClient, seed: dict, keys: dict) -> None:
+    auth = _admin(seed)
+    default = {"id": seed["default_sales_channel_id"]}
+    body = {"title": "Doomed mug", "status": "published", "sales_channels": [default]}
+    product = store.post("/admin/products", json=body, headers=auth).get_json()["product"]
+    scoped = {HEADER: keys["one_channel"]["id"]}
+    assert "Doomed mug" in titles(store.get("/store/products", headers=scoped))
+    for _ in range(2):  # a second delete, and one of an id never seen, answer the same
+        answer = store.delete(f"/admin/products/{product['id']}", headers=auth)
+        assert (answer.status_code, answer.get_json()) == (
+            200,
+            {"id": product["id"], "object": "product", "deleted": True},
+        )
+    unknown = store.delete("/admin/products/prod_nope", headers=auth)
+    assert unknown.get_json() == {"id": "prod_nope", "object": "product", "deleted": True}
+    assert store.delete("/admin/products/prod_nope").status_code == 401
+    assert "Doomed mug" not in titles(store.get("/store/products", headers=scoped))
+    gone = store.get(f"/store/products/{product['id']}", headers=scoped)
+    assert gone.status_code == 404
+    assert gone.get_json()["message"] == f"Product with id: {product['id']} was not found"
+    again = store.post("/admin/products", json=body, headers=auth)  # the handle is free again
+    assert again.status_code == 200 and again.get_json()["product"]["handle"] == "doomed-mug"
 
 
 def test_a_key_scopes_to_its_channels(store: FlaskClient, keys: dict, seed: dict) -> None:
@@ -147,8 +177,9 @@ def test_sales_channel_id_must_stay_inside_the_scope(
 
 def test_search_and_paging(store: FlaskClient) -> None:
     assert titles(store.get("/store/products?q=SWEAT")) == {"Medusa Sweatshirt", "Medusa Sweatpants"}
-    page = store.get("/store/products?limit=2&offset=4").get_json()
-    assert (len(page["products"]), page["count"], page["limit"], page["offset"]) == (1, 5, 2, 4)
+    total = store.get("/store/products").get_json()["count"]
+    page = store.get(f"/store/products?limit=2&offset={total - 1}").get_json()
+    assert (len(page["products"]), page["count"], page["limit"], page["offset"]) == (1, total, 2, total - 1)
 
 
 def test_a_product_outside_the_scope(store: FlaskClient, keys: dict, products: dict) -> None:

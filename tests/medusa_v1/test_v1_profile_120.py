@@ -27,6 +27,7 @@ FLAGS = {
     "sales_channel_id_must_be_an_array",
     "delete_unknown_channel_reports_deleted",
     "store_product_any_status",
+    "store_list_without_key_default_channel",
     "array_body_skips_dto",
     "paging_read_as_numbers",
 }

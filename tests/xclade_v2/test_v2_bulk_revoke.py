@@ -139,6 +139,7 @@ def test_selector_fields(backend):
     assert picked({"id": s1.id}) == {s1.id}
     assert picked({"id": [s1.id, p1.id, "apk_nope"]}) == {s1.id, p1.id}
     assert picked({"type": "secret"}) == {s1.id, s2.id}
+    assert picked({"type": "publishable"}) == {p1.id, p2.id}
     assert picked({"title": ["Web", "App"]}) == {p1.id, p2.id}
     assert picked({"created_by": OTHER}) == {s2.id}
     assert picked({"revoked_at": None}) == {s1.id, p1.id, p2.id}

@@ -162,10 +162,17 @@ def post_product(backend: MedusaV1Backend, call: Call) -> Reply:
     return Reply({"product": product_json(backend, product, profile=True)})
 
 
+def delete_product(backend: MedusaV1Backend, call: Call) -> Reply:
+    product_id = call.path["id"]
+    backend.delete_product(product_id)
+    return Reply({"id": product_id, "object": "product", "deleted": True})
+
+
 # class-validator's transformQuery/transformBody run before these routes as before the key routes
 # (validators.ROUTES, run by the engine): 1.20.11 refuses ``created_at[x]=…`` on /admin/batch-jobs.
 FRONTEND_HANDLERS: dict[str, Handler] = {
     "PostProducts": post_product,
+    "DeleteProductsProduct": delete_product,
     "GetUsers": get_users,
     "GetAnalyticsConfig": get_analytics_config,
     "PostAnalyticsConfig": post_analytics_config,

@@ -71,6 +71,7 @@ FLAG_UNKNOWN_KEY_CHANNELS_EMPTY = "unknown_key_sales_channels_empty"
 FLAG_JWT_USER_NOT_LOOKED_UP = "jwt_user_not_looked_up"
 FLAG_DELETE_UNKNOWN_CHANNEL = "delete_unknown_channel_reports_deleted"
 FLAG_STORE_PRODUCT_ANY_STATUS = "store_product_any_status"
+FLAG_STORE_DEFAULT_CHANNEL = "store_list_without_key_default_channel"
 
 UNSET: Any = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
 
@@ -602,7 +603,11 @@ class MedusaV1Backend:
         self.check_channel_param(scope, channel_ids)
         requested = [channel_ids] if isinstance(channel_ids, str) else list(channel_ids or ())
         wanted = requested or list(scope.sales_channel_ids)
-        products: list[Product] = [p for p in self.store.all(PRODUCTS) if p.status == "published"]
+        if not wanted and scope.key_id is None and self.profile.enabled(FLAG_STORE_DEFAULT_CHANNEL):
+            wanted = [self.default_channel_id()]  # 1.20.11's withDefaultSalesChannel
+        products: list[Product] = [
+            p for p in self.store.all(PRODUCTS) if p.status == "published" and p.deleted_at is None
+        ]
         if wanted:
             allowed = set(wanted)
             products = [p for p in products if allowed.intersection(p.sales_channel_ids)]
@@ -773,6 +778,15 @@ class MedusaV1Backend:
             )
             self.store.put(PRODUCTS, product)
         return product
+
+    def delete_product(self, product_id: str) -> None:
+        """``DELETE /admin/products/{id}``: a soft delete by id; an unknown or deleted id is no
+        error (1.20.11 deletes without reading the product first)."""
+        with self.store.transaction():
+            product = self.store.get(PRODUCTS, product_id)
+            if product is not None and product.deleted_at is None:
+                now = self.now()
+                self.store.put(PRODUCTS, dataclasses.replace(product, deleted_at=now, updated_at=now))
 
     def missing_channels(self, requested: Any) -> list[str] | None:
         """The ids of ``sales_channels`` that name no channel (JavaScript's join: an item without
