@@ -3,9 +3,11 @@
 Login is the admin's ``--email``/``--password`` (``POST /auth/user/emailpass`` answers a JWT), or
 ``--token``: a ready JWT, or a secret key (``sk_...``, sent with HTTP Basic as Medusa's SDK does).
 Setup creates, through the API, two sales channels and one publishable key for the generated store
-requests; the one thing the API cannot create is a product, so the run borrows a published product
-that an existing publishable key can see (only the store-scope check needs it). Teardown revokes
-and deletes every key, and deletes every sales channel, that the run created.
+requests, and its own products in the first channel (one published product for the scoping checks,
+more for search and deletion, and one of each other status for the store to hide); a backend that
+refuses POST /admin/products gets a published product borrowed from an existing publishable key's
+store instead. Teardown revokes and deletes every key, and deletes every sales channel and
+product, that the run created.
 
 The contract (``specs/xclade-v2.yaml``): a revocation takes effect at ``revoked_at`` (now, or
 ``revoke_in`` seconds later) and touches no sibling; a secret key whose revocation is in effect
@@ -44,6 +46,19 @@ SESSION = "/auth/session"
 KEYS = "/admin/api-keys"
 CHANNELS = "/admin/sales-channels"
 STORE_PRODUCTS = "/store/products"
+ADMIN_PRODUCTS = "/admin/products"
+#: The last instant a date can hold: the latest revoked_at a revoke_in can give.
+LAST_INSTANT = "9999-12-31T23:59:59.999Z"
+#: The products setup makes in the run's first channel (role: status). The store shows the
+#: published ones; the others are there to be hidden.
+RUN_PRODUCTS: dict[str, str] = {
+    "in_a": "published",
+    "also_in_a": "published",
+    "doomed": "published",
+    "draft": "draft",
+    "proposed": "proposed",
+    "rejected": "rejected",
+}
 USERS = "/admin/users"
 USERS_ME = "/admin/users/me"
 PUBLISHABLE_HEADER = "x-publishable-api-key"
@@ -62,6 +77,7 @@ OP_LIST_CHANNELS = "GET /admin/sales-channels"
 OP_CREATE_CHANNEL = "POST /admin/sales-channels"
 OP_CHANNEL_PRODUCTS = "POST /admin/sales-channels/{id}/products"
 OP_STORE_PRODUCTS = "GET /store/products"
+OP_CREATE_PRODUCT = "POST /admin/products"
 OP_STORE_PRODUCT = "GET /store/products/{id}"
 OP_GET_ME = "GET /admin/users/me"
 ADMIN_ROUTES = "admin routes"
@@ -101,6 +117,12 @@ def key_not_found(key_id: str) -> dict[str, Any]:
 
 def channel_not_found(channel_id: str) -> dict[str, Any]:
     return error_body("xclade-v2", "sales_channel_not_found", id=channel_id)
+
+
+def _product_word(seed: int) -> str:
+    """A word in every title the run gives a product, fixed by the seed: q finds the run's own."""
+    rng = random.Random(f"{seed}:products")
+    return "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(8))
 
 
 def product_not_found(product_id: str) -> dict[str, Any]:
@@ -738,6 +760,186 @@ def publishable_keys_scope_store(ctx: ScenarioContext) -> None:
     )
 
 
+def _made_products(ctx: ScenarioContext) -> dict[str, str]:
+    made = ctx.state.get("made_products")
+    if not made:
+        ctx.skip("needs the run's own products, and the backend refused POST /admin/products")
+    return made
+
+
+def _expect_listed(
+    ctx: ScenarioContext, token: str, inside: Sequence[str], outside: Sequence[str], why: str, **params: Any
+) -> dict[str, Any]:
+    """The store lists every product of ``inside`` and none of ``outside`` for this key."""
+
+    def listed(body: Any) -> str | None:
+        products = body.get("products") if isinstance(body, dict) else None
+        if not isinstance(products, list):
+            return "the body has no `products` array"
+        ids = {p.get("id") for p in products if isinstance(p, dict)}
+        missing = [p for p in inside if p not in ids]
+        if missing:
+            return f"products that should be listed are missing: {', '.join(missing)}"
+        leaked = [p for p in outside if p in ids]
+        if leaked:
+            return f"products that must not be listed are: {', '.join(leaked)}"
+        return None
+
+    return ctx.expect(
+        ctx.client.get(STORE_PRODUCTS, headers=_store(token), params={"limit": 100, **params}),
+        200,
+        shape=listed,
+        shape_text=f"products including {list(inside)} and none of {list(outside)}",
+        why=why,
+    )
+
+
+@scenario(
+    "store_shows_published_products_only",
+    OP_STORE_PRODUCT,
+    "draft, proposed and rejected products in a key's channel are neither listed nor readable on the store",
+)
+def store_shows_published_products_only(ctx: ScenarioContext) -> None:
+    made = _made_products(ctx)
+    key = _storefront_key(ctx, "revokit: storefront for statuses")
+    hidden = [made["draft"], made["proposed"], made["rejected"]]
+    _expect_listed(ctx, key["token"], [made["in_a"], made["also_in_a"]], hidden, "listing the key's channel")
+    for role in ("draft", "proposed", "rejected"):
+        ctx.expect(
+            ctx.client.get(f"{STORE_PRODUCTS}/{made[role]}", headers=_store(key["token"])),
+            404,
+            product_not_found(made[role]),
+            why=f"reading a {role} product of the key's channel",
+        )
+
+
+@scenario(
+    "store_search_and_paging",
+    OP_STORE_PRODUCTS,
+    "q finds the store's products by title or description, and limit bounds the page but not the count",
+)
+def store_search_and_paging(ctx: ScenarioContext) -> None:
+    made = _made_products(ctx)
+    key = _storefront_key(ctx, "revokit: storefront for search")
+    word = ctx.state["product_word"]
+    _expect_listed(
+        ctx,
+        key["token"],
+        [made["also_in_a"]],
+        [made["in_a"]],
+        "searching for one product's title",
+        q=f"{word} also_in_a",
+    )
+    _expect_listed(
+        ctx,
+        key["token"],
+        [made["in_a"], made["also_in_a"]],
+        [],
+        "searching the description",
+        q="made by revokit",
+    )
+
+    def one_of_several(body: Any) -> str | None:
+        products = body.get("products") if isinstance(body, dict) else None
+        if not isinstance(products, list) or len(products) != 1:
+            return "the page does not hold exactly one product"
+        if not isinstance(body.get("count"), int) or body["count"] < 2:
+            return "`count` is not the number of all matches (at least 2)"
+        return None
+
+    ctx.expect(
+        ctx.client.get(STORE_PRODUCTS, headers=_store(key["token"]), params={"q": word, "limit": 1}),
+        200,
+        shape=one_of_several,
+        shape_text='{"products": [1 product], "count": <at least 2>, "limit": 1, ...}',
+        why="one page of one product",
+    )
+
+
+@scenario(
+    "deleted_product_gone_from_store",
+    OP_STORE_PRODUCT,
+    "a product deleted through DELETE /admin/products/{id} leaves the store at once",
+)
+def deleted_product_gone_from_store(ctx: ScenarioContext) -> None:
+    made = _made_products(ctx)
+    key = _storefront_key(ctx, "revokit: storefront for deletion")
+    doomed = made["doomed"]
+    _expect_listed(ctx, key["token"], [doomed], [], "listing the key's channel before the delete")
+    ctx.expect(
+        ctx.client.delete(f"{ADMIN_PRODUCTS}/{doomed}", headers=_admin(ctx)),
+        200,
+        {"id": doomed, "object": "product", "deleted": True},
+        why="deleting the product",
+    )
+    _expect_listed(ctx, key["token"], [made["in_a"]], [doomed], "listing the key's channel after the delete")
+    ctx.expect(
+        ctx.client.get(f"{STORE_PRODUCTS}/{doomed}", headers=_store(key["token"])),
+        404,
+        product_not_found(doomed),
+        why="reading the deleted product",
+    )
+
+
+@scenario(
+    "channel_linked_once",
+    OP_LINK_CHANNELS,
+    "a channel named twice in `add` is linked once, and the key shows it once",
+)
+def channel_linked_once(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "publishable", "revokit: channel named twice")
+    channel_id = ctx.state["channel_id"]
+
+    def linked_once(body: Any) -> str | None:
+        problem = _has_api_key(body)
+        if problem:
+            return problem
+        channels = body["api_key"].get("sales_channels")
+        ids = [c.get("id") for c in channels if isinstance(c, dict)] if isinstance(channels, list) else None
+        if ids != [channel_id]:
+            return f"the key's sales_channels are {ids}, expected [{channel_id}]"
+        return None
+
+    shape_text = f'{{"api_key": {{"sales_channels": [{{"id": "{channel_id}", ...}}], ...}}}}'
+    exchange = ctx.client.post(
+        _key_path(key["id"], "sales-channels"),
+        json_body={"add": [channel_id, channel_id]},
+        headers=_admin(ctx),
+    )
+    ctx.expect(exchange, 200, shape=linked_once, shape_text=shape_text, why="adding the same channel twice")
+    ctx.expect(
+        ctx.client.get(_key_path(key["id"]), headers=_admin(ctx)),
+        200,
+        shape=linked_once,
+        shape_text=shape_text,
+        why="reading the key back",
+    )
+
+
+@scenario(
+    "revoke_in_capped_at_last_instant",
+    OP_REVOKE_KEY,
+    "a revoke_in past the end of year 9999 revokes at that last instant, and the key works until then",
+)
+def revoke_in_capped_at_last_instant(ctx: ScenarioContext) -> None:
+    key = _make_key(ctx, "secret", "revokit: revoked in ten thousand years")
+
+    def at_last_instant(body: Any) -> str | None:
+        problem = _has_api_key(body)
+        if problem is None and body["api_key"].get("revoked_at") != LAST_INSTANT:
+            return f"`revoked_at` is {body['api_key'].get('revoked_at')!r}, not {LAST_INSTANT}"
+        return problem
+
+    ctx.expect(
+        _revoke(ctx, key["id"], {"revoke_in": 1e12}),
+        200,
+        shape=at_last_instant,
+        shape_text=f'{{"api_key": {{"revoked_at": "{LAST_INSTANT}", ...}}}}',
+        why="revoking with revoke_in 1e12 (about 31,700 years)",
+    )
+    ctx.expect(_use_admin(ctx, key["token"]), 200, why="using the secret key after the far-future revoke")
+
+
 def _linked_publishable_keys(client: Client, admin: Mapping[str, str]) -> list[str]:
     """The tokens of existing live publishable keys linked to a sales channel (first 50 keys)."""
     listed = client.get(KEYS, headers=admin, params={"type": "publishable", "limit": 50})
@@ -1318,6 +1520,7 @@ STATE_DEPENDENT_400 = (
     OP_DELETE_KEY,  # the key is not revoked yet
     OP_REVOKE_KEY,  # a secret key whose revocation is in effect
     OP_LINK_CHANNELS,  # a secret key, or a channel id that exists on no backend
+    OP_CREATE_PRODUCT,  # a handle another product has, or no option (the workflow's check)
 )
 
 
@@ -1360,6 +1563,7 @@ class XcladeV2Suite(FamilySuite):
         ],
         "date_filter_fails_in_database": [("not_a_server_error", OP_LIST_KEYS)],
         "revoke_in_beyond_last_year_fails": [
+            ("revoke_in_capped_at_last_instant", OP_REVOKE_KEY),
             ("not_a_server_error", OP_REVOKE_KEY),
             ("status_code_conformance", OP_REVOKE_KEY),
         ],
@@ -1372,6 +1576,7 @@ class XcladeV2Suite(FamilySuite):
             ("response_schema_conformance", OP_CHANNEL_PRODUCTS),
         ],
         "duplicate_link_ids_fail": [
+            ("channel_linked_once", OP_LINK_CHANNELS),
             ("not_a_server_error", OP_CHANNEL_PRODUCTS),
             ("status_code_conformance", OP_CHANNEL_PRODUCTS),
             ("not_a_server_error", OP_LINK_CHANNELS),
@@ -1453,7 +1658,8 @@ class XcladeV2Suite(FamilySuite):
             ):
                 raise SetupFailed("creating a sales channel did not answer 200", created, "200")
             channels.append(body["sales_channel"]["id"])
-        product_id = self._place_a_product(client, admin, channels[0])
+        made = self._make_products(client, admin, channels[0], seed)
+        product_id = made["in_a"] if made else self._place_a_product(client, admin, channels[0])
 
         created = client.post(
             KEYS,
@@ -1479,10 +1685,46 @@ class XcladeV2Suite(FamilySuite):
             "channel_id": channels[0],
             "empty_channel_id": channels[1],
             "product_id": product_id,
+            "made_products": made,
+            "product_word": _product_word(seed),
             "store_key": store_key["token"],
             # The run's store key and channel too: the generated store requests rely on them.
             "untouchable": [*untouchable, store_key["id"], channels[0]],
         }
+
+    @staticmethod
+    def _make_products(
+        client: Client, admin: Mapping[str, str], channel_id: str, seed: int
+    ) -> dict[str, str] | None:
+        """Create the run's products (POST /admin/products), all in ``channel_id``; None if the
+        backend refuses the first one, so that a backend without product routes is still checked."""
+        word = _product_word(seed)
+        made: dict[str, str] = {}
+        for role, status in RUN_PRODUCTS.items():
+            answer = client.post(
+                ADMIN_PRODUCTS,
+                json_body={
+                    "title": f"revokit check {word} {role}",
+                    "description": "made by revokit check",
+                    "status": status,
+                    "options": [{"title": "Size", "values": ["One size"]}],
+                    "sales_channels": [{"id": channel_id}],
+                },
+                headers=admin,
+            )
+            product = answer.json.get("product") if isinstance(answer.json, dict) else None
+            if (
+                answer.status != 200
+                or not isinstance(product, dict)
+                or not isinstance(product.get("id"), str)
+            ):
+                if not made:
+                    return None
+                raise SetupFailed(
+                    "creating the run's products did not answer 200 with the product", answer, "200"
+                )
+            made[role] = product["id"]
+        return made
 
     @staticmethod
     def _place_a_product(client: Client, admin: Mapping[str, str], channel_id: str) -> str | None:
@@ -1569,14 +1811,26 @@ class XcladeV2Suite(FamilySuite):
         for channel_id in dict.fromkeys(channels):
             if client.delete(f"{CHANNELS}/{channel_id}", headers=admin).status not in (200, 404):
                 failed += 1
+        made = state.get("made_products") or {}
+        # The run's own products, and any a generated request created.
+        bodies = [e.json for e in client.history if e.operation == OP_CREATE_PRODUCT and e.status == 200]
+        bodies += [item.body for item in created if item.operation == OP_CREATE_PRODUCT]
+        products = list(made.values())
+        for body in bodies:
+            product = body.get("product") if isinstance(body, dict) else None
+            if isinstance(product, dict) and isinstance(product.get("id"), str):
+                products.append(product["id"])
+        for product_id in dict.fromkeys(products):
+            if client.delete(f"{ADMIN_PRODUCTS}/{product_id}", headers=admin).status != 200:
+                failed += 1
         notes = [
             f"teardown revoked and deleted the {len(dict.fromkeys(ids))} key(s) and deleted the "
-            f"{len(dict.fromkeys(channels))} sales channel(s) this run created"
+            f"{len(dict.fromkeys(channels))} sales channel(s) and {len(dict.fromkeys(products))} product(s) this run created"
         ]
-        if state.get("product_id"):
+        if state.get("product_id") and not made:
             notes.append(f"product {state['product_id']} was placed in the run's sales channel")
         if failed:
-            notes.append(f"teardown could not delete {failed} key(s) or channel(s)")
+            notes.append(f"teardown could not delete {failed} key(s), channel(s) or product(s)")
         return notes
 
 

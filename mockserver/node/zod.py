@@ -97,12 +97,17 @@ def _issue(v: Violation, shape: ZodShape) -> str | None:
         return "Invalid input"
     if zod_kind == "record" and v.kind == "type":
         return f"Expected type: 'record' for field '{path}', got: '{js_string(v.value)}'"
-    if v.kind in ("required", "missing") or (v.kind == "type" and not v.field):
+    # Medusa words an object that is something else as missing: "Field '' is required" for an
+    # array body, "Field 'sales_channels, 0' is required" for a string item (2.21.2).
+    if v.kind in ("required", "missing") or (
+        v.kind == "type" and (not v.field or _zod_type(v.expected) == "object")
+    ):
         return f"Field '{path}' is required"
     if v.kind in ("type", "cast"):
         return f"Expected type: '{_zod_type(v.expected or 'string')}' for field '{path}', got: '{js_string(v.value)}'"
     if v.kind == "enum":
-        options = ", ".join(js_string(o) for o in (v.expected or ()))
+        # A nullable enum names only its options (zod's .nullish() around z.enum).
+        options = ", ".join(js_string(o) for o in (v.expected or ()) if o is not None)
         return f"Expected: '{options}' for field '{path}', but got: '{js_string(v.value)}'"
     if v.kind in ("minimum", "exclusiveMinimum", "minLength", "minItems"):
         return f"Value for field '{path}' too small, expected at least: '{js_string(v.expected)}'"

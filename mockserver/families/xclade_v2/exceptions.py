@@ -133,6 +133,18 @@ class ProductNotFound(NotFound):
         super().__init__(error_message(FAMILY, "product_not_found", id=product_id))
 
 
+class ProductOptionsMissing(InvalidData):
+    """The create workflow's check, after the body's schema: a product needs an option."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(error_message(FAMILY, "product_options_missing", title=title))
+
+
+class ProductHandleTaken(InvalidData):
+    def __init__(self, handle: str) -> None:
+        super().__init__(error_message(FAMILY, "product_handle_taken", handle=handle))
+
+
 class SecretKeysAlreadyRevoked(InvalidData):
     def __init__(self, count: int) -> None:
         super().__init__(error_message(FAMILY, "secret_keys_already_revoked", count=count))

@@ -39,7 +39,9 @@ from .exceptions import (
     InvalidEmailOrPassword,
     InvalidOrderField,
     KeysNotRevoked,
+    ProductHandleTaken,
     ProductNotFound,
+    ProductOptionsMissing,
     PublishableKeyInvalid,
     PublishableKeyRequired,
     PublishableKeyWithoutSalesChannel,
@@ -908,6 +910,52 @@ class XcladeBackend:
                     self.store.put(PRODUCTS, dataclasses.replace(product, sales_channel_ids=tuple(linked)))
         return channel
 
+    # -- products (the admin's create and delete) ------------------------------------------------------
+
+    def create_product(
+        self,
+        title: str,
+        *,
+        options: Sequence[Mapping[str, Any]],
+        status: str | None = None,
+        description: str | None = None,
+        handle: str | None = None,
+        sales_channel_ids: Sequence[str] = (),
+    ) -> Product:
+        """``createProductsWorkflow`` for one product: at least one option, a free handle.
+
+        Channel ids are linked as given, without a look-up (2.21.2 does not check them either).
+        """
+        if not options:
+            raise ProductOptionsMissing(title)
+        handle = handle if handle is not None else product_handle(title)
+        with self.store.transaction():
+            if any(p.handle == handle for p in self.store.all(PRODUCTS)):
+                raise ProductHandleTaken(handle)
+            now = self.now()
+            product = Product(
+                id=self.ids.prefixed_ulid("prod", now),
+                title=title,
+                handle=handle,
+                status=status or "draft",
+                description=description,
+                sales_channel_ids=tuple(dict.fromkeys(sales_channel_ids)),
+                created_at=now,
+                updated_at=now,
+            )
+            self.store.put(PRODUCTS, product)
+        return product
+
+    def delete_product(self, product_id: str) -> None:
+        """Delete by id; an unknown id is no error (2.21.2 answers the same confirmation)."""
+        with self.store.transaction():
+            if self.store.get(PRODUCTS, product_id) is not None:
+                self.store.delete(PRODUCTS, product_id)
+
+    def product_channels(self, product: Product) -> list[SalesChannel | None]:
+        """The product's channels in link order; ``None`` for a linked id that names no channel."""
+        return [self.store.get(SALES_CHANNELS, cid) for cid in product.sales_channel_ids]
+
     # -- the store ----------------------------------------------------------------------------------
 
     def publishable_key_for_store(self, header: str | None) -> ApiKey:
@@ -935,16 +983,19 @@ class XcladeBackend:
     def store_products(
         self, key: ApiKey, *, q: str | None = None, offset: int | float = 0, limit: int | float = 50
     ) -> tuple[list[Product], int]:
-        visible = self._visible_products(self.store_channel_ids(key))
-        if not visible:
-            # 2.21.2 answers an empty page before any query, so paging the medusa-2.21 profile lets
-            # through (store_paging_unchecked: negative ones) is only echoed.
+        channel_ids = self.store_channel_ids(key)
+        if not any(self.store.find(PRODUCTS, "sales_channel_ids", cid) for cid in channel_ids):
+            # With no product linked to the key's channels (whatever its status), 2.21.2 answers
+            # an empty page before any query, so paging the medusa-2.21 profile lets through
+            # (store_paging_unchecked: negative ones) is only echoed.
             return [], 0
+        visible = self._visible_products(channel_ids)
         offset, query_limit = paging_reaches_database(offset, limit, self._unsafe_paging_ignored)
         products = [
             p
             for p in visible
-            if not q or contains(p.title, q) or contains(p.handle, q) or contains(p.description, q)
+            # 2.21.2 searches a product's title, subtitle and description, not its handle.
+            if not q or contains(p.title, q) or contains(p.description, q)
         ]
         products = sort_records(products, [])
         limit = query_limit if query_limit is not None else len(products)
@@ -1092,6 +1143,12 @@ class XcladeBackend:
         if key_type == SECRET:
             self._known.learn(key.id, token)
         return key, token
+
+
+def product_handle(title: str) -> str:
+    """The default handle: lower case, every run of characters other than letters and digits one
+    hyphen (2.21.2: "3D Mug" -> "3d-mug", "a  b__c" -> "a-b-c", "Café!" -> "café")."""
+    return "-".join(part for part in re.split(r"[\W_]+", title.lower()) if part)
 
 
 def revocation_time(now: datetime, revoke_in: float | None) -> datetime:

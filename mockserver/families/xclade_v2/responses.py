@@ -68,7 +68,9 @@ API_KEY_FIELDS = (
 SALES_CHANNEL_DEFAULT_FIELDS = (
     "id", "name", "description", "is_disabled", "created_at", "updated_at", "deleted_at", "metadata",
 )  # fmt: skip
-PRODUCT_DEFAULT_FIELDS = ("id", "title", "handle", "status", "description", "created_at", "updated_at")
+PRODUCT_FIELDS = ("id", "title", "handle", "status", "description", "created_at", "updated_at")
+# The store answers no `status` unless asked (it shows published products only); the admin does.
+STORE_PRODUCT_DEFAULT_FIELDS = tuple(f for f in PRODUCT_FIELDS if f != "status")
 STORE_PRODUCTS_DEFAULT_LIMIT = 50
 
 PUBLISHABLE_KEY_HEADER = "x-publishable-api-key"
@@ -150,7 +152,9 @@ def sales_channel_json(channel: SalesChannel, fields: str | None) -> dict[str, A
     return project(sales_channel_record(channel), selected, SALES_CHANNEL_DEFAULT_FIELDS)
 
 
-def product_json(product: Product, fields: str | None) -> dict[str, Any]:
+def product_json(
+    product: Product, fields: str | None, defaults: Sequence[str] = STORE_PRODUCT_DEFAULT_FIELDS
+) -> dict[str, Any]:
     record = {
         "id": product.id,
         "title": product.title,
@@ -160,7 +164,7 @@ def product_json(product: Product, fields: str | None) -> dict[str, Any]:
         "created_at": isoformat_ms_or_none(product.created_at),
         "updated_at": isoformat_ms_or_none(product.updated_at),
     }
-    return project(record, parse_fields(fields, PRODUCT_DEFAULT_FIELDS), PRODUCT_DEFAULT_FIELDS)
+    return project(record, parse_fields(fields, defaults), PRODUCT_FIELDS)
 
 
 # -- authentication ----------------------------------------------------------------------------------
@@ -640,6 +644,26 @@ def post_sales_channel_products(backend: XcladeBackend, call: Call) -> Reply:
     return Reply({"sales_channel": sales_channel_json(channel, _fields(call))})
 
 
+def post_products(backend: XcladeBackend, call: Call) -> Reply:
+    body = _body(call)
+    product = backend.create_product(
+        body["title"],
+        options=body.get("options") or [],
+        status=body.get("status"),
+        description=body.get("description"),
+        handle=body.get("handle"),
+        sales_channel_ids=[link["id"] for link in body.get("sales_channels") or []],
+    )
+    channels = [sales_channel_json(c, None) if c else None for c in backend.product_channels(product)]
+    return Reply({"product": {**product_json(product, None, PRODUCT_FIELDS), "sales_channels": channels}})
+
+
+def delete_product(backend: XcladeBackend, call: Call) -> Reply:
+    product_id = call.path["id"]
+    backend.delete_product(product_id)
+    return Reply({"id": product_id, "object": "product", "deleted": True})
+
+
 # -- store -----------------------------------------------------------------------------------------------------
 
 
@@ -681,6 +705,8 @@ HANDLERS: dict[str, Handler] = {
     "PostSalesChannelsId": reaches_database(post_sales_channel),
     "DeleteSalesChannelsId": reaches_database(delete_sales_channel),
     "PostSalesChannelsIdProducts": reaches_database(post_sales_channel_products),
+    "PostProducts": reaches_database(post_products),
+    "DeleteProductsId": reaches_database(delete_product),
     "GetProducts": reaches_database(get_store_products),
     "GetProductsId": reaches_database(get_store_product),
 }
