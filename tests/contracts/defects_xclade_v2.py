@@ -429,6 +429,7 @@ DEFECTS: list[Defect] = [
                 "revoke_again_publishable_allowed",
                 "scheduled_revoke_brought_forward",
                 "revoke_in_honoured",
+                "revoke_in_capped_at_last_instant",
                 "delete_requires_revoke",
                 "unknown_key_delete_not_found",  # its key cannot be deleted after the revoke
                 "admin_routes_refuse_wrong_credentials",  # the revoked secret key still works
@@ -467,6 +468,7 @@ DEFECTS: list[Defect] = [
                 "revoke_again_secret_refused",
                 "scheduled_revoke_brought_forward",
                 "revoke_in_honoured",
+                "revoke_in_capped_at_last_instant",
                 "delete_requires_revoke",
                 "admin_routes_refuse_wrong_credentials",
             }
@@ -483,7 +485,14 @@ DEFECTS: list[Defect] = [
     Defect(
         "revoke_in_ignored",
         revoke_in_ignored,
-        frozenset({"scheduled_revoke_brought_forward", "revoke_in_honoured", "delete_requires_revoke"}),
+        frozenset(
+            {
+                "scheduled_revoke_brought_forward",
+                "revoke_in_honoured",
+                "revoke_in_capped_at_last_instant",
+                "delete_requires_revoke",
+            }
+        ),
     ),
     Defect("delete_skips_revoke_check", delete_skips_revoke_check, frozenset({"delete_requires_revoke"})),
     Defect("secret_shown_twice", secret_shown_twice, frozenset({"secret_shown_once"})),

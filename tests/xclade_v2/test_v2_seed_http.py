@@ -21,7 +21,7 @@ def test_the_spec_is_valid_and_every_operation_has_a_handler():
         for method, op in item.items()
         if method in ("get", "post", "delete")
     }
-    assert operations == set(FAMILY.handlers) and len(operations) == 42
+    assert operations == set(FAMILY.handlers) and len(operations) == 44
 
 
 def test_seed_banner_facts(client, seed):

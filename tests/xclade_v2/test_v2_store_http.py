@@ -15,7 +15,7 @@ KEY_INVALID = {
     "message": "A valid publishable key is required to proceed with the request",
 }
 NO_CHANNEL = {"type": "invalid_data", "message": "Publishable key needs to have a sales channel configured"}
-PRODUCT_ORDER = ["id", "title", "handle", "status", "description", "created_at", "updated_at"]
+PRODUCT_ORDER = ["id", "title", "description", "handle", "created_at", "updated_at"]
 CHANNEL_ORDER = [
     "id",
     "name",
@@ -83,8 +83,11 @@ def test_products_are_scoped_to_the_key_channels(client, keys, seed, channels):
     ).get_json()
     assert [p["id"] for p in default["products"]] == visible(seed, channels["Default Sales Channel"])
     assert (default["count"], default["offset"], default["limit"]) == (len(default["products"]), 0, 50)
-    assert list(default["products"][0]) == PRODUCT_ORDER
-    assert all(p["status"] == "published" for p in default["products"])
+    assert list(default["products"][0]) == PRODUCT_ORDER  # no status, as 2.21.2 answers
+    statuses = client.get(
+        "/store/products?fields=status", headers=store(keys["Default Publishable API Key"]["token"])
+    ).get_json()["products"]
+    assert statuses and all(p["status"] == "published" for p in statuses)
     wholesale = client.get("/store/products", headers=store(keys["Wholesale storefront"]["token"])).get_json()
     assert [p["id"] for p in wholesale["products"]] == visible(seed, channels["Wholesale"])
     assert set(p["id"] for p in default["products"]) != set(p["id"] for p in wholesale["products"])

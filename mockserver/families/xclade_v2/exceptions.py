@@ -237,6 +237,10 @@ def body_parser_refusal(raw: bytes) -> ApiError:
     return HttpError(400, body_parser_error(raw), "invalid_data")
 
 
+CREATE_PRODUCT_OPERATION = "PostProducts"
+NO_OPTIONS = ("required", "missing", "minItems")
+
+
 class XcladeErrors(FamilyErrors):
     def validation_failed(self, ctx: ErrorContext, violations: Sequence[Violation]) -> ApiError:
         body = [v for v in violations if v.location == "body"]
@@ -251,6 +255,12 @@ class XcladeErrors(FamilyErrors):
             if "password" in fields or "" in fields or "email" not in fields:
                 return CredentialNotString("password")
             return CredentialNotString("email")
+        if ctx.operation_id == CREATE_PRODUCT_OPERATION:
+            # zod lets a missing or empty `options` through; the create workflow refuses it after.
+            violations = [v for v in violations if not (v.field == "options" and v.kind in NO_OPTIONS)]
+            if not violations:
+                body = ctx.call.body if ctx.call is not None and isinstance(ctx.call.body, dict) else {}
+                return ProductOptionsMissing(str(body.get("title", "")))
         return InvalidRequest(zod_message_parts(violations, ctx.operation_id))
 
     def json_too_deep(self, ctx: ErrorContext, detail: str) -> ApiError:

@@ -68,7 +68,15 @@ API_KEY_FIELDS = (
 SALES_CHANNEL_DEFAULT_FIELDS = (
     "id", "name", "description", "is_disabled", "created_at", "updated_at", "deleted_at", "metadata",
 )  # fmt: skip
-PRODUCT_FIELDS = ("id", "title", "handle", "status", "description", "created_at", "updated_at")
+PRODUCT_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "description",
+    "handle",
+    "created_at",
+    "updated_at",
+)  # 2.21.2's order
 # The store answers no `status` unless asked (it shows published products only); the admin does.
 STORE_PRODUCT_DEFAULT_FIELDS = tuple(f for f in PRODUCT_FIELDS if f != "status")
 STORE_PRODUCTS_DEFAULT_LIMIT = 50
