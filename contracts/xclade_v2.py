@@ -724,9 +724,17 @@ def publishable_keys_scope_store(ctx: ScenarioContext) -> None:
                 why="listing the store with an existing linked publishable key",
             )
         ctx.skip("no published product is visible through any existing publishable key to place in a channel")
+
+    def is_the_product(body: Any) -> str | None:
+        product = body.get("product") if isinstance(body, dict) else None
+        if not isinstance(product, dict) or product.get("id") != product_id:
+            return f'the body is not {{"product": {{"id": "{product_id}", ...}}}}'
+        return None
+
     ctx.expect(
         ctx.client.get(f"{STORE_PRODUCTS}/{product_id}", headers=_store(inside["token"])),
         200,
+        shape=is_the_product,
         why="reading a product of the key's own sales channel",
     )
 
