@@ -3,10 +3,10 @@
 Login is the family's own: ``--email/--password`` open a ``connect.sid`` session (``POST
 /admin/auth``) and fetch a JWT (``POST /admin/auth/token``); ``--token`` is a ready credential, a
 JWT for ``Authorization: Bearer`` or a user's API token for ``x-medusa-access-token`` (whichever the
-backend accepts). Setup creates two sales channels, places one existing product in each (the API
-has no product creation), and one publishable key for the generated requests; every scenario
-creates its own keys. Teardown deletes every key and channel the run created and takes the
-products back out of the run's channels. What was on the backend before the run is never named in
+backend accepts). Setup creates two sales channels, its own products in them (RUN_PRODUCTS; two
+existing published products are placed instead when the backend refuses POST /admin/products), and
+one publishable key for the generated requests; every scenario creates its own keys. Teardown
+deletes every key, channel and product the run created and takes borrowed products back out. What was on the backend before the run is never named in
 a generated request's path (``untouchable_ids``).
 
 The contract (``specs/medusa-v1.yaml``, ``contract`` profile): a revoked, deleted or unknown key is
@@ -336,7 +336,7 @@ def _expect_scoped(
 def _needs_products(ctx: ScenarioContext) -> tuple[str, str]:
     products = ctx.state.get("products") or []
     if len(products) < 2:
-        ctx.skip("needs two published products on the backend (the API cannot create products)")
+        ctx.skip("needs two published products: the backend refused POST /admin/products and has fewer")
     return products[0], products[1]
 
 

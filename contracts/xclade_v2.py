@@ -1736,8 +1736,8 @@ class XcladeV2Suite(FamilySuite):
 
     @staticmethod
     def _place_a_product(client: Client, admin: Mapping[str, str], channel_id: str) -> str | None:
-        """Put one published product in the run's channel: the API cannot create products, so
-        borrow one an existing, live, linked publishable key can see."""
+        """Put one published product in the run's channel when the backend refused to create the
+        run's own: borrow one an existing, live, linked publishable key can see."""
         for token in _linked_publishable_keys(client, admin):
             products = client.get(STORE_PRODUCTS, headers=_store(token), params={"limit": 1})
             items = (
