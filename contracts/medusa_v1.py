@@ -30,6 +30,16 @@ from revokit.specs import error_body, error_message, load_spec
 
 from .forged_tokens import DROP, ForgedCase, judge_forged_tokens, time_claim_cases
 from .http import Client, Exchange
+from .products import (
+    ADMIN_PRODUCTS,
+    DESCRIPTION,
+    delete_products,
+    listing_problem,
+    listing_text,
+    make_products,
+    product_title,
+    product_word,
+)
 from .scenarios import ScenarioContext, ScenarioRegistry
 from .schemathesis_run import Created
 from .spec_operations import has_body, is_paged, operations_where
@@ -42,7 +52,6 @@ TOKEN = "/admin/auth/token"
 KEYS = "/admin/publishable-api-keys"
 CHANNELS = "/admin/sales-channels"
 PRODUCTS = "/store/products"
-ADMIN_PRODUCTS = "/admin/products"
 #: The products setup makes (role: status, index of the run's channel). The store shows only the
 #: published ones; the others, in channel A too, are there to be hidden.
 RUN_PRODUCTS: dict[str, tuple[str, int]] = {
@@ -295,12 +304,6 @@ def _product_ids(body: Any) -> set[str]:
     return {p["id"] for p in body["products"] if isinstance(p, dict) and isinstance(p.get("id"), str)}
 
 
-def _products_problem(body: Any) -> str | None:
-    if not isinstance(body, dict) or not isinstance(body.get("products"), list):
-        return "the body has no `products` array"
-    return None
-
-
 def _expect_scoped(
     ctx: ScenarioContext,
     key_id: str | None,
@@ -310,25 +313,11 @@ def _expect_scoped(
     **params: Any,
 ) -> None:
     """The store lists every product of ``inside`` and none of ``outside`` for this key."""
-
-    def scoped(body: Any) -> str | None:
-        problem = _products_problem(body)
-        if problem:
-            return problem
-        listed = _product_ids(body)
-        missing = [p for p in inside if p not in listed]
-        if missing:
-            return f"products of the key's channels are missing: {', '.join(missing)}"
-        leaked = [p for p in outside if p in listed]
-        if leaked:
-            return f"products outside the key's channels are listed: {', '.join(leaked)}"
-        return None
-
     ctx.expect(
         _store(ctx, key_id, **params),
         200,
-        shape=scoped,
-        shape_text=f"products including {list(inside)} and none of {list(outside)}",
+        shape=listing_problem(inside, outside),
+        shape_text=listing_text(inside, outside),
         why=why,
     )
 
@@ -1444,36 +1433,23 @@ class MedusaV1Suite(FamilySuite):
     def _make_products(
         client: Client, admin: Mapping[str, str], channels: Sequence[str], state: dict[str, Any]
     ) -> bool:
-        """Create the run's products (POST /admin/products); False if the backend refuses the
-        first one, so that a backend without product routes can still be checked."""
-        rng = random.Random(f"{state['seed']}:products")
-        word = "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(8))
-        made: dict[str, str] = {}
-        for role, (status, channel) in RUN_PRODUCTS.items():
-            answer = client.post(
-                ADMIN_PRODUCTS,
-                json_body={
-                    "title": f"revokit check {word} {role}",
-                    "description": "made by revokit check",
-                    "status": status,
-                    "sales_channels": [{"id": channels[channel]}],
-                },
-                headers=admin,
-            )
-            product = answer.json.get("product") if isinstance(answer.json, dict) else None
-            if (
-                answer.status != 200
-                or not isinstance(product, dict)
-                or not isinstance(product.get("id"), str)
-            ):
-                if not made:
-                    return False
-                raise SetupFailed(
-                    "creating the run's products did not answer 200 with the product", answer, "200"
-                )
-            made[role] = product["id"]
+        """Create the run's products (RUN_PRODUCTS); False if the backend refuses the first one,
+        so that a backend without product routes can still be checked."""
+        seed = state["seed"]
+        bodies = {
+            role: {
+                "title": product_title(seed, role),
+                "description": DESCRIPTION,
+                "status": status,
+                "sales_channels": [{"id": channels[channel]}],
+            }
+            for role, (status, channel) in RUN_PRODUCTS.items()
+        }
+        made = make_products(client, admin, bodies)
+        if made is None:
+            return False
         state["made_products"] = made
-        state["product_word"] = word
+        state["product_word"] = product_word(seed)
         state["products"] = [made["in_a"], made["in_b"]]
         return True
 
@@ -1624,9 +1600,7 @@ class MedusaV1Suite(FamilySuite):
         for key_id in dict.fromkeys(k for k in keys if isinstance(k, str)):
             if client.delete(_key_path(key_id), headers=admin).status not in (200, 404):
                 failed += 1
-        for product_id in (state.get("made_products") or {}).values():
-            if client.delete(f"{ADMIN_PRODUCTS}/{product_id}", headers=admin).status != 200:
-                failed += 1
+        failed += delete_products(client, admin, list((state.get("made_products") or {}).values()))
         for channel_id, product_id in zip(
             state.get("channels") or [], state.get("borrowed_products") or [], strict=False
         ):

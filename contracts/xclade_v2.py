@@ -34,6 +34,16 @@ from revokit.specs import error_body, load_spec
 
 from .forged_tokens import DROP, ForgedCase, judge_forged_tokens, time_claim_cases
 from .http import Client, Exchange
+from .products import (
+    ADMIN_PRODUCTS,
+    DESCRIPTION,
+    delete_products,
+    listing_problem,
+    listing_text,
+    make_products,
+    product_title,
+    product_word,
+)
 from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
 from .schemathesis_run import Created
 from .spec_operations import is_paged, operations_where
@@ -46,7 +56,6 @@ SESSION = "/auth/session"
 KEYS = "/admin/api-keys"
 CHANNELS = "/admin/sales-channels"
 STORE_PRODUCTS = "/store/products"
-ADMIN_PRODUCTS = "/admin/products"
 #: The last instant a date can hold: the latest revoked_at a revoke_in can give.
 LAST_INSTANT = "9999-12-31T23:59:59.999Z"
 #: The products setup makes in the run's first channel (role: status). The store shows the
@@ -117,12 +126,6 @@ def key_not_found(key_id: str) -> dict[str, Any]:
 
 def channel_not_found(channel_id: str) -> dict[str, Any]:
     return error_body("xclade-v2", "sales_channel_not_found", id=channel_id)
-
-
-def _product_word(seed: int) -> str:
-    """A word in every title the run gives a product, fixed by the seed: q finds the run's own."""
-    rng = random.Random(f"{seed}:products")
-    return "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(8))
 
 
 def product_not_found(product_id: str) -> dict[str, Any]:
@@ -779,25 +782,11 @@ def _expect_listed(
     ctx: ScenarioContext, token: str, inside: Sequence[str], outside: Sequence[str], why: str, **params: Any
 ) -> dict[str, Any]:
     """The store lists every product of ``inside`` and none of ``outside`` for this key."""
-
-    def listed(body: Any) -> str | None:
-        products = body.get("products") if isinstance(body, dict) else None
-        if not isinstance(products, list):
-            return "the body has no `products` array"
-        ids = {p.get("id") for p in products if isinstance(p, dict)}
-        missing = [p for p in inside if p not in ids]
-        if missing:
-            return f"products that should be listed are missing: {', '.join(missing)}"
-        leaked = [p for p in outside if p in ids]
-        if leaked:
-            return f"products that must not be listed are: {', '.join(leaked)}"
-        return None
-
     return ctx.expect(
         ctx.client.get(STORE_PRODUCTS, headers=_store(token), params={"limit": 100, **params}),
         200,
-        shape=listed,
-        shape_text=f"products including {list(inside)} and none of {list(outside)}",
+        shape=listing_problem(inside, outside),
+        shape_text=listing_text(inside, outside),
         why=why,
     )
 
@@ -844,7 +833,7 @@ def store_search_and_paging(ctx: ScenarioContext) -> None:
         [made["in_a"], made["also_in_a"]],
         [],
         "searching the description",
-        q="made by revokit",
+        q=DESCRIPTION,
     )
 
     def one_of_several(body: Any) -> str | None:
@@ -1694,7 +1683,7 @@ class XcladeV2Suite(FamilySuite):
             "empty_channel_id": channels[1],
             "product_id": product_id,
             "made_products": made,
-            "product_word": _product_word(seed),
+            "product_word": product_word(seed),
             "store_key": store_key["token"],
             # The run's store key and channel too: the generated store requests rely on them.
             "untouchable": [*untouchable, store_key["id"], channels[0]],
@@ -1704,35 +1693,19 @@ class XcladeV2Suite(FamilySuite):
     def _make_products(
         client: Client, admin: Mapping[str, str], channel_id: str, seed: int
     ) -> dict[str, str] | None:
-        """Create the run's products (POST /admin/products), all in ``channel_id``; None if the
-        backend refuses the first one, so that a backend without product routes is still checked."""
-        word = _product_word(seed)
-        made: dict[str, str] = {}
-        for role, status in RUN_PRODUCTS.items():
-            answer = client.post(
-                ADMIN_PRODUCTS,
-                json_body={
-                    "title": f"revokit check {word} {role}",
-                    "description": "made by revokit check",
-                    "status": status,
-                    "options": [{"title": "Size", "values": ["One size"]}],
-                    "sales_channels": [{"id": channel_id}],
-                },
-                headers=admin,
-            )
-            product = answer.json.get("product") if isinstance(answer.json, dict) else None
-            if (
-                answer.status != 200
-                or not isinstance(product, dict)
-                or not isinstance(product.get("id"), str)
-            ):
-                if not made:
-                    return None
-                raise SetupFailed(
-                    "creating the run's products did not answer 200 with the product", answer, "200"
-                )
-            made[role] = product["id"]
-        return made
+        """Create the run's products (RUN_PRODUCTS), all in ``channel_id``; None if the backend
+        refuses the first one, so that a backend without product routes is still checked."""
+        bodies = {
+            role: {
+                "title": product_title(seed, role),
+                "description": DESCRIPTION,
+                "status": status,
+                "options": [{"title": "Size", "values": ["One size"]}],
+                "sales_channels": [{"id": channel_id}],
+            }
+            for role, status in RUN_PRODUCTS.items()
+        }
+        return make_products(client, admin, bodies)
 
     @staticmethod
     def _place_a_product(client: Client, admin: Mapping[str, str], channel_id: str) -> str | None:
@@ -1828,9 +1801,7 @@ class XcladeV2Suite(FamilySuite):
             product = body.get("product") if isinstance(body, dict) else None
             if isinstance(product, dict) and isinstance(product.get("id"), str):
                 products.append(product["id"])
-        for product_id in dict.fromkeys(products):
-            if client.delete(f"{ADMIN_PRODUCTS}/{product_id}", headers=admin).status != 200:
-                failed += 1
+        failed += delete_products(client, admin, products)
         notes = [
             f"teardown revoked and deleted the {len(dict.fromkeys(ids))} key(s) and deleted the "
             f"{len(dict.fromkeys(channels))} sales channel(s) and {len(dict.fromkeys(products))} product(s) this run created"
