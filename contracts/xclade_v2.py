@@ -545,6 +545,17 @@ def scheduled_revoke_brought_forward(ctx: ScenarioContext) -> None:
             expected_status="200",
             expected_body='{"api_key": {"revoked_at": "<updated_at + 1 s>", ...}}',
         )
+    # A negative delay is now, not a time in the past (2.21.2: revoked_at within ms of updated_at).
+    past = _make_key(ctx, "publishable", "revokit: revoked an hour ago?")
+    now = _revoke_ok(ctx, past["id"], {"revoke_in": -3600})
+    at, updated = _instant(now.get("revoked_at")), _instant(now.get("updated_at"))
+    if at is None or updated is None or abs((at - updated).total_seconds()) > 10:
+        ctx.fail(
+            "`revoked_at` is not the time of the revoke (revoke_in -3600 means now)",
+            ctx.client.history[-1],
+            expected_status="200",
+            expected_body='{"api_key": {"revoked_at": "<updated_at>", ...}}',
+        )
 
 
 REVOKE_IN_SECONDS = 2
