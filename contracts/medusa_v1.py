@@ -83,6 +83,7 @@ OP_CREATE_CHANNEL = "POST /admin/sales-channels"
 OP_LIST_CHANNELS = "GET /admin/sales-channels"
 OP_STORE_PRODUCTS = "GET /store/products"
 OP_STORE_PRODUCT = "GET /store/products/{id}"
+OP_CREATE_PRODUCT = "POST /admin/products"
 ADMIN_ROUTES = "admin routes"
 
 # The exact bodies of the contract, from the family's message catalogue (specs/medusa-v1.messages.yaml),
@@ -777,6 +778,12 @@ def sales_channel_batch(ctx: ScenarioContext) -> None:
     list_channels({channel_a, channel_b}, "listing the key's channels after adding the second")
     # q matches a channel's name or description: the run's channels differ only in their names.
     list_channels({channel_b}, "searching the key's channels by the second one's name", q="check B")
+    ctx.expect(
+        ctx.client.get(CHANNELS, headers=_admin(ctx), params={"q": "check B", "limit": 100}),
+        200,
+        shape=lambda body: _channel_listing_problem(body, channel_b, channel_a),
+        why="searching the sales channels by the second one's name",
+    )
     if len(products) >= 2:
         _expect_scoped(ctx, key["id"], products[:2], [], "listing store products with both channels linked")
     exchange = ctx.client.delete(batch_path, json_body=_batch([channel_a]), headers=_admin(ctx))
@@ -927,6 +934,42 @@ def error_body_404(ctx: ScenarioContext) -> None:
         ctx.expect(_call(ctx, method, path, body, _admin(ctx)), 404, missing, why=what)
     exchange = ctx.client.get(f"{CHANNELS}/{unknown_channel}", headers=_admin(ctx))
     ctx.expect(exchange, 404, channel_not_found(unknown_channel), why="reading an unknown sales channel")
+    made = ctx.state.get("made_products")
+    if made:
+        # Known products, unknown channel: the database's foreign key refuses the links.
+        exchange = ctx.client.post(
+            f"{CHANNELS}/{unknown_channel}/products/batch",
+            json_body={"product_ids": [{"id": made["in_a"]}]},
+            headers=_admin(ctx),
+        )
+        refused = error_body(
+            "medusa-v1",
+            "foreign_key_missing",
+            table="Sales_channel",
+            column="sales_channel_id",
+            value=unknown_channel,
+        )
+        ctx.expect(exchange, 404, refused, why="putting a product into an unknown sales channel")
+
+
+@scenario(
+    "product_handle_taken",
+    OP_CREATE_PRODUCT,
+    "a second product with a taken handle answers 422 with the exact duplicate_error body",
+)
+def product_handle_taken(ctx: ScenarioContext) -> None:
+    _made_products(ctx)  # skips when the backend refused to make products
+    channel_a, _ = ctx.state["channels"]
+    handle = f"revokit-check-{ctx.state['product_word']}-twice"
+    body = {"title": "revokit: handle twice", "handle": handle, "sales_channels": [{"id": channel_a}]}
+    first = ctx.client.post(ADMIN_PRODUCTS, json_body=body, headers=_admin(ctx))
+    ctx.expect(first, 200, why="creating a draft product with its own handle")
+    ctx.expect(
+        ctx.client.post(ADMIN_PRODUCTS, json_body=body, headers=_admin(ctx)),
+        422,
+        error_body("medusa-v1", "product_handle_taken", handle=handle),
+        why="creating another product with the same handle",
+    )
 
 
 @scenario(
@@ -1249,6 +1292,13 @@ def lists_order_dates_and_limit(ctx: ScenarioContext) -> None:
         )
     _expect_channels_newest_first(ctx)
     exchange, ids, body = listed({"limit": 1}, "one page of the whole list")
+    if ids and ids != [newer["id"]]:
+        ctx.fail(
+            f"limit=1 of the whole list listed {ids}: expected the newest key, {newer['id']}",
+            exchange,
+            expected_status="200",
+            expected_body=f'{{"publishable_api_keys": [{{"id": "{newer["id"]}", ...}}], ...}}',
+        )
     if len(ids) != 1 or not isinstance(body.get("count"), int) or body["count"] < 2:
         ctx.fail(
             f"limit=1 listed {len(ids)} keys (count {body.get('count')}), expected one key and the count of all",
@@ -1256,6 +1306,16 @@ def lists_order_dates_and_limit(ctx: ScenarioContext) -> None:
             expected_status="200",
             expected_body='{"publishable_api_keys": [1 key], "count": <at least 2>, "limit": 1, ...}',
         )
+
+
+def _channel_listing_problem(body: Any, listed: str, not_listed: str) -> str | None:
+    channels = body.get("sales_channels") if isinstance(body, dict) else None
+    if not isinstance(channels, list):
+        return "the body has no `sales_channels` array"
+    ids = [c.get("id") for c in channels if isinstance(c, dict)]
+    if listed not in ids or not_listed in ids:
+        return f"listed {ids}: expected {listed} and not {not_listed}"
+    return None
 
 
 def _expect_channels_newest_first(ctx: ScenarioContext) -> None:
@@ -1600,7 +1660,16 @@ class MedusaV1Suite(FamilySuite):
         for key_id in dict.fromkeys(k for k in keys if isinstance(k, str)):
             if client.delete(_key_path(key_id), headers=admin).status not in (200, 404):
                 failed += 1
-        failed += delete_products(client, admin, list((state.get("made_products") or {}).values()))
+        # The run's own products, and any a scenario created on the way.
+        products = list((state.get("made_products") or {}).values())
+        for exchange in client.history:
+            body = (
+                exchange.json if exchange.operation == OP_CREATE_PRODUCT and exchange.status == 200 else None
+            )
+            product = body.get("product") if isinstance(body, dict) else None
+            if isinstance(product, dict) and isinstance(product.get("id"), str):
+                products.append(product["id"])
+        failed += delete_products(client, admin, products)
         for channel_id, product_id in zip(
             state.get("channels") or [], state.get("borrowed_products") or [], strict=False
         ):
