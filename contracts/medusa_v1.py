@@ -36,7 +36,9 @@ from .products import (
     delete_products,
     listing_problem,
     listing_text,
+    made_products,
     make_products,
+    product_deleted,
     product_title,
     product_word,
 )
@@ -466,13 +468,6 @@ def key_scopes_store_products(ctx: ScenarioContext) -> None:
     )
 
 
-def _made_products(ctx: ScenarioContext) -> dict[str, str]:
-    made = ctx.state.get("made_products")
-    if not made:
-        ctx.skip("needs the run's own products, and the backend refused POST /admin/products")
-    return made
-
-
 def product_not_found(product_id: str) -> dict[str, Any]:
     return error_body("medusa-v1", "product_not_found", id=product_id)
 
@@ -483,7 +478,7 @@ def product_not_found(product_id: str) -> dict[str, Any]:
     "draft, proposed and rejected products in a key's channel are neither listed nor readable on the store",
 )
 def store_shows_published_products_only(ctx: ScenarioContext) -> None:
-    made = _made_products(ctx)
+    made = made_products(ctx)
     channel_a, _ = ctx.state["channels"]
     key = _make_key(ctx, "revokit: status key", [channel_a])
     hidden = [made["draft"], made["proposed"], made["rejected"]]
@@ -517,7 +512,7 @@ def store_shows_published_products_only(ctx: ScenarioContext) -> None:
     "q finds products by title, and sales_channel_id narrows a key's store to the channels named",
 )
 def store_search_and_channel_filter(ctx: ScenarioContext) -> None:
-    made = _made_products(ctx)
+    made = made_products(ctx)
     channel_a, channel_b = ctx.state["channels"]
     key = _make_key(ctx, "revokit: search key", [channel_a, channel_b])
     word = ctx.state["product_word"]
@@ -541,7 +536,7 @@ def store_search_and_channel_filter(ctx: ScenarioContext) -> None:
     "a product deleted through DELETE /admin/products/{id} leaves the store at once",
 )
 def deleted_product_gone_from_store(ctx: ScenarioContext) -> None:
-    made = _made_products(ctx)
+    made = made_products(ctx)
     channel_a, _ = ctx.state["channels"]
     key = _make_key(ctx, "revokit: deleted product key", [channel_a])
     doomed = made["doomed"]
@@ -549,7 +544,7 @@ def deleted_product_gone_from_store(ctx: ScenarioContext) -> None:
     ctx.expect(
         ctx.client.delete(f"{ADMIN_PRODUCTS}/{doomed}", headers=_admin(ctx)),
         200,
-        {"id": doomed, "object": "product", "deleted": True},
+        product_deleted(doomed),
         why="deleting the product",
     )
     _expect_scoped(ctx, key["id"], [made["in_a"]], [doomed], "listing the key's channel after the delete")
@@ -958,7 +953,7 @@ def error_body_404(ctx: ScenarioContext) -> None:
     "a second product with a taken handle answers 422 with the exact duplicate_error body",
 )
 def product_handle_taken(ctx: ScenarioContext) -> None:
-    _made_products(ctx)  # skips when the backend refused to make products
+    made_products(ctx)  # skips when the backend refused to make products
     channel_a, _ = ctx.state["channels"]
     handle = f"revokit-check-{ctx.state['product_word']}-twice"
     body = {"title": "revokit: handle twice", "handle": handle, "sales_channels": [{"id": channel_a}]}

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .http import Client
+from .scenarios import ScenarioContext
 from .suite import SetupFailed
 
 ADMIN_PRODUCTS = "/admin/products"
@@ -49,6 +50,19 @@ def make_products(
             )
         made[role] = product["id"]
     return made
+
+
+def made_products(ctx: ScenarioContext) -> dict[str, str]:
+    """The run's own products (role -> id); the scenario skips when the backend refused to make them."""
+    made = ctx.state.get("made_products")
+    if not made:
+        ctx.skip("needs the run's own products, and the backend refused POST /admin/products")
+    return made
+
+
+def product_deleted(product_id: str) -> dict[str, Any]:
+    """``DELETE /admin/products/{id}``'s confirmation, the same in both Medusa families."""
+    return {"id": product_id, "object": "product", "deleted": True}
 
 
 def delete_products(client: Client, admin: Mapping[str, str], product_ids: Sequence[str]) -> int:

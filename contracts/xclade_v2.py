@@ -40,7 +40,9 @@ from .products import (
     delete_products,
     listing_problem,
     listing_text,
+    made_products,
     make_products,
+    product_deleted,
     product_title,
     product_word,
 )
@@ -782,13 +784,6 @@ def publishable_keys_scope_store(ctx: ScenarioContext) -> None:
     )
 
 
-def _made_products(ctx: ScenarioContext) -> dict[str, str]:
-    made = ctx.state.get("made_products")
-    if not made:
-        ctx.skip("needs the run's own products, and the backend refused POST /admin/products")
-    return made
-
-
 def _expect_listed(
     ctx: ScenarioContext, token: str, inside: Sequence[str], outside: Sequence[str], why: str, **params: Any
 ) -> dict[str, Any]:
@@ -808,7 +803,7 @@ def _expect_listed(
     "draft, proposed and rejected products in a key's channel are neither listed nor readable on the store",
 )
 def store_shows_published_products_only(ctx: ScenarioContext) -> None:
-    made = _made_products(ctx)
+    made = made_products(ctx)
     key = _storefront_key(ctx, "revokit: storefront for statuses")
     hidden = [made["draft"], made["proposed"], made["rejected"]]
     _expect_listed(ctx, key["token"], [made["in_a"], made["also_in_a"]], hidden, "listing the key's channel")
@@ -827,7 +822,7 @@ def store_shows_published_products_only(ctx: ScenarioContext) -> None:
     "q finds the store's products by title or description, and limit bounds the page but not the count",
 )
 def store_search_and_paging(ctx: ScenarioContext) -> None:
-    made = _made_products(ctx)
+    made = made_products(ctx)
     key = _storefront_key(ctx, "revokit: storefront for search")
     word = ctx.state["product_word"]
     _expect_listed(
@@ -870,14 +865,14 @@ def store_search_and_paging(ctx: ScenarioContext) -> None:
     "a product deleted through DELETE /admin/products/{id} leaves the store at once",
 )
 def deleted_product_gone_from_store(ctx: ScenarioContext) -> None:
-    made = _made_products(ctx)
+    made = made_products(ctx)
     key = _storefront_key(ctx, "revokit: storefront for deletion")
     doomed = made["doomed"]
     _expect_listed(ctx, key["token"], [doomed], [], "listing the key's channel before the delete")
     ctx.expect(
         ctx.client.delete(f"{ADMIN_PRODUCTS}/{doomed}", headers=_admin(ctx)),
         200,
-        {"id": doomed, "object": "product", "deleted": True},
+        product_deleted(doomed),
         why="deleting the product",
     )
     _expect_listed(ctx, key["token"], [made["in_a"]], [doomed], "listing the key's channel after the delete")
