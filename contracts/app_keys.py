@@ -53,6 +53,9 @@ UNAUTHORIZED = error_body("app-keys", "unauthorized")
 FORBIDDEN = error_body("app-keys", "forbidden")
 NOT_FOUND = error_body("app-keys", "not_found")
 BAD_REQUEST = error_body("app-keys", "bad_request")
+PAYLOAD_TOO_LARGE = error_body("app-keys", "payload_too_large")
+#: A body no server of this API takes (the mock's limit is 1 MiB, common proxies' 1 MB).
+OVERSIZED_BYTES = 8 * 1024 * 1024
 # The one 400 whose `details` words the spec fixes (its example for a path id that is no uuid).
 NOT_A_UUID = SPEC["components"]["responses"]["BadRequest"]["content"]["application/json"]["examples"][
     "notAUuid"
@@ -114,6 +117,12 @@ def _listed_ids(ctx: ScenarioContext, app_id: str) -> tuple[Exchange, list[str]]
     return exchange, [item.get("id") for item in body["data"] if isinstance(item, dict)]
 
 
+def _key_count(ctx: ScenarioContext, app_id: str) -> Any:
+    """The application's key count (the list's `total`)."""
+    listed = ctx.client.get(_keys_path(app_id), headers=_user(ctx), params={"limit": 1})
+    return ctx.expect(listed, 200, shape=_list_problem, why="counting the application's keys")["total"]
+
+
 def _list_problem(body: Any) -> str | None:
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         return "the list has no `data` array"
@@ -145,11 +154,15 @@ def _named(field: str):
                     f"every `details` item must be exactly {{field, message}} strings, got {json.dumps(item)}"
                 )
         fields = [item["field"] for item in details]
-        if not any(f == field or f.endswith(f".{field}") for f in fields):
+        # The field by its name, or by its place and name (`body.name`, `query.limit`).
+        if not any(f == field or f in {f"{place}.{field}" for place in _PLACES} for f in fields):
             return f"`details` does not name the invalid field `{field}` (it names {', '.join(fields)})"
         return None
 
     return problem
+
+
+_PLACES = ("body", "query", "path", "params")
 
 
 def _shape_400(field: str) -> str:
@@ -436,6 +449,26 @@ def error_body_400(ctx: ScenarioContext) -> None:
             ctx.expect(send(), 400, NOT_A_UUID, why=what)
         else:
             ctx.expect(send(), 400, shape=_named(field), shape_text=_shape_400(field), why=what)
+
+
+@scenario(
+    "error_body_413",
+    OP_CREATE_KEY,
+    "a body larger than the server takes answers 413 with the exact body, and makes nothing",
+)
+def error_body_413(ctx: ScenarioContext) -> None:
+    app_id = ctx.state["app_id"]
+    before = _key_count(ctx, app_id)
+    oversized = json.dumps({"name": "x" * OVERSIZED_BYTES})
+    for path, what in ((APPS, "an application"), (_keys_path(app_id), "a key")):
+        exchange = ctx.client.post(
+            path, data=oversized, headers={**_user(ctx), "Content-Type": "application/json"}
+        )
+        ctx.expect(
+            exchange, 413, PAYLOAD_TOO_LARGE, why=f"creating {what} from an {OVERSIZED_BYTES}-byte body"
+        )
+    if _key_count(ctx, app_id) != before:
+        ctx.fail("a refused oversized body made a key", ctx.client.history[-1], expected_status="200")
 
 
 @scenario(

@@ -90,8 +90,27 @@ def curl_command(
         parts += ["-H", secrets.shell_arg(f"{name}: {value}")]
     if body is not None and body != b"" and body != "":
         text = body.decode("utf-8", errors="backslashreplace") if isinstance(body, bytes) else body
-        parts += ["--data-raw", secrets.shell_arg(text)]
+        parts += ["--data-raw", _shell_body(text, secrets)]
     return " ".join(parts)
+
+
+# A run of one letter or digit this long (an oversized body) is written as a shell expression
+# that makes it, so the curl line stays a line.
+_LONG_RUN = re.compile(r"([A-Za-z0-9])\1{1023,}")
+
+
+def _shell_body(text: str, secrets: Secrets) -> str:
+    """One shell word for a request body; long runs of one character are generated, not spelled."""
+    words = []
+    position = 0
+    for run in _LONG_RUN.finditer(text):
+        if run.start() > position:
+            words.append(secrets.shell_arg(text[position : run.start()]))
+        words.append(f"\"$(head -c {len(run.group())} /dev/zero | tr '\\0' {run.group(1)})\"")
+        position = run.end()
+    if position < len(text) or not words:
+        words.append(secrets.shell_arg(text[position:]))
+    return "".join(words)
 
 
 def parse_body(content: bytes, content_type: str | None = None) -> Any:

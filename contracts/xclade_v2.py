@@ -27,7 +27,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from revokit.specs import error_body, load_spec
@@ -58,6 +58,8 @@ SESSION = "/auth/session"
 KEYS = "/admin/api-keys"
 CHANNELS = "/admin/sales-channels"
 STORE_PRODUCTS = "/store/products"
+#: Seconds between the keys a filter scenario makes: whole milliseconds apart on any backend.
+_APART = 0.005
 #: The last instant a date can hold: the latest revoked_at a revoke_in can give.
 LAST_INSTANT = "9999-12-31T23:59:59.999Z"
 #: The products setup makes in the run's first channel (role: status). The store shows the
@@ -1078,6 +1080,29 @@ def error_body_400(ctx: ScenarioContext) -> None:
             {"type": "invalid_data", "message": "Unexpected token '5', \"5\" is not valid JSON"},
         ),
     ]
+    # A product needs an option: zod lets a missing or empty `options` through and the create
+    # workflow refuses it, naming the title; zod's own faults come first.
+    for product, message in (
+        ({"title": "revokit: no options"}, None),
+        ({"title": "revokit: no options", "options": []}, None),
+        ({"title": "x", "foo": 1}, "Unrecognized fields: 'foo'"),
+        ({"options": [{"title": "o", "values": ["v"]}]}, "Field 'title' is required"),
+        ({"title": 5, "options": []}, "Expected type: 'string' for field 'title', got: '5'"),
+        ({"title": "x", "options": [{"title": "o"}]}, "Field 'options, 0, values' is required"),
+        ({"title": "x", "options": {}}, "Expected type: 'array' for field 'options', got: '[object Object]'"),
+    ):
+        expected = (
+            error_body("xclade-v2", "product_options_missing", title=product["title"])
+            if message is None
+            else {"type": "invalid_data", "message": f"Invalid request: {message}"}
+        )
+        cases.append(
+            (
+                f"creating a product from {json.dumps(product)}",
+                lambda product=product: ctx.client.post(ADMIN_PRODUCTS, json_body=product, headers=admin),
+                expected,
+            )
+        )
     for what, send, body in cases:
         ctx.expect(send(), 400, body, why=what)
     ctx.expect(_use_admin(ctx, secret["token"]), 200, why="using the key after the refused revoke")
@@ -1099,6 +1124,27 @@ def error_body_401(ctx: ScenarioContext) -> None:
         ("logging in as an unknown user", {"email": "revokit-nobody@example.invalid", "password": "x"}),
     ):
         ctx.expect(ctx.client.post(LOGIN, json_body=body), 401, INVALID_LOGIN, why=what)
+    # The emailpass provider checks the credentials' types itself (401, not zod's 400): the
+    # password first, then the e-mail; an unknown field is no fault of its own.
+    for body, field in (
+        ({"email": email}, "Password"),
+        ({}, "Password"),
+        ([], "Password"),
+        ({"email": email, "password": 5}, "Password"),
+        ({"password": "x"}, "Email"),
+        ({"email": 5, "password": "x"}, "Email"),
+        ({"email": {"a": 1}, "password": "x"}, "Email"),
+    ):
+        expected = error_body("xclade-v2", "credential_not_string", field=field)
+        ctx.expect(
+            ctx.client.post(LOGIN, json_body=body), 401, expected, why=f"logging in with {json.dumps(body)}"
+        )
+    ctx.expect(
+        ctx.client.post(LOGIN, json_body={"email": email, "password": "revokit: not it", "foo": 1}),
+        401,
+        INVALID_LOGIN,
+        why="logging in with a wrong password and an unknown field",
+    )
 
 
 @scenario(
@@ -1470,6 +1516,239 @@ def lists_filter_and_page(ctx: ScenarioContext) -> None:
             exchange,
             expected_status="200",
             expected_body='{"sales_channels": [1 channel], "count": <at least 2>, "limit": 1, ...}',
+        )
+
+
+def _listed(
+    ctx: ScenarioContext, path: str, items: str, params: Mapping[str, Any], why: str
+) -> tuple[Exchange, list[Any], Any]:
+    """A list request that must answer 200 with an ``items`` array: (exchange, items, count)."""
+    exchange = ctx.client.get(path, headers=_admin(ctx), params=params)
+
+    def problem(body: Any) -> str | None:
+        if not isinstance(body, dict) or not isinstance(body.get(items), list):
+            return f"the list has no `{items}` array"
+        if not all(isinstance(item, dict) for item in body[items]):
+            return f"an item of `{items}` is not an object"
+        return None
+
+    body = ctx.expect(exchange, 200, shape=problem, why=why)
+    return exchange, body[items], body.get("count")
+
+
+def _expect_selection(
+    ctx: ScenarioContext,
+    path: str,
+    items: str,
+    params: Mapping[str, Any],
+    wanted: Sequence[str],
+    *,
+    ordered: bool = False,
+) -> None:
+    """``params`` must list exactly the ``wanted`` ids (in that order if ``ordered``), counted."""
+    shown = "&".join(f"{k}={v}" for k, v in params.items())
+    exchange, listed, count = _listed(ctx, path, items, params, f"listing {path}?{shown}")
+    ids = [item.get("id") for item in listed]
+    same = ids == list(wanted) if ordered else sorted(ids, key=str) == sorted(wanted)
+    if not same or count != len(wanted):
+        ctx.fail(
+            f"{shown} listed {ids} (count {count}); the run's records it selects are {list(wanted)}",
+            exchange,
+            expected_status="200",
+            expected_body=f'{{"{items}": [{len(wanted)} records], "count": {len(wanted)}, ...}}',
+        )
+
+
+def _ms(instant: datetime, shift_ms: int = 0) -> str:
+    """An ISO instant to the millisecond (what the API shows), moved by ``shift_ms``."""
+    moved = instant + timedelta(milliseconds=shift_ms)
+    return moved.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moved.microsecond // 1000:03d}Z"
+
+
+@scenario(
+    "key_filters_select_exactly",
+    OP_LIST_KEYS,
+    "each key filter (`type`, `id`, `title`, `token`, every date operator on `created_at`, "
+    "`updated_at` and `revoked_at`, `revoked_at=null`) lists exactly the keys it selects, with `q` "
+    "and alone; the default order is by id, and `order` sorts",
+)
+def key_filters_select_exactly(ctx: ScenarioContext) -> None:
+    marker = f"revokit filters {ctx.state['channel_id']}"  # no other key has this title
+    made = []
+    for key_type, name in (("secret", "a"), ("publishable", "b"), ("secret", "c")):
+        # A pause before each: the three keys, and the keys before them, differ in created_at by
+        # whole milliseconds, so a bound between two of them separates them on any backend
+        # (Postgres keeps microseconds the answers do not show).
+        time.sleep(_APART)
+        made.append(_make_key(ctx, key_type, f"{marker} {name}"))
+    time.sleep(_APART)
+    _revoke_ok(ctx, made[2]["id"])
+    a, b, c = (_read(ctx, key["id"]) for key in made)
+    created = [_instant(k.get("created_at")) for k in (a, b, c)]
+    updated = [_instant(k.get("updated_at")) for k in (a, b, c)]
+    revoked = _instant(c.get("revoked_at"))
+    if None in created or None in updated or revoked is None:
+        ctx.fail("a key read back has no `created_at`, `updated_at` or (revoked) `revoked_at` time")
+    ids = {"a": a["id"], "b": b["id"], "c": c["id"]}
+
+    def scoped(params: Mapping[str, Any], *names: str, ordered: bool = False) -> None:
+        _expect_selection(
+            ctx,
+            KEYS,
+            "api_keys",
+            {"q": marker, **params, "limit": 100},
+            [ids[n] for n in names],
+            ordered=ordered,
+        )
+
+    scoped({"type": "secret"}, "a", "c")
+    scoped({"type": "publishable"}, "b")
+    scoped({"id": [ids["a"], ids["b"]]}, "a", "b")
+    scoped({"title": f"{marker} b"}, "b")
+    scoped({"title": [f"{marker} a", f"{marker} c"]}, "a", "c")
+    scoped({"token": made[1]["token"]}, "b")
+    scoped({"token": made[0]["token"]})  # a secret is stored hashed: its plain token finds nothing
+    scoped({"revoked_at": "null"}, "a", "b")
+    scoped({"order": "created_at"}, "a", "b", "c", ordered=True)
+    scoped({"order": "-created_at"}, "c", "b", "a", ordered=True)
+    # Between a and b, and between b and c: whole milliseconds from both.
+    ab, bc = _ms(created[0], 1), _ms(created[1], 1)
+    for op, names in (
+        ("$gt", ("b", "c")),
+        ("$gte", ("b", "c")),
+        ("$lt", ("a",)),
+        ("$lte", ("a",)),
+        ("$eq", ()),
+        ("$ne", ("a", "b", "c")),
+    ):
+        scoped({f"created_at[{op}]": ab}, *names)
+    scoped({"created_at[$gt]": ab, "created_at[$lt]": bc}, "b")
+    scoped({"updated_at[$gt]": _ms(updated[1], 1)}, "c")
+    scoped({"revoked_at[$lte]": _ms(revoked, 1)}, "c")
+    scoped({"revoked_at[$gt]": _ms(revoked, 1)})
+
+    # The same filters without `q`: the keys made since `a` are the run's three.
+    since_a = _ms(created[0])
+    for params, names in (
+        ({"created_at[$gte]": ab}, ("b", "c")),
+        ({"created_at[$gte]": since_a, "created_at[$lt]": bc}, ("a", "b")),
+        ({"updated_at[$gt]": _ms(updated[1], 1)}, ("c",)),
+        ({"id": [ids["c"], ids["a"]]}, ("a", "c")),
+    ):
+        _expect_selection(ctx, KEYS, "api_keys", {**params, "limit": 100}, [ids[n] for n in names])
+    # Revocations scheduled by other runs or scenarios may fall in any window: among the keys
+    # listed, the run's must be exactly c, and every other must be revoked within the window.
+    window_params = {"revoked_at[$gte]": since_a, "revoked_at[$lte]": _ms(revoked, 1), "limit": 100}
+    exchange, listed, count = _listed(
+        ctx, KEYS, "api_keys", window_params, "listing the keys revoked since a"
+    )
+    ours = [item.get("id") for item in listed if item.get("id") in ids.values()]
+    outside = [
+        item.get("id")
+        for item in listed
+        if not (
+            created[0]
+            <= (_instant(item.get("revoked_at")) or created[0] - timedelta(1))
+            <= revoked + timedelta(milliseconds=1)
+        )
+    ]
+    if ours != [ids["c"]] or outside or count != len(listed):
+        ctx.fail(
+            f"revoked_at[$gte]&[$lte] listed {[item.get('id') for item in listed]} (count {count}): the run's "
+            f"{ids['c']} alone of its keys, and only keys revoked in the window",
+            exchange,
+            expected_status="200",
+        )
+    newest = _listed(ctx, KEYS, "api_keys", {"order": "-created_at", "limit": 3}, "the three newest keys")
+    if [item.get("id") for item in newest[1]] != [ids[n] for n in "cba"]:
+        ctx.fail(
+            f"order=-created_at&limit=3 listed {[item.get('id') for item in newest[1]]}; the newest keys "
+            f"are the run's c, b, a: {[ids[n] for n in 'cba']}",
+            newest[0],
+            expected_status="200",
+        )
+    everyone = _listed(ctx, KEYS, "api_keys", {"limit": 100}, "listing the keys by default")
+    listed_ids = [item.get("id") for item in everyone[1]]
+    if listed_ids != sorted(listed_ids, key=str):
+        ctx.fail(f"the default listing is not in id order: {listed_ids}", everyone[0], expected_status="200")
+    if len(listed_ids) >= 3:
+        window = _listed(
+            ctx, KEYS, "api_keys", {"limit": 2, "offset": 1}, "a page inside the default listing"
+        )
+        if [item.get("id") for item in window[1]] != listed_ids[1:3]:
+            ctx.fail(
+                f"offset=1&limit=2 listed {[item.get('id') for item in window[1]]}, "
+                f"the default listing has {listed_ids[1:3]} there",
+                window[0],
+                expected_status="200",
+            )
+    counts = {}
+    for key_type in ("secret", "publishable"):
+        exchange, listed, counts[key_type] = _listed(
+            ctx, KEYS, "api_keys", {"type": key_type, "limit": 100}, f"listing the {key_type} keys"
+        )
+        wrong = [item.get("id") for item in listed if item.get("type") != key_type]
+        if wrong or not isinstance(counts[key_type], int):
+            ctx.fail(f"type={key_type} listed keys of another type: {wrong}", exchange, expected_status="200")
+    if counts["secret"] + counts["publishable"] != everyone[2]:
+        ctx.fail(
+            f"type=secret counts {counts['secret']} and type=publishable {counts['publishable']}, "
+            f"but the unfiltered listing counts {everyone[2]}",
+            everyone[0],
+            expected_status="200",
+        )
+
+
+@scenario(
+    "channel_filters_select_exactly",
+    OP_LIST_CHANNELS,
+    "each sales-channel filter (`q`, `name`, `id`, `is_disabled`, `publishable_key_id`) lists exactly "
+    "the channels it selects, and `order` sorts",
+)
+def channel_filters_select_exactly(ctx: ScenarioContext) -> None:
+    marker = f"revokit channels {ctx.state['channel_id']}"
+    made: dict[str, str] = {}
+    for name, disabled in (("off", True), ("on", False)):
+        exchange = ctx.client.post(
+            CHANNELS,
+            json_body={"name": f"{marker} {name}", "is_disabled": disabled},
+            headers=_admin(ctx),
+        )
+        body = ctx.expect(exchange, 200, why=f"creating the sales channel '{marker} {name}'")
+        channel = body.get("sales_channel") if isinstance(body, dict) else None
+        if not isinstance(channel, dict) or not isinstance(channel.get("id"), str):
+            ctx.fail("the created sales channel has no string `id`", exchange, expected_status="200")
+        made[name] = channel["id"]
+    key = _make_key(ctx, "publishable", f"{marker} key")
+    _link(ctx, key, made["on"])
+    off, on = made["off"], made["on"]
+
+    def select(params: Mapping[str, Any], *wanted: str, ordered: bool = False) -> None:
+        _expect_selection(ctx, CHANNELS, "sales_channels", {**params, "limit": 100}, wanted, ordered=ordered)
+
+    select({"q": marker}, off, on)
+    select({"q": f"{marker} of"}, off)
+    select({"name": f"{marker} on"}, on)
+    select({"name": [f"{marker} on", f"{marker} off"]}, off, on)
+    select({"id": [on, off]}, off, on)
+    select({"q": marker, "is_disabled": "true"}, off)
+    select({"q": marker, "is_disabled": "false"}, on)
+    select({"publishable_key_id": key["id"]}, on)
+    select({"q": marker, "order": "name"}, off, on, ordered=True)
+    select({"q": marker, "order": "-name"}, on, off, ordered=True)
+    exchange, listed, _ = _listed(
+        ctx,
+        CHANNELS,
+        "sales_channels",
+        {"is_disabled": "true", "limit": 100},
+        "listing the disabled channels",
+    )
+    ids = [item.get("id") for item in listed]
+    if [item.get("id") for item in listed if item.get("is_disabled") is not True] or off not in ids:
+        ctx.fail(
+            f"is_disabled=true listed {ids}: every disabled channel, the run's {off} among them, and no other",
+            exchange,
+            expected_status="200",
         )
 
 

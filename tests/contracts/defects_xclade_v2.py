@@ -423,6 +423,7 @@ DEFECTS: list[Defect] = [
         revoke_does_not_stick,
         frozenset(
             {
+                "key_filters_select_exactly",
                 "revoked_secret_key_refused",
                 "revoked_publishable_key_refused",
                 "revoke_again_secret_refused",
@@ -453,7 +454,13 @@ DEFECTS: list[Defect] = [
         "revoke_takes_a_sibling",
         revoke_takes_a_sibling,
         # The wrong-credentials check revokes a key of its own, and its victim is the newest.
-        frozenset({"sibling_keys_keep_working", "admin_routes_refuse_wrong_credentials"}),
+        frozenset(
+            {
+                "key_filters_select_exactly",
+                "sibling_keys_keep_working",
+                "admin_routes_refuse_wrong_credentials",
+            }
+        ),
     ),
     Defect(
         "revoke_takes_oldest_sibling", revoke_takes_oldest_sibling, frozenset({"sibling_keys_keep_working"})
@@ -463,6 +470,7 @@ DEFECTS: list[Defect] = [
         revoke_hits_another_key,
         frozenset(
             {
+                "key_filters_select_exactly",
                 "revoked_secret_key_refused",
                 "sibling_keys_keep_working",
                 "revoke_again_secret_refused",
@@ -519,7 +527,7 @@ DEFECTS: list[Defect] = [
     Defect(
         "list_without_count",
         list_without_count,
-        frozenset({"delete_requires_revoke", "lists_filter_and_page"}),
+        frozenset({"key_filters_select_exactly", "delete_requires_revoke", "lists_filter_and_page"}),
     ),
     Defect("logout_keeps_session", logout_keeps_session, frozenset({"session_ends_with_logout"})),
 ]
