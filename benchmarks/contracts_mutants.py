@@ -356,6 +356,9 @@ def make_package_copy(into: Path) -> Path:
 
 #: The mutated mocks sign with this, and `revokit check` is given it (--jwt-secret).
 MUTANT_JWT_SECRET = "revokit-mutants-jwt-secret-of-32-bytes-or-more"
+#: The mutated Medusa mocks' sessions last this long, so the suites' `session_expires` waits
+#: them out (a backend with the releases' 10 hours gets that scenario skipped).
+MUTANT_SESSION_TTL_SECONDS = 2.0
 
 
 def forget_tokens(known: Any) -> None:
@@ -383,7 +386,13 @@ def serve_child(copy_root: str, family: str) -> None:
         "serving the original, not the copy"
     )
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    app = create_app(MockConfig(family=family, scrypt_n=TEST_SCRYPT_N, jwt_secret=MUTANT_JWT_SECRET))
+    config = MockConfig(
+        family=family,
+        scrypt_n=TEST_SCRYPT_N,
+        jwt_secret=MUTANT_JWT_SECRET,
+        session_ttl_seconds=MUTANT_SESSION_TTL_SECONDS,
+    )
+    app = create_app(config)
     forget_tokens(app.extensions["revokit"].known_tokens)
     seed = app.extensions["revokit"].seed_info
     if family == "app-keys":

@@ -44,6 +44,7 @@ from .products import (
 )
 from .scenarios import ScenarioContext, ScenarioRegistry
 from .schemathesis_run import Created
+from .session_lifetime import expect_expiry
 from .spec_operations import has_body, is_paged, operations_where
 from .suite import Credentials, FamilySuite, SetupFailed, UsageError
 
@@ -150,6 +151,7 @@ PROFILE_DEVIATIONS: dict[str, list[tuple[str, str | None]]] = {
         ("admin_routes_refuse_missing_credentials", "GET /admin/auth"),
         ("admin_routes_refuse_wrong_credentials", "GET /admin/auth"),
         ("logout_ends_session", "GET /admin/auth"),
+        ("session_expires", "GET /admin/auth"),
     ],
     # Express's default error page (HTML) for a body that is not JSON: undocumented text/html.
     "malformed_json_html": [
@@ -1135,6 +1137,36 @@ def logout_ends_session(ctx: ScenarioContext) -> None:
         )
         ctx.expect(
             ctx.client.get(AUTH, headers=_admin(ctx)), 200, why="the run's own credential after that logout"
+        )
+    finally:
+        session.close()
+
+
+@scenario(
+    "session_expires",
+    "GET /admin/auth",
+    "a session not used for its cookie's lifetime is refused with 401 (checked when the backend's "
+    "sessions are short: a ttl of at most 10 s)",
+)
+def session_expires(ctx: ScenarioContext) -> None:
+    email, password = ctx.state.get("email"), ctx.state.get("password")
+    if not (email and password):
+        ctx.skip("needs --email/--password (a session of its own to wait out)")
+    session = Client(ctx.client.base_url, operations=ctx.client.operations, timeout=ctx.client.timeout)
+    try:
+        login = session.post(AUTH, json_body={"email": email, "password": password})
+        cookie = session.session.cookies.get(SESSION_COOKIE)
+        ctx.client.history.append(login)
+        ctx.expect(login, 200, why="logging in for a session of this scenario")
+        if not cookie:
+            ctx.fail("the login set no connect.sid cookie", login, expected_status="200")
+        jar_free = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
+        expect_expiry(
+            ctx,
+            login,
+            SESSION_COOKIE,
+            lambda: ctx.client.get(AUTH, headers=jar_free),
+            lambda late: _expect_unauthorized(ctx, late, "using the session after its lifetime"),
         )
     finally:
         session.close()

@@ -48,6 +48,7 @@ from .products import (
 )
 from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
 from .schemathesis_run import Created
+from .session_lifetime import expect_expiry
 from .spec_operations import is_paged, operations_where
 from .suite import Credentials, FamilySuite, SetupFailed, UsageError
 
@@ -1365,6 +1366,34 @@ def session_ends_with_logout(ctx: ScenarioContext) -> None:
     )
     ctx.expect(
         ctx.client.get(KEYS, headers=_bearer(jwt), params={"limit": 1}), 200, why="the JWT after the logout"
+    )
+
+
+@scenario(
+    "session_expires",
+    OP_LIST_KEYS,
+    "a session not used for its cookie's lifetime is refused with the exact 401 (checked when the "
+    "backend's sessions are short: a ttl of at most 10 s)",
+)
+def session_expires(ctx: ScenarioContext) -> None:
+    jwt = ctx.state.get("jwt")
+    if not jwt:
+        ctx.skip("needs a JWT (--email/--password, or a JWT as --token)")
+    opened = ctx.client.post(SESSION, headers={**_bearer(jwt), "X-Forwarded-Proto": "https"})
+    ctx.expect(opened, 200, shape=_session_problem, why="opening a session with the JWT")
+    match = re.search(r"(?:^|[,\s])connect\.sid=([^;,\s]+)", opened.response_headers.get("Set-Cookie", ""))
+    if match is None:
+        ctx.fail("opening a session set no connect.sid cookie", opened, expected_status="200")
+    ctx.secrets.add({SESSION_VARIABLE: match.group(1)})
+    cookie = {"Cookie": f"connect.sid={match.group(1)}"}
+    expect_expiry(
+        ctx,
+        opened,
+        "connect.sid",
+        lambda: ctx.client.get(KEYS, headers=cookie, params={"limit": 1}),
+        lambda late: ctx.expect(
+            late, 401, UNAUTHORIZED, why="an admin read with the cookie after its lifetime"
+        ),
     )
 
 

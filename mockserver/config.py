@@ -24,6 +24,9 @@ class MockConfig:
     # from the source; set one only when tokens must outlive the process (or be made elsewhere).
     jwt_secret: str | None = None
     scrypt_n: int = DEFAULT_SCRYPT_N
+    # How long a Medusa session (connect.sid) lasts: both releases' `ttl` session option, whose
+    # default is 10 hours. A short one lets a test (or `revokit check`) see a session expire.
+    session_ttl_seconds: float = 10 * 60 * 60
     journal_size: int = 500
     frozen_at: datetime | None = None  # start with a frozen clock (tests); None follows real time
     state_path: str | None = None  # keep the state in this SQLite file across restarts

@@ -50,6 +50,7 @@ class Settings:
     jwt_secret: str
     scrypt_n: int
     token_ttl_seconds: int = 86400
+    session_ttl_seconds: float = 10 * 60 * 60
 
 
 @dataclass

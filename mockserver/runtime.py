@@ -73,7 +73,9 @@ class MockRuntime:
         check_handlers(self.family, self.operations)
         self.validator = build_validator(self.spec, config.validator)
         jwt_secret = config.jwt_secret or secrets.token_urlsafe(32)
-        self.settings = Settings(jwt_secret=jwt_secret, scrypt_n=config.scrypt_n)
+        self.settings = Settings(
+            jwt_secret=jwt_secret, scrypt_n=config.scrypt_n, session_ttl_seconds=config.session_ttl_seconds
+        )
         self.known_tokens = KnownTokens()
         # The seed is always made in memory; a persistent store is filled from it only when it
         # holds no state yet, and a reset restores it either way.

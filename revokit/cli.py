@@ -77,6 +77,7 @@ def _mock(args: argparse.Namespace) -> int:
             seed=args.seed,
             control_token=args.control_token,
             jwt_secret=args.jwt_secret,
+            **({"session_ttl_seconds": args.session_ttl} if args.session_ttl is not None else {}),
             show_secrets=args.show_secrets,
             validate_responses=args.validate_responses,
             state_path=args.state,
@@ -126,6 +127,16 @@ def _mock(args: argparse.Namespace) -> int:
     for server in servers:
         server.close()
     return 0
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < seconds < 10**9:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and less than 10**9 seconds: {text!r}")
+    return seconds
 
 
 def _raise_open_file_limit(wanted: int) -> None:
@@ -245,6 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="sign JWTs and session cookies with this secret (default: a random one per run, so "
         "tokens stop working at a restart and none can be forged)",
+    )
+    mock.add_argument(
+        "--session-ttl",
+        type=_positive_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="how long a Medusa session cookie lasts (default 36000, the releases' 10 hours; "
+        "their `ttl` session option)",
     )
     mock.add_argument(
         "--show-secrets",

@@ -58,6 +58,8 @@ module.exports = {
     database_extra: { ssl: false },
     jwt_secret: process.env.JWT_SECRET || "revokit-jwt-secret",
     cookie_secret: process.env.COOKIE_SECRET || "revokit-cookie-secret",
+    // SESSION_TTL_MS (unset: the default 10 hours) lets a check wait a session out.
+    session_options: { ttl: Number(process.env.SESSION_TTL_MS) || undefined },
     store_cors: "/.*/",
     admin_cors: "/.*/",
   },

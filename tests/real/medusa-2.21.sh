@@ -67,6 +67,8 @@ module.exports = defineConfig({
       jwtSecret: process.env.JWT_SECRET || "revokit-jwt-secret",
       cookieSecret: process.env.COOKIE_SECRET || "revokit-cookie-secret",
     },
+    // SESSION_TTL_MS (unset: the default 10 hours) lets a check wait a session out.
+    sessionOptions: { ttl: Number(process.env.SESSION_TTL_MS) || undefined },
   },
   admin: { disable: true },
 })

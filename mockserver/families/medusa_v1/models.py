@@ -61,7 +61,6 @@ INDEXES = {
 
 STORE_ID = "store"
 SESSION_COOKIE = "connect.sid"
-SESSION_TTL = timedelta(hours=10)  # express-session maxAge in loaders/express.ts
 JWT_ALGORITHM = "HS256"
 JWT_TTL = timedelta(hours=24)
 
@@ -273,6 +272,8 @@ class MedusaV1Backend:
         self.clock = ctx.clock
         self.ids = ctx.ids
         self.settings = ctx.settings
+        # express-session's cookie maxAge: the `session_options.ttl` of 1.20.11's config.
+        self.session_ttl = timedelta(seconds=ctx.settings.session_ttl_seconds)
         self.profile = ctx.profile
 
     def now(self) -> datetime:
@@ -329,7 +330,7 @@ class MedusaV1Backend:
     def open_session(self, user: User) -> tuple[Session, str]:
         """A new session for ``user`` and the ``connect.sid`` cookie value that names it."""
         session_id = new_session_id(self.ids)
-        session = Session(session_id, user.id, self.now() + SESSION_TTL)
+        session = Session(session_id, user.id, self.now() + self.session_ttl)
         self.store.put(SESSIONS, session)
         return session, signed_cookie(session_id, self.settings.jwt_secret)
 
@@ -346,7 +347,7 @@ class MedusaV1Backend:
                 self.store.delete(SESSIONS, session_id)
                 return None
             # resave: true + the default rolling cookie: every use starts a new maxAge window
-            touched = dataclasses.replace(session, expires_at=now + SESSION_TTL)
+            touched = dataclasses.replace(session, expires_at=now + self.session_ttl)
             self.store.put(SESSIONS, touched)
         return touched
 

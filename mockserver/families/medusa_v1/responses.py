@@ -28,7 +28,6 @@ from .exceptions import (
 )
 from .models import (
     SESSION_COOKIE,
-    SESSION_TTL,
     UNSET,
     AdminPrincipal,
     Cart,
@@ -283,13 +282,14 @@ def unrouted(
 
 def post_auth(backend: MedusaV1Backend, call: Call) -> Reply:
     user = backend.login(call.body["email"], call.body["password"])
-    _, cookie = backend.open_session(user)
+    session, cookie = backend.open_session(user)
     session_cookie = {
         "key": SESSION_COOKIE,
         "value": cookie,
         "path": "/",
         "httponly": True,
-        "max_age": int(SESSION_TTL.total_seconds()),
+        "max_age": int(backend.session_ttl.total_seconds()),
+        "expires": session.expires_at,  # by the mock's clock (werkzeug would take the wall clock's)
     }
     return Reply({"user": user_json(user)}, cookies=[session_cookie])
 

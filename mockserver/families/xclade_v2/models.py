@@ -73,7 +73,6 @@ _TOKEN_PREFIX = {SECRET: "sk_", PUBLISHABLE: "pk_"}
 
 JWT_ALGORITHM = "HS256"
 SESSION_COOKIE = "connect.sid"
-SESSION_TTL = timedelta(hours=10)
 LATEST_INSTANT = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
 
 # Behaviour-profile flags (specs/profiles/medusa-2.21.yaml).
@@ -367,6 +366,8 @@ class XcladeBackend:
         self.clock = ctx.clock
         self.ids = ctx.ids
         self.settings = ctx.settings
+        # express-session's cookie maxAge: the `sessionOptions.ttl` of 2.21.2's config.
+        self.session_ttl = timedelta(seconds=ctx.settings.session_ttl_seconds)
         self.profile = ctx.profile
         self._verified = VerifiedTokens()
         self._known = ctx.known_tokens
@@ -489,7 +490,7 @@ class XcladeBackend:
         """A server-side session and its ``connect.sid`` cookie value (express-session format)."""
         now = self.now()
         sid = new_session_id(self.ids)
-        session = Session(sid, dict(auth_context), now, now + SESSION_TTL)
+        session = Session(sid, dict(auth_context), now, now + self.session_ttl)
         self.store.put(SESSIONS, session)
         return session, signed_cookie(sid, self.settings.jwt_secret)
 
