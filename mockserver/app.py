@@ -54,7 +54,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     config = config or MockConfig()
     rt = MockRuntime(config, clock)
     app = MockFlask(f"revokit.{config.family}")
-    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.config["MAX_CONTENT_LENGTH"] = rt.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["revokit"] = rt
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -9,6 +9,7 @@ from datetime import datetime
 from .hashing import DEFAULT_SCRYPT_N
 
 CONTROL_PREFIX = "/__revokit"
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,9 @@ class MockConfig:
     profile: str = "contract"
     seed: int = 20261123
     validate_responses: bool = False
-    max_body_bytes: int = 1024 * 1024
+    # The largest request body read (413 beyond). None: the family's own limit (the Medusa
+    # families: body-parser's 100 KB), else DEFAULT_MAX_BODY_BYTES.
+    max_body_bytes: int | None = None
     max_header_bytes: int = 32 * 1024
     control_token: str | None = None
     # Signs JWTs and session cookies. None: a random secret per mock, so no token can be forged

@@ -52,7 +52,7 @@ def http_error(error: HTTPException) -> Response:
         if family_error.status == 405:  # a family may answer as its framework does instead (404)
             family_error.headers["Allow"] = ", ".join(allowed)
     elif error.code == 413:
-        family_error = errors.body_too_large(ctx, rt.config.max_body_bytes)
+        family_error = errors.body_too_large(ctx, rt.max_body_bytes)
     elif error.code is not None and 400 <= error.code < 500:
         family_error = errors.bad_request(ctx, error.description or error.name)
     else:

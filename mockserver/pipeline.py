@@ -68,8 +68,8 @@ def dispatch(rt: MockRuntime, op: Operation, path_params: dict[str, str]) -> Res
         body_sent=False,
     )
     raw = call.raw_body = request.get_data(cache=True)
-    if len(raw) > rt.config.max_body_bytes:
-        raise errors.body_too_large(rt.error_context(call), rt.config.max_body_bytes)
+    if len(raw) > rt.max_body_bytes:
+        raise errors.body_too_large(rt.error_context(call), rt.max_body_bytes)
     # An operation without a request body ignores whatever body was sent, as real servers do.
     if op.has_body and raw.strip():
         if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
@@ -129,14 +129,14 @@ def _json_text(rt: MockRuntime, raw: bytes, request: Request, call: Call) -> byt
     """A JSON body as UTF-8 bytes: inflated (gzip, deflate) and decoded from its charset."""
     errors = rt.family.errors
     try:
-        inflated = inflate(raw, request.headers.get("Content-Encoding", ""), rt.config.max_body_bytes)
+        inflated = inflate(raw, request.headers.get("Content-Encoding", ""), rt.max_body_bytes)
         text = json_text(inflated, request.mimetype_params.get("charset"))
     except UnsupportedBody as exc:
         raise errors.unsupported_body(rt.error_context(call), str(exc)) from None
     except UndecodableBody as exc:
         raise errors.undecodable_body(rt.error_context(call), str(exc)) from None
     except InflatedTooLarge:
-        raise errors.body_too_large(rt.error_context(call), rt.config.max_body_bytes) from None
+        raise errors.body_too_large(rt.error_context(call), rt.max_body_bytes) from None
     call.raw_body = text  # what a parser's error message quotes
     return text
 

@@ -20,7 +20,7 @@ from ..specs import load_spec, profile_for
 from .call import Call
 from .clock import Clock
 from .compiled_validation import CompiledValidator
-from .config import MockConfig
+from .config import DEFAULT_MAX_BODY_BYTES, MockConfig
 from .engine import (
     NO_RULES,
     BackendContext,
@@ -62,6 +62,7 @@ class MockRuntime:
         self.family: FamilyDefinition = get_family(config.family)
         self.profile = profile_for(config.family, config.profile)
         self.clock = clock or Clock(config.frozen_at)
+        self.max_body_bytes = config.max_body_bytes or self.family.max_body_bytes or DEFAULT_MAX_BODY_BYTES
         self.journal = Journal(config.journal_size)
         self.spec = load_spec(config.family)
         self.operations = operations_of(self.spec)

@@ -180,6 +180,13 @@ class Side:
         return {value: f"<{name}>" for name, value in self.values.items() if isinstance(value, str)}
 
 
+def json_of_size(total: int, fields: str = "") -> str:
+    """A JSON object of exactly ``total`` bytes: a long ``title``, then ``fields`` (``"a":1,``),
+    then an unknown ``foo`` that every route refuses, so a body that is read is also refused."""
+    head, tail = '{"title":"', f'",{fields}"foo":1}}'
+    return head + "x" * (total - len(head) - len(tail)) + tail
+
+
 @dataclass
 class Step:
     """One request, sent to both sides.

@@ -591,6 +591,46 @@ def test_body_parser_refusals_in_v1_1_20_are_html_pages():
     assert answer.status_code == 415 and answer.get_json()["type"] == "invalid_data"
 
 
+def _sized_login(total: int) -> bytes:
+    """A login of exactly ``total`` bytes (a long e-mail), which every route that reads it refuses."""
+    head, tail = '{"email":"', '","password":"supersecret"}'
+    return (head + "a" * (total - len(head) - len(tail)) + tail).encode()
+
+
+@pytest.mark.parametrize(
+    ("family", "profile", "too_large"),
+    [
+        ("xclade-v2", "contract", {"message": "request entity too large", "type": "unknown_error"}),
+        ("medusa-v1", "contract", {"type": "entity.too.large", "message": "request entity too large"}),
+        ("medusa-v1", "medusa-1.20", "PayloadTooLargeError: request entity too large"),
+    ],
+)
+def test_medusa_bodies_stop_at_body_parsers_100_kb(family, profile, too_large):
+    # Both releases keep bodyParser.json()'s default limit: 102,400 bytes are read, one more is 413.
+    client = _client(family, profile=profile, validate=False)
+    # Read, and refused by the route: not an e-mail (v1's validator), or a wrong login (v2).
+    assert _login(client, family, _sized_login(100 * 1024)).status_code in (400, 401)
+    answer = _login(client, family, _sized_login(100 * 1024 + 1))
+    assert answer.status_code == 413
+    if isinstance(too_large, dict):
+        assert answer.get_json() == too_large
+    else:
+        assert answer.mimetype == "text/html" and too_large in answer.get_data(as_text=True)
+
+
+def test_app_keys_bodies_stop_at_one_mib():
+    client = _client("app-keys", validate=False)
+    token = client.post("/__revokit/tokens", json={"email": "alice@example.com"}).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    head, tail = '{"name":"', '"}'
+    for total, status in ((1024 * 1024, 400), (1024 * 1024 + 1, 413)):
+        body = head + "a" * (total - len(head) - len(tail)) + tail
+        answer = client.post(
+            "/api/v1/applications", data=body, content_type="application/json", headers=headers
+        )
+        assert answer.status_code == status  # 400: the name is over its 100 characters
+
+
 def test_a_gzip_bomb_is_refused_as_too_large():
     import gzip
 

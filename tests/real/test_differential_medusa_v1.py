@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from revokit.contracts.medusa_v1 import PAGED_OPERATIONS
-from revokit_differential import Differential, RealRelease, Side, Step
+from revokit_differential import Differential, RealRelease, Side, Step, json_of_size
 from revokit_testing import LiveMock
 
 KEYS = "/admin/publishable-api-keys"
@@ -670,6 +670,9 @@ def malformed_steps() -> list[Step]:
         Step("malformed JSON", "POST", KEYS, a, data='{"title": }', headers=JSON_TYPE),
         Step("truncated JSON", "POST", KEYS, a, data='{"title": "x"', headers=JSON_TYPE),
         Step("malformed JSON on login", "POST", "/admin/auth", data="{", headers=JSON_TYPE),
+        # body-parser's limit ("100kb"): read up to it, 413 one byte beyond.
+        Step("body of 100 KB", "POST", KEYS, a, data=json_of_size(102400), headers=JSON_TYPE),
+        Step("body over 100 KB", "POST", KEYS, a, data=json_of_size(102401), headers=JSON_TYPE),
         Step("malformed JSON, no credentials", "POST", KEYS, data="{", headers=JSON_TYPE),
         Step("JSON array body", "POST", KEYS, a, data="[1, 2]", headers=JSON_TYPE),
         Step("JSON string body", "POST", KEYS, a, data='"title"', headers=JSON_TYPE),

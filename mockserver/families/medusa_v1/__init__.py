@@ -1,6 +1,7 @@
 """Medusa 1.20 (seeds 000, 003): publishable API keys, admin auth, sales channels, store scoping."""
 
 from ...engine import FamilyDefinition
+from ...node.body_parser import JSON_LIMIT_BYTES
 from .exceptions import MedusaV1Errors
 from .frontend import FRONTEND_HANDLERS, FRONTEND_INDEXES, FRONTEND_RECORDS
 from .models import (
@@ -55,6 +56,7 @@ FAMILY = FamilyDefinition(
     },
     secret_fields={USERS: ("api_token",), SESSIONS: ("id",)},
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
+    max_body_bytes=JSON_LIMIT_BYTES,
     issue_token=issue_token,
     rules=operation_rules,
     unrouted=unrouted,

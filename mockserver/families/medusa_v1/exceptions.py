@@ -301,6 +301,8 @@ class MedusaV1Errors(FamilyErrors):
         return None  # Express's JSON parser skips other content types: the body reads as {}
 
     def body_too_large(self, ctx: ErrorContext, limit: int) -> ApiError:
+        if ctx.profile.enabled(FLAG_BODY_PARSER_ERRORS_HTML):
+            return express_html_error(TOO_LARGE_MESSAGE, status=413, name="PayloadTooLargeError")
         return PayloadTooLarge()
 
     def route_not_found(self, ctx: ErrorContext, method: str, path: str) -> ApiError:

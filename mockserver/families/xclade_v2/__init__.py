@@ -1,6 +1,7 @@
 """xclade / Medusa v2 (2.21.2): admin auth, secret and publishable API keys, sales channels, store."""
 
 from ...engine import FamilyDefinition
+from ...node.body_parser import JSON_LIMIT_BYTES
 from .exceptions import XcladeErrors
 from .frontend import FRONTEND_HANDLERS
 from .models import (
@@ -46,6 +47,7 @@ FAMILY = FamilyDefinition(
     secret_fields={SESSIONS: ("id",)},  # secret keys are stored hashed already
     # Express parses a request without a body as {} (the SDK's revoke sends none).
     missing_body={},
+    max_body_bytes=JSON_LIMIT_BYTES,
     issue_token=issue_token,
     rules=operation_rules,
     unrouted=unrouted,
