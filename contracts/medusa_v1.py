@@ -1161,13 +1161,16 @@ def session_expires(ctx: ScenarioContext) -> None:
         if not cookie:
             ctx.fail("the login set no connect.sid cookie", login, expected_status="200")
         jar_free = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
-        expect_expiry(
-            ctx,
-            login,
-            SESSION_COOKIE,
-            lambda: ctx.client.get(AUTH, headers=jar_free),
-            lambda late: _expect_unauthorized(ctx, late, "using the session after its lifetime"),
-        )
+        try:
+            expect_expiry(
+                ctx,
+                login,
+                SESSION_COOKIE,
+                lambda: ctx.client.get(AUTH, headers=jar_free),
+                lambda late: _expect_unauthorized(ctx, late, "using the session after its lifetime"),
+            )
+        finally:
+            ctx.client.delete(AUTH, headers=jar_free)  # a session not waited out is not left open
     finally:
         session.close()
 

@@ -1080,6 +1080,14 @@ def error_body_400(ctx: ScenarioContext) -> None:
             lambda: ctx.client.post(KEYS, data="5", headers={**admin, "Content-Type": "application/json"}),
             {"type": "invalid_data", "message": "Unexpected token '5', \"5\" is not valid JSON"},
         ),
+        (
+            # The message quotes the body as sent (blank and digits as written), not as parsed.
+            "a bare JSON number with a blank before it",
+            lambda: ctx.client.post(
+                KEYS, data=" 1.50", headers={**admin, "Content-Type": "application/json"}
+            ),
+            {"type": "invalid_data", "message": "Unexpected token '1', \" 1.50\" is not valid JSON"},
+        ),
     ]
     # A product needs an option: zod lets a missing or empty `options` through and the create
     # workflow refuses it, naming the title; zod's own faults come first.
@@ -1107,6 +1115,39 @@ def error_body_400(ctx: ScenarioContext) -> None:
     for what, send, body in cases:
         ctx.expect(send(), 400, body, why=what)
     ctx.expect(_use_admin(ctx, secret["token"]), 200, why="using the key after the refused revoke")
+
+
+#: The JSON parser's limit (body-parser's "100kb"): the spec's 413 beyond it.
+BODY_LIMIT_BYTES = 100 * 1024
+
+
+def _json_of_size(total: int) -> str:
+    """A key create of exactly ``total`` bytes whose unknown field ``foo`` is refused once read."""
+    head, tail = '{"title":"', '","type":"secret","foo":1}'
+    return head + "x" * (total - len(head) - len(tail)) + tail
+
+
+@scenario(
+    "error_body_413",
+    OP_CREATE_KEY,
+    "a body one byte over 100 KB answers the exact 413 (before authentication); one of 100 KB is read",
+)
+def error_body_413(ctx: ScenarioContext) -> None:
+    too_large = SPEC["components"]["responses"]["PayloadTooLarge"]["content"]["application/json"]["example"]
+    json_type = {"Content-Type": "application/json"}
+    for headers, who in ((_admin(ctx), "the admin"), ({}, "no one")):
+        ctx.expect(
+            ctx.client.post(KEYS, data=_json_of_size(BODY_LIMIT_BYTES + 1), headers={**headers, **json_type}),
+            413,
+            too_large,
+            why=f"creating a key from {BODY_LIMIT_BYTES + 1} bytes as {who}",
+        )
+    ctx.expect(
+        ctx.client.post(KEYS, data=_json_of_size(BODY_LIMIT_BYTES), headers={**_admin(ctx), **json_type}),
+        400,
+        UNRECOGNIZED_FOO,
+        why=f"creating a key from {BODY_LIMIT_BYTES} bytes with an unknown field",
+    )
 
 
 @scenario(
@@ -1379,22 +1420,31 @@ def session_expires(ctx: ScenarioContext) -> None:
     jwt = ctx.state.get("jwt")
     if not jwt:
         ctx.skip("needs a JWT (--email/--password, or a JWT as --token)")
-    opened = ctx.client.post(SESSION, headers={**_bearer(jwt), "X-Forwarded-Proto": "https"})
+    # Opened by a client of its own: the run's client must not keep the cookie in its jar.
+    opener = Client(ctx.client.base_url, operations=ctx.client.operations, timeout=ctx.client.timeout)
+    try:
+        opened = opener.post(SESSION, headers={**_bearer(jwt), "X-Forwarded-Proto": "https"})
+    finally:
+        opener.close()
+    ctx.client.history.append(opened)
     ctx.expect(opened, 200, shape=_session_problem, why="opening a session with the JWT")
     match = re.search(r"(?:^|[,\s])connect\.sid=([^;,\s]+)", opened.response_headers.get("Set-Cookie", ""))
     if match is None:
         ctx.fail("opening a session set no connect.sid cookie", opened, expected_status="200")
     ctx.secrets.add({SESSION_VARIABLE: match.group(1)})
     cookie = {"Cookie": f"connect.sid={match.group(1)}"}
-    expect_expiry(
-        ctx,
-        opened,
-        "connect.sid",
-        lambda: ctx.client.get(KEYS, headers=cookie, params={"limit": 1}),
-        lambda late: ctx.expect(
-            late, 401, UNAUTHORIZED, why="an admin read with the cookie after its lifetime"
-        ),
-    )
+    try:
+        expect_expiry(
+            ctx,
+            opened,
+            "connect.sid",
+            lambda: ctx.client.get(KEYS, headers=cookie, params={"limit": 1}),
+            lambda late: ctx.expect(
+                late, 401, UNAUTHORIZED, why="an admin read with the cookie after its lifetime"
+            ),
+        )
+    finally:
+        ctx.client.delete(SESSION, headers=cookie)  # a session not waited out is not left open
 
 
 def _session_problem(body: Any) -> str | None:
