@@ -66,7 +66,8 @@ class LiveXclade:
 @pytest.fixture(scope="module")
 def xclade_live() -> Iterator[LiveXclade]:
     """One `revokit mock xclade-v2` process (contract profile) for this module."""
-    mock = start_revokit_mock(FAMILY, "--port", "0", "--jwt-secret", TEST_JWT_SECRET)
+    # Sessions of 2 s: the suite's session_expires waits them out instead of skipping.
+    mock = start_revokit_mock(FAMILY, "--port", "0", "--jwt-secret", TEST_JWT_SECRET, "--session-ttl", "2")
     base = mock.url(FAMILY)
     try:
         seed = requests.get(f"{base}/__revokit/seed", timeout=10).json()
