@@ -1688,6 +1688,9 @@ def key_filters_select_exactly(ctx: ScenarioContext) -> None:
     scoped({"token": made[1]["token"]}, "b")
     scoped({"token": made[0]["token"]})  # a secret is stored hashed: its plain token finds nothing
     scoped({"revoked_at": "null"}, "a", "b")
+    # NULLs sort last ascending and first descending; ties by id ascending either way (2.21.2).
+    scoped({"order": "revoked_at"}, "c", "a", "b", ordered=True)
+    scoped({"order": "-revoked_at"}, "a", "b", "c", ordered=True)
     scoped({"order": "created_at"}, "a", "b", "c", ordered=True)
     scoped({"order": "-created_at"}, "c", "b", "a", ordered=True)
     # Between a and b, and between b and c: whole milliseconds from both.
