@@ -1081,6 +1081,24 @@ def error_body_400(ctx: ScenarioContext) -> None:
             {"type": "invalid_data", "message": "Unexpected token '5', \"5\" is not valid JSON"},
         ),
         (
+            # A fault inside the JSON: body-parser names the token and quotes the body.
+            "a body with a bad token",
+            lambda: ctx.client.post(
+                KEYS, data='{"title": }', headers={**admin, "Content-Type": "application/json"}
+            ),
+            {"type": "invalid_data", "message": 'Unexpected token \'}\', "{"title": }" is not valid JSON'},
+        ),
+        (
+            # 2,000 levels of arrays: read (Node's parser has no depth limit) and refused as invalid.
+            "a title nested 2,000 arrays deep",
+            lambda: ctx.client.post(
+                KEYS,
+                data='{"title":' + "[" * 2000 + "]" * 2000 + ',"type":"secret"}',
+                headers={**admin, "Content-Type": "application/json"},
+            ),
+            None,
+        ),
+        (
             # The message quotes the body as sent (blank and digits as written), not as parsed.
             "a bare JSON number with a blank before it",
             lambda: ctx.client.post(
@@ -1113,8 +1131,27 @@ def error_body_400(ctx: ScenarioContext) -> None:
             )
         )
     for what, send, body in cases:
-        ctx.expect(send(), 400, body, why=what)
+        if body is None:  # the words are the parser's or the validator's own; the kind is fixed
+            ctx.expect(
+                send(),
+                400,
+                shape=_invalid_data,
+                shape_text='{"type": "invalid_data", "message": ...}',
+                why=what,
+            )
+        else:
+            ctx.expect(send(), 400, body, why=what)
     ctx.expect(_use_admin(ctx, secret["token"]), 200, why="using the key after the refused revoke")
+
+
+def _invalid_data(body: Any) -> str | None:
+    if (
+        not isinstance(body, dict)
+        or body.get("type") != "invalid_data"
+        or not isinstance(body.get("message"), str)
+    ):
+        return "the body is not {type: invalid_data, message}"
+    return None
 
 
 #: The JSON parser's limit (body-parser's "100kb"): the spec's 413 beyond it.
@@ -1148,6 +1185,59 @@ def error_body_413(ctx: ScenarioContext) -> None:
         UNRECOGNIZED_FOO,
         why=f"creating a key from {BODY_LIMIT_BYTES} bytes with an unknown field",
     )
+
+
+@scenario(
+    "error_body_415",
+    OP_CREATE_KEY,
+    "a body in an encoding or charset the JSON parser cannot read answers the exact 415 (before authentication)",
+)
+def error_body_415(ctx: ScenarioContext) -> None:
+    example = SPEC["components"]["responses"]["UnsupportedBody"]["content"]["application/json"]["example"]
+    for headers, who in ((_admin(ctx), "the admin"), ({}, "no one")):
+        ctx.expect(
+            ctx.client.post(
+                KEYS,
+                data='{"title":"x","type":"secret"}',
+                headers={**headers, "Content-Type": "application/json", "Content-Encoding": "br"},
+            ),
+            415,
+            example,
+            why=f"creating a key from a br-encoded body as {who}",
+        )
+    ctx.expect(
+        ctx.client.post(
+            KEYS,
+            data='{"title":"x","type":"secret"}',
+            headers={**_admin(ctx), "Content-Type": "application/json; charset=latin1"},
+        ),
+        415,
+        {"message": 'unsupported charset "LATIN1"', "type": "unknown_error"},
+        why="creating a key from a latin1 body",
+    )
+
+
+@scenario(
+    "unsupported_method_answers_405",
+    OP_LIST_KEYS,
+    "a method a key route does not serve answers 405 with an Allow header naming the ones it does",
+)
+def unsupported_method_answers_405(ctx: ScenarioContext) -> None:
+    for method, path, served in (
+        ("PUT", KEYS, {"GET", "POST"}),
+        ("PATCH", _key_path(_unknown_key(ctx, "405")), {"GET", "POST", "DELETE"}),
+    ):
+        exchange = ctx.client.request(method, path, headers=_admin(ctx), json_body={})
+        ctx.expect(exchange, 405, why=f"{method} {path}")
+        allow = {
+            m.strip().upper() for m in exchange.response_headers.get("Allow", "").split(",") if m.strip()
+        }
+        if not served <= allow:
+            ctx.fail(
+                f"{method} {path}: Allow is {exchange.response_headers.get('Allow')!r}, the route serves {sorted(served)}",
+                exchange,
+                expected_status="405",
+            )
 
 
 @scenario(
@@ -1946,7 +2036,10 @@ class XcladeV2Suite(FamilySuite):
             ("not_a_server_error", OP_LINK_CHANNELS),
             ("status_code_conformance", OP_LINK_CHANNELS),
         ],
-        "unrouted_requests_express_not_found": [("unsupported_method", None)],
+        "unrouted_requests_express_not_found": [
+            ("unsupported_method", None),
+            ("unsupported_method_answers_405", f"PUT {KEYS}"),  # its first request
+        ],
         "jwt_user_not_looked_up": [("forged_token_of_unknown_user_refused", OP_GET_ME)],
         "unknown_date_operator_ignored": [("negative_data_rejection", OP_LIST_KEYS)],
         "paging_parsed_leniently": [("negative_data_rejection", label) for label in PAGED_OPERATIONS],
