@@ -1806,6 +1806,8 @@ def key_filters_select_exactly(ctx: ScenarioContext) -> None:
         ({"created_at[$gte]": since_a, "created_at[$lt]": bc}, ("a", "b")),
         ({"updated_at[$gt]": _ms(updated[1], 1)}, ("c",)),
         ({"id": [ids["c"], ids["a"]]}, ("a", "c")),
+        ({"title": f"{marker} b"}, ("b",)),
+        ({"token": made[1]["token"]}, ("b",)),
     ):
         _expect_selection(ctx, KEYS, "api_keys", {**params, "limit": 100}, [ids[n] for n in names])
     # Revocations scheduled by other runs or scenarios may fall in any window: among the keys
@@ -1867,6 +1869,17 @@ def key_filters_select_exactly(ctx: ScenarioContext) -> None:
             f"type=secret counts {counts['secret']} and type=publishable {counts['publishable']}, "
             f"but the unfiltered listing counts {everyone[2]}",
             everyone[0],
+            expected_status="200",
+        )
+    # No key was made at the instant between a and b: `$ne` of it keeps every key, in id order.
+    exchange, listed, count = _listed(
+        ctx, KEYS, "api_keys", {"created_at[$ne]": ab, "limit": 100}, "every key but none"
+    )
+    if [item.get("id") for item in listed] != listed_ids or count != everyone[2]:
+        ctx.fail(
+            f"created_at[$ne]={ab} listed {len(listed)} keys (count {count}); no key was made then, so it is "
+            f"the default listing: {len(listed_ids)} keys, count {everyone[2]}",
+            exchange,
             expected_status="200",
         )
 
