@@ -270,6 +270,11 @@ def key_steps() -> list[Step]:
         Step("list, order title", "GET", f"{KEYS}?order=title&limit=3&fields=id,title", a),
         Step("list, order -created_at", "GET", f"{KEYS}?order=-created_at&limit=3&fields=id", a),
         Step("list, unknown order", "GET", f"{KEYS}?order=nosuch", a),
+        # One column only: 2.21.2 takes a list, a `+` or a blank as part of the field's name.
+        Step("list, two order columns", "GET", f"{KEYS}?order=type,created_at", a),
+        Step("list, order with +", "GET", f"{KEYS}?order=%2Btype", a),
+        Step("list, order with a blank", "GET", f"{KEYS}?order=%20type", a),
+        Step("list, order of a bare -", "GET", f"{KEYS}?order=-", a),
         Step("list, id[]", "GET", f"{KEYS}?id[]={{key_pk}}&id[]={{key_sk}}", a),
         Step("list, id comma", "GET", f"{KEYS}?id={{key_pk}},{{key_sk}}", a),
         Step(
@@ -345,6 +350,7 @@ def channel_steps() -> list[Step]:
         Step("list channels, limit -1", "GET", f"{CHANNELS}?limit=-1", a),
         Step("list channels, offset -1", "GET", f"{CHANNELS}?offset=-1", a),
         Step("list channels, unknown order", "GET", f"{CHANNELS}?order=nosuch", a),
+        Step("list channels, two order columns", "GET", f"{CHANNELS}?order=name,created_at", a),
         Step("list channels, unknown parameter", "GET", f"{CHANNELS}?foo=1", a),
         Step("update channel", "POST", f"{CHANNELS}/{{channel}}", a, json={"description": "changed"}),
         Step("update channel, empty body", "POST", f"{CHANNELS}/{{channel}}", a, json={}),

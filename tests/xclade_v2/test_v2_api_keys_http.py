@@ -220,6 +220,23 @@ def test_list_order_by_an_unknown_field_is_a_400(client, admin):
     assert response.get_json() == {"type": "invalid_data", "message": "Order field nosuch is not valid"}
 
 
+@pytest.mark.parametrize(
+    ("order", "field"),
+    [
+        ("type,created_at", "type,created_at"),
+        ("+type", "+type"),
+        (" type", " type"),
+        ("--type", "-type"),
+        ("-", ""),
+    ],
+)
+def test_order_names_one_column_whole(client, admin, order, field):
+    # 2.21.2 sorts by one column; a list, a `+` or a blank is part of the name it looks for.
+    response = client.get("/admin/api-keys", query_string={"order": order}, headers=admin)
+    assert response.status_code == 400
+    assert response.get_json() == {"type": "invalid_data", "message": f"Order field {field} is not valid"}
+
+
 def test_list_order_by_an_unknown_field_is_a_500_in_medusa_2_21():
     app = build_app("xclade-v2", profile="medusa-2.21")
     client = app.test_client()

@@ -297,24 +297,21 @@ def contains(text: str | None, needle: str) -> bool:
 def parse_order(
     order: str | None, columns: Sequence[str], *, unknown_fails_in_database: bool = False
 ) -> list[tuple[str, bool]]:
-    """``title`` / ``-created_at`` (comma-separated for several) -> [(field, descending)].
+    """``title`` / ``-created_at`` -> [(field, descending)]: one column, ``-`` for descending.
 
-    An unknown column is refused with 400 by the contract; 2.21.2 passes it to Postgres, which
-    fails (500): ``unknown_fails_in_database``, the medusa-2.21 profile.
+    Anything else names no column (2.21.2 takes ``type,created_at``, ``+type`` and `` type`` whole,
+    as one field): the contract refuses it with 400; 2.21.2 passes it to Postgres, which fails
+    (500): ``unknown_fails_in_database``, the medusa-2.21 profile.
     """
     if not order:
         return []
-    out: list[tuple[str, bool]] = []
-    for part in order.split(","):
-        part = part.strip()
-        descending = part.startswith("-")
-        name = part.lstrip("-+ ")
-        if name not in columns:
-            if unknown_fails_in_database:
-                raise UnknownError()  # Postgres: column does not exist -> 500
-            raise InvalidOrderField(name)
-        out.append((name, descending))
-    return out
+    descending = order.startswith("-")
+    name = order[1:] if descending else order
+    if name not in columns:
+        if unknown_fails_in_database:
+            raise UnknownError()  # Postgres: column does not exist -> 500
+        raise InvalidOrderField(name)
+    return [(name, descending)]
 
 
 def sort_records(records: list[Any], order: list[tuple[str, bool]]) -> list[Any]:
