@@ -1807,12 +1807,15 @@ def key_filters_select_exactly(ctx: ScenarioContext) -> None:
     ):
         scoped({f"created_at[{op}]": ab}, *names)
     scoped({"created_at[$gt]": ab, "created_at[$lt]": bc}, "b")
+    # Every filter at once, each keeping c: only their conjunction leaves a and b out.
+    since_a = _ms(created[0])
+    every = {f"{name}[$gte]": since_a for name in ("created_at", "updated_at", "revoked_at")}
+    scoped({"type": "secret", **every}, "c")
     scoped({"updated_at[$gt]": _ms(updated[1], 1)}, "c")
     scoped({"revoked_at[$lte]": _ms(revoked, 1)}, "c")
     scoped({"revoked_at[$gt]": _ms(revoked, 1)})
 
     # The same filters without `q`: the keys made since `a` are the run's three.
-    since_a = _ms(created[0])
     for params, names in (
         ({"created_at[$gte]": ab}, ("b", "c")),
         ({"created_at[$gte]": since_a, "created_at[$lt]": bc}, ("a", "b")),
