@@ -84,10 +84,8 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         # One hook, not two: Flask's per-hook cost is a measurable part of a fast request.
         if request.path.startswith(CONTROL_PREFIX):
             return None  # no header limit, and no CORS at all, on the control plane
-        if header_bytes(request.environ) > config.max_header_bytes:
-            raise rt.family.errors.bad_request(
-                rt.error_context(), f"request headers exceed {config.max_header_bytes} bytes"
-            )
+        if header_bytes(request.environ) > rt.max_header_bytes:
+            raise rt.family.errors.headers_too_large(rt.error_context(), rt.max_header_bytes)
         return preflight_answer(request)
 
     @app.after_request

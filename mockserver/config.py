@@ -10,6 +10,7 @@ from .hashing import DEFAULT_SCRYPT_N
 
 CONTROL_PREFIX = "/__revokit"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_MAX_HEADER_BYTES = 32 * 1024
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,9 @@ class MockConfig:
     # The largest request body read (413 beyond). None: the family's own limit (the Medusa
     # families: body-parser's 100 KB), else DEFAULT_MAX_BODY_BYTES.
     max_body_bytes: int | None = None
-    max_header_bytes: int = 32 * 1024
+    # The largest request header section read. None: the family's own limit (the Medusa
+    # families: Node's 16 KiB), else DEFAULT_MAX_HEADER_BYTES.
+    max_header_bytes: int | None = None
     control_token: str | None = None
     # Signs JWTs and session cookies. None: a random secret per mock, so no token can be forged
     # from the source; set one only when tokens must outlive the process (or be made elsewhere).

@@ -140,6 +140,8 @@ class FamilyDefinition:
     missing_body: Any = None
     # The largest body the family's framework reads (413 beyond); None: MockConfig's default.
     max_body_bytes: int | None = None
+    # The largest header section its server reads (errors.headers_too_large beyond); None: MockConfig's.
+    max_header_bytes: int | None = None
     # kind -> fields holding a credential in the clear (an API token, a session id): what the
     # control plane's state snapshot redacts. Hashes and salts are not listed: they are no secret.
     secret_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -104,6 +104,10 @@ class FamilyErrors(ABC):
     @abstractmethod
     def internal_error(self, ctx: ErrorContext) -> ApiError: ...
 
+    def headers_too_large(self, ctx: ErrorContext, limit: int) -> ApiError:
+        """Request headers over ``limit`` bytes: refused before anything else."""
+        return self.bad_request(ctx, f"request headers exceed {limit} bytes")
+
     def unsupported_body(self, ctx: ErrorContext, detail: str) -> ApiError:
         """A JSON body in a content encoding or charset the server does not read: 415."""
         error = self.bad_request(ctx, detail)

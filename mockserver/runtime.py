@@ -20,7 +20,7 @@ from ..specs import load_spec, profile_for
 from .call import Call
 from .clock import Clock
 from .compiled_validation import CompiledValidator
-from .config import DEFAULT_MAX_BODY_BYTES, MockConfig
+from .config import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES, MockConfig
 from .engine import (
     NO_RULES,
     BackendContext,
@@ -63,6 +63,9 @@ class MockRuntime:
         self.profile = profile_for(config.family, config.profile)
         self.clock = clock or Clock(config.frozen_at)
         self.max_body_bytes = config.max_body_bytes or self.family.max_body_bytes or DEFAULT_MAX_BODY_BYTES
+        self.max_header_bytes = (
+            config.max_header_bytes or self.family.max_header_bytes or DEFAULT_MAX_HEADER_BYTES
+        )
         self.journal = Journal(config.journal_size)
         self.spec = load_spec(config.family)
         self.operations = operations_of(self.spec)

@@ -618,6 +618,24 @@ def test_medusa_bodies_stop_at_body_parsers_100_kb(family, profile, too_large):
         assert answer.mimetype == "text/html" and too_large in answer.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("family", ["medusa-v1", "xclade-v2"])
+def test_medusa_headers_stop_at_nodes_16_kib(family):
+    # Node's --max-http-header-size (16 KiB): beyond it, Node itself answers 431 with no body.
+    client = _client(family, validate=False)
+    path = "/admin/publishable-api-keys" if family == "medusa-v1" else "/admin/api-keys"
+    assert client.get(path, headers={"X-Padding": "a" * 15000}).status_code == 401
+    refused = client.get(path, headers={"X-Padding": "a" * 20000})
+    assert refused.status_code == 431 and refused.data == b"" and "Content-Type" not in refused.headers
+
+
+def test_app_keys_headers_stop_at_32_kib():
+    client = _client("app-keys", validate=False)
+    assert client.get("/api/v1/applications", headers={"X-Padding": "a" * 20000}).status_code == 401
+    refused = client.get("/api/v1/applications", headers={"X-Padding": "a" * 40000})
+    assert refused.status_code == 400
+    assert refused.get_json()["details"] == [{"field": "request", "message": "could not be parsed"}]
+
+
 def test_app_keys_bodies_stop_at_one_mib():
     client = _client("app-keys", validate=False)
     token = client.post("/__revokit/tokens", json={"email": "alice@example.com"}).get_json()["token"]

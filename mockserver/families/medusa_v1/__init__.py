@@ -2,6 +2,7 @@
 
 from ...engine import FamilyDefinition
 from ...node.body_parser import JSON_LIMIT_BYTES
+from ...node.http_server import MAX_HEADER_BYTES
 from .exceptions import MedusaV1Errors
 from .frontend import FRONTEND_HANDLERS, FRONTEND_INDEXES, FRONTEND_RECORDS
 from .models import (
@@ -57,6 +58,7 @@ FAMILY = FamilyDefinition(
     secret_fields={USERS: ("api_token",), SESSIONS: ("id",)},
     missing_body={},  # bodyParser.json() leaves req.body as {} when nothing (or no JSON) was sent
     max_body_bytes=JSON_LIMIT_BYTES,
+    max_header_bytes=MAX_HEADER_BYTES,
     issue_token=issue_token,
     rules=operation_rules,
     unrouted=unrouted,

@@ -17,6 +17,7 @@ from ...errors import TEXT, ApiError, ErrorContext, FamilyErrors
 from ...node.body_parser import TOO_LARGE_MESSAGE
 from ...node.class_validator import fallback_messages
 from ...node.express_pages import HTML, PAGE_HEADERS, page
+from ...node.http_server import headers_too_large
 from ...node.json_parse import position_message
 from ...validation import Violation
 
@@ -321,6 +322,9 @@ class MedusaV1Errors(FamilyErrors):
 
     def undecodable_body(self, ctx: ErrorContext, detail: str) -> ApiError:
         return body_parser_error(detail, 400, "Error", ctx.profile)
+
+    def headers_too_large(self, ctx: ErrorContext, limit: int) -> ApiError:
+        return headers_too_large()  # Node answers, before Express
 
     def internal_error(self, ctx: ErrorContext) -> ApiError:
         return UnknownError()

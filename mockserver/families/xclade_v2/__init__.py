@@ -2,6 +2,7 @@
 
 from ...engine import FamilyDefinition
 from ...node.body_parser import JSON_LIMIT_BYTES
+from ...node.http_server import MAX_HEADER_BYTES
 from .exceptions import XcladeErrors
 from .frontend import FRONTEND_HANDLERS
 from .models import (
@@ -48,6 +49,7 @@ FAMILY = FamilyDefinition(
     # Express parses a request without a body as {} (the SDK's revoke sends none).
     missing_body={},
     max_body_bytes=JSON_LIMIT_BYTES,
+    max_header_bytes=MAX_HEADER_BYTES,
     issue_token=issue_token,
     rules=operation_rules,
     unrouted=unrouted,

@@ -19,6 +19,7 @@ from ....specs import error_message, load_spec
 from ...errors import ApiError, ErrorContext, FamilyErrors
 from ...node.body_parser import TOO_LARGE_MESSAGE, body_parser_error
 from ...node.express_pages import HTML, PAGE_HEADERS, encode_url, page
+from ...node.http_server import headers_too_large
 from ...node.zod import NO_SHAPE, ZodShape, zod_issues, zod_shapes
 from ...validation import MISSING, Violation
 
@@ -295,6 +296,9 @@ class XcladeErrors(FamilyErrors):
 
     def unsupported_body(self, ctx: ErrorContext, detail: str) -> ApiError:
         return HttpError(415, detail, "unknown_error")  # body-parser's 415 has no MedusaError type
+
+    def headers_too_large(self, ctx: ErrorContext, limit: int) -> ApiError:
+        return headers_too_large()  # Node answers, before Express
 
     def internal_error(self, ctx: ErrorContext) -> ApiError:
         return UnknownError()
