@@ -54,6 +54,7 @@ FORBIDDEN = error_body("app-keys", "forbidden")
 NOT_FOUND = error_body("app-keys", "not_found")
 BAD_REQUEST = error_body("app-keys", "bad_request")
 PAYLOAD_TOO_LARGE = error_body("app-keys", "payload_too_large")
+METHOD_NOT_ALLOWED = error_body("app-keys", "method_not_allowed")
 #: A body no server of this API takes (the mock's limit is 1 MiB, common proxies' 1 MB).
 OVERSIZED_BYTES = 8 * 1024 * 1024
 # The one 400 whose `details` words the spec fixes (its example for a path id that is no uuid).
@@ -469,6 +470,30 @@ def error_body_413(ctx: ScenarioContext) -> None:
         )
     if _key_count(ctx, app_id) != before:
         ctx.fail("a refused oversized body made a key", ctx.client.history[-1], expected_status="200")
+
+
+@scenario(
+    "unsupported_method_answers_405",
+    OP_LIST_APPS,
+    "a method a route does not serve answers the exact 405 with an Allow header naming the ones it does",
+)
+def unsupported_method_answers_405(ctx: ScenarioContext) -> None:
+    app_id = ctx.state["app_id"]
+    for method, path, served in (
+        ("PUT", APPS, {"GET", "POST"}),
+        ("PATCH", _keys_path(app_id), {"GET", "POST"}),
+    ):
+        exchange = ctx.client.request(method, path, headers=_user(ctx), json_body={})
+        ctx.expect(exchange, 405, METHOD_NOT_ALLOWED, why=f"{method} {path}")
+        allow = {
+            m.strip().upper() for m in exchange.response_headers.get("Allow", "").split(",") if m.strip()
+        }
+        if not served <= allow:
+            ctx.fail(
+                f"{method} {path}: Allow is {exchange.response_headers.get('Allow')!r}, the route serves {sorted(served)}",
+                exchange,
+                expected_status="405",
+            )
 
 
 @scenario(
