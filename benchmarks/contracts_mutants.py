@@ -356,9 +356,10 @@ def make_package_copy(into: Path) -> Path:
 
 #: The mutated mocks sign with this, and `revokit check` is given it (--jwt-secret).
 MUTANT_JWT_SECRET = "revokit-mutants-jwt-secret-of-32-bytes-or-more"
-#: The mutated Medusa mocks' sessions last this long, so the suites' `session_expires` waits
-#: them out (a backend with the releases' 10 hours gets that scenario skipped).
+#: The mutated Medusa mocks' sessions last this long by default (--session-ttl), so the suites'
+#: `session_expires` waits them out (with the releases' 10 hours that scenario is skipped).
 MUTANT_SESSION_TTL_SECONDS = 2.0
+SESSION_TTL_VARIABLE = "REVOKIT_MUTANT_SESSION_TTL"  # how the parent tells the serving children
 
 
 def forget_tokens(known: Any) -> None:
@@ -390,7 +391,7 @@ def serve_child(copy_root: str, family: str) -> None:
         family=family,
         scrypt_n=TEST_SCRYPT_N,
         jwt_secret=MUTANT_JWT_SECRET,
-        session_ttl_seconds=MUTANT_SESSION_TTL_SECONDS,
+        session_ttl_seconds=float(os.environ.get(SESSION_TTL_VARIABLE, MUTANT_SESSION_TTL_SECONDS)),
     )
     app = create_app(config)
     forget_tokens(app.extensions["revokit"].known_tokens)
@@ -593,6 +594,13 @@ def main() -> int:
     parser.add_argument("--request-timeout", type=float, default=5.0)
     parser.add_argument("--time-budget", type=float, default=900.0, help="seconds per family")
     parser.add_argument(
+        "--session-ttl",
+        type=float,
+        default=MUTANT_SESSION_TTL_SECONDS,
+        help="seconds a mutated Medusa mock's session lasts (default 2: session_expires waits it out, "
+        "3.5 s per mutant; 36000 skips that scenario, which reaches only session code)",
+    )
+    parser.add_argument(
         "--areas",
         default=",".join(TARGETS),
         help=f"areas to sample (default: all but {OTHER!r}); fewer areas draw another sample than the "
@@ -609,6 +617,7 @@ def main() -> int:
         help="print the tables of saved runs again, under today's judgements",
     )
     args = parser.parse_args()
+    os.environ[SESSION_TTL_VARIABLE] = str(args.session_ttl)
     if args.from_json:
         judged = load_judgements()
         for path in args.from_json:
