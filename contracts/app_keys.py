@@ -55,6 +55,7 @@ NOT_FOUND = error_body("app-keys", "not_found")
 BAD_REQUEST = error_body("app-keys", "bad_request")
 PAYLOAD_TOO_LARGE = error_body("app-keys", "payload_too_large")
 METHOD_NOT_ALLOWED = error_body("app-keys", "method_not_allowed")
+UNSUPPORTED_MEDIA_TYPE = error_body("app-keys", "unsupported_media_type")
 #: A body no server of this API takes (the mock's limit is 1 MiB, common proxies' 1 MB).
 OVERSIZED_BYTES = 8 * 1024 * 1024
 # The one 400 whose `details` words the spec fixes (its example for a path id that is no uuid).
@@ -470,6 +471,25 @@ def error_body_413(ctx: ScenarioContext) -> None:
         )
     if _key_count(ctx, app_id) != before:
         ctx.fail("a refused oversized body made a key", ctx.client.history[-1], expected_status="200")
+
+
+@scenario(
+    "error_body_415",
+    OP_CREATE_KEY,
+    "a body in an encoding or charset the server cannot read answers the exact 415 and makes nothing",
+)
+def error_body_415(ctx: ScenarioContext) -> None:
+    app_id = ctx.state["app_id"]
+    before = _key_count(ctx, app_id)
+    for extra, what in (
+        ({"Content-Encoding": "br"}, "a br-encoded body"),
+        ({"Content-Type": "application/json; charset=latin1"}, "a latin1 body"),
+    ):
+        headers = {**_user(ctx), "Content-Type": "application/json", **extra}
+        exchange = ctx.client.post(_keys_path(app_id), data='{"name": "must be refused"}', headers=headers)
+        ctx.expect(exchange, 415, UNSUPPORTED_MEDIA_TYPE, why=f"creating a key from {what}")
+    if _key_count(ctx, app_id) != before:
+        ctx.fail("a refused body made a key", ctx.client.history[-1], expected_status="200")
 
 
 @scenario(
