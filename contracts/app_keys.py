@@ -26,7 +26,7 @@ from revokit.specs import error_body, load_spec
 
 from .forged_tokens import DROP, ForgedCase, judge_forged_tokens, time_claim_cases
 from .http import Client, Exchange, OperationIndex
-from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
+from .scenarios import ScenarioContext, ScenarioRegistry, expect_not_allowed, look_alike
 from .schemathesis_run import Created
 from .suite import Credentials, FamilySuite, SetupFailed, UsageError
 
@@ -504,16 +504,7 @@ def unsupported_method_answers_405(ctx: ScenarioContext) -> None:
         ("PATCH", _keys_path(app_id), {"GET", "POST"}),
     ):
         exchange = ctx.client.request(method, path, headers=_user(ctx), json_body={})
-        ctx.expect(exchange, 405, METHOD_NOT_ALLOWED, why=f"{method} {path}")
-        allow = {
-            m.strip().upper() for m in exchange.response_headers.get("Allow", "").split(",") if m.strip()
-        }
-        if not served <= allow:
-            ctx.fail(
-                f"{method} {path}: Allow is {exchange.response_headers.get('Allow')!r}, the route serves {sorted(served)}",
-                exchange,
-                expected_status="405",
-            )
+        expect_not_allowed(ctx, exchange, served, METHOD_NOT_ALLOWED)
 
 
 @scenario(

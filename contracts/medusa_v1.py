@@ -42,7 +42,7 @@ from .products import (
     product_title,
     product_word,
 )
-from .scenarios import ScenarioContext, ScenarioRegistry
+from .scenarios import ScenarioContext, ScenarioRegistry, invalid_data_problem
 from .schemathesis_run import Created
 from .session_lifetime import expect_expiry
 from .spec_operations import has_body, is_paged, operations_where
@@ -892,17 +892,9 @@ def list_query_refused(ctx: ScenarioContext) -> None:
         ({"order": "no_such_column"}, "an order on an unknown column"),
     ):
         exchange = ctx.client.get(KEYS, headers=_admin(ctx), params=params)
-
-        def is_invalid_data(body: Any) -> str | None:
-            if (
-                not isinstance(body, dict)
-                or body.get("type") != "invalid_data"
-                or not isinstance(body.get("message"), str)
-            ):
-                return "the body is not {type: invalid_data, message}"
-            return None
-
-        ctx.expect(exchange, 400, shape=is_invalid_data, shape_text=json.dumps(invalid_data("...")), why=what)
+        ctx.expect(
+            exchange, 400, shape=invalid_data_problem, shape_text=json.dumps(invalid_data("...")), why=what
+        )
 
 
 @scenario(

@@ -230,3 +230,29 @@ def look_alike(token: str, rng: random.Random, keep_start: int, keep_end: int) -
         middle = "".join(rng.choice("0123456789abcdef") for _ in range(length))
         if middle != token[keep_start : len(token) - keep_end]:
             return token[:keep_start] + middle + token[len(token) - keep_end :]
+
+
+def expect_not_allowed(
+    ctx: ScenarioContext, exchange: Exchange, served: set[str], body: Any = _UNSET
+) -> None:
+    """405 (with ``body`` when the family fixes one) and an ``Allow`` naming every method served."""
+    ctx.expect(exchange, 405, body, why=f"{exchange.method} {exchange.path}")
+    allow = {m.strip().upper() for m in exchange.response_headers.get("Allow", "").split(",") if m.strip()}
+    if not served <= allow:
+        ctx.fail(
+            f"{exchange.method} {exchange.path}: Allow is {exchange.response_headers.get('Allow')!r}, "
+            f"the route serves {sorted(served)}",
+            exchange,
+            expected_status="405",
+        )
+
+
+def invalid_data_problem(body: Any) -> str | None:
+    """A Medusa refusal whose words are not pinned: ``{type: "invalid_data", message: <text>}``."""
+    if (
+        not isinstance(body, dict)
+        or body.get("type") != "invalid_data"
+        or not isinstance(body.get("message"), str)
+    ):
+        return "the body is not {type: invalid_data, message}"
+    return None

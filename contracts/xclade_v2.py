@@ -46,7 +46,7 @@ from .products import (
     product_title,
     product_word,
 )
-from .scenarios import ScenarioContext, ScenarioRegistry, look_alike
+from .scenarios import ScenarioContext, ScenarioRegistry, expect_not_allowed, invalid_data_problem, look_alike
 from .schemathesis_run import Created
 from .session_lifetime import expect_expiry
 from .spec_operations import is_paged, operations_where
@@ -1135,23 +1135,13 @@ def error_body_400(ctx: ScenarioContext) -> None:
             ctx.expect(
                 send(),
                 400,
-                shape=_invalid_data,
+                shape=invalid_data_problem,
                 shape_text='{"type": "invalid_data", "message": ...}',
                 why=what,
             )
         else:
             ctx.expect(send(), 400, body, why=what)
     ctx.expect(_use_admin(ctx, secret["token"]), 200, why="using the key after the refused revoke")
-
-
-def _invalid_data(body: Any) -> str | None:
-    if (
-        not isinstance(body, dict)
-        or body.get("type") != "invalid_data"
-        or not isinstance(body.get("message"), str)
-    ):
-        return "the body is not {type: invalid_data, message}"
-    return None
 
 
 #: The JSON parser's limit (body-parser's "100kb"): the spec's 413 beyond it.
@@ -1228,16 +1218,7 @@ def unsupported_method_answers_405(ctx: ScenarioContext) -> None:
         ("PATCH", _key_path(_unknown_key(ctx, "405")), {"GET", "POST", "DELETE"}),
     ):
         exchange = ctx.client.request(method, path, headers=_admin(ctx), json_body={})
-        ctx.expect(exchange, 405, why=f"{method} {path}")
-        allow = {
-            m.strip().upper() for m in exchange.response_headers.get("Allow", "").split(",") if m.strip()
-        }
-        if not served <= allow:
-            ctx.fail(
-                f"{method} {path}: Allow is {exchange.response_headers.get('Allow')!r}, the route serves {sorted(served)}",
-                exchange,
-                expected_status="405",
-            )
+        expect_not_allowed(ctx, exchange, served)
 
 
 @scenario(
