@@ -1202,7 +1202,7 @@ def error_body_415(ctx: ScenarioContext) -> None:
             headers={**_admin(ctx), "Content-Type": "application/json; charset=latin1"},
         ),
         415,
-        {"message": 'unsupported charset "LATIN1"', "type": "unknown_error"},
+        error_body("xclade-v2", "unsupported_charset", charset="LATIN1"),
         why="creating a key from a latin1 body",
     )
 

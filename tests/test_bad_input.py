@@ -666,8 +666,12 @@ def test_oversized_headers_are_refused_in_shape(targets, family):
     many = [*target.auth, *[(f"X-Padding-{i}", "b" * 200) for i in range(200)]]
     big_credential = [(target.auth[0][0], "Bearer " + "c" * 40000)]
     for headers in (one_big, many, big_credential):
-        answer = assert_refused_cleanly(target, request_bytes("GET", path, headers))
-        assert answer.status in (400, 431)
+        if family == "app-keys":
+            answer = assert_refused_cleanly(target, request_bytes("GET", path, headers))
+            assert answer.status == 400
+        else:  # Node answers itself, before Express: a bare 431 (as 1.20.11 and 2.21.2 do)
+            answer = assert_refused_cleanly(target, request_bytes("GET", path, headers), family_shape=False)
+            assert answer.status == 431 and answer.body == b""
 
 
 @pytest.mark.parametrize("family", FAMILIES)

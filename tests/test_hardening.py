@@ -636,6 +636,24 @@ def test_app_keys_headers_stop_at_32_kib():
     assert refused.get_json()["details"] == [{"field": "request", "message": "could not be parsed"}]
 
 
+@pytest.mark.parametrize("family", FAMILIES)
+def test_transport_refusals_are_not_held_to_an_operation_under_response_validation(family):
+    # Answered before routing (413, 415, 431): the validating mock (the plugin's) must not turn
+    # them into 500s because an operation's responses do not list them.
+    app = build_app(family)  # validate_responses=True
+    assert app.extensions["revokit"].config.validate_responses
+    client = app.test_client()
+    path = {"app-keys": "/api/v1/applications", "medusa-v1": "/admin/publishable-api-keys"}.get(
+        family, "/admin/api-keys"
+    )
+    encoded = client.post(
+        path, data=b"{}", headers={"Content-Type": "application/json", "Content-Encoding": "br"}
+    )
+    assert encoded.status_code == 415
+    padded = client.get(path, headers={"X-Padding": "a" * 40000})
+    assert padded.status_code == (400 if family == "app-keys" else 431)
+
+
 def test_app_keys_bodies_stop_at_one_mib():
     client = _client("app-keys", validate=False)
     token = client.post("/__revokit/tokens", json={"email": "alice@example.com"}).get_json()["token"]

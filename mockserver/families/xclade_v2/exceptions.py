@@ -17,7 +17,7 @@ from typing import Any
 
 from ....specs import error_message, load_spec
 from ...errors import ApiError, ErrorContext, FamilyErrors
-from ...node.body_parser import TOO_LARGE_MESSAGE, body_parser_error
+from ...node.body_parser import body_parser_error
 from ...node.express_pages import HTML, PAGE_HEADERS, encode_url, page
 from ...node.http_server import headers_too_large
 from ...node.zod import NO_SHAPE, ZodShape, zod_issues, zod_shapes
@@ -279,7 +279,7 @@ class XcladeErrors(FamilyErrors):
         return None
 
     def body_too_large(self, ctx: ErrorContext, limit: int) -> ApiError:
-        return HttpError(413, TOO_LARGE_MESSAGE, "unknown_error")
+        return HttpError(413, error_message(FAMILY, "payload_too_large"), "unknown_error")
 
     def route_not_found(self, ctx: ErrorContext, method: str, path: str) -> ApiError:
         return NotFound(f"Cannot {method} {path}")
