@@ -1804,6 +1804,10 @@ def key_filters_select_exactly(ctx: ScenarioContext) -> None:
         ({"id": [ids["c"], ids["a"]]}, ("a", "c")),
         ({"title": f"{marker} b"}, ("b",)),
         ({"token": made[1]["token"]}, ("b",)),
+        # With a date filter too: the date alone would select all three.
+        ({"id": ids["a"], "created_at[$gte]": since_a}, ("a",)),
+        ({"title": f"{marker} a", "created_at[$gte]": since_a}, ("a",)),
+        ({"token": made[1]["token"], "created_at[$gte]": since_a}, ("b",)),
     ):
         _expect_selection(ctx, KEYS, "api_keys", {**params, "limit": 100}, [ids[n] for n in names])
     # Revocations scheduled by other runs or scenarios may fall in any window: among the keys
