@@ -23,7 +23,8 @@ import http.cookiejar
 import json
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from revokit.specs import error_body, error_message, load_spec
@@ -1103,25 +1104,7 @@ def forged_token_of_unknown_user_refused(ctx: ScenarioContext) -> None:
     "after DELETE /admin/auth the session cookie is refused with 401 while other credentials keep working",
 )
 def logout_ends_session(ctx: ScenarioContext) -> None:
-    email, password = ctx.state.get("email"), ctx.state.get("password")
-    if not (email and password):
-        ctx.skip("needs --email/--password (a session of its own to end)")
-    session = Client(ctx.client.base_url, operations=ctx.client.operations, timeout=ctx.client.timeout)
-    try:
-        steps = []
-        login = session.post(AUTH, json_body={"email": email, "password": password})
-        steps.append(login)
-        cookie = session.session.cookies.get(SESSION_COOKIE)
-        ctx.client.history.extend(steps)
-        ctx.expect(login, 200, why="logging in for a session of this scenario")
-        if not cookie:
-            ctx.fail(
-                "the login set no connect.sid cookie",
-                login,
-                expected_status="200",
-                expected_body="Set-Cookie: connect.sid=...",
-            )
-        jar_free = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
+    with _own_session(ctx, "end") as (_, jar_free):
         ctx.expect(ctx.client.get(AUTH, headers=jar_free), 200, why="using the session")
         ctx.expect(ctx.client.delete(AUTH, headers=jar_free), 200, "OK", why="logging out")
         _expect_unauthorized(
@@ -1130,8 +1113,6 @@ def logout_ends_session(ctx: ScenarioContext) -> None:
         ctx.expect(
             ctx.client.get(AUTH, headers=_admin(ctx)), 200, why="the run's own credential after that logout"
         )
-    finally:
-        session.close()
 
 
 @scenario(
@@ -1141,18 +1122,7 @@ def logout_ends_session(ctx: ScenarioContext) -> None:
     "sessions are short: a ttl of at most 10 s)",
 )
 def session_expires(ctx: ScenarioContext) -> None:
-    email, password = ctx.state.get("email"), ctx.state.get("password")
-    if not (email and password):
-        ctx.skip("needs --email/--password (a session of its own to wait out)")
-    session = Client(ctx.client.base_url, operations=ctx.client.operations, timeout=ctx.client.timeout)
-    try:
-        login = session.post(AUTH, json_body={"email": email, "password": password})
-        cookie = session.session.cookies.get(SESSION_COOKIE)
-        ctx.client.history.append(login)
-        ctx.expect(login, 200, why="logging in for a session of this scenario")
-        if not cookie:
-            ctx.fail("the login set no connect.sid cookie", login, expected_status="200")
-        jar_free = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
+    with _own_session(ctx, "wait out") as (login, jar_free):
         try:
             expect_expiry(
                 ctx,
@@ -1163,6 +1133,29 @@ def session_expires(ctx: ScenarioContext) -> None:
             )
         finally:
             ctx.client.delete(AUTH, headers=jar_free)  # a session not waited out is not left open
+
+
+@contextmanager
+def _own_session(ctx: ScenarioContext, purpose: str) -> Iterator[tuple[Exchange, dict[str, str]]]:
+    """Log in with --email/--password on a client of its own (the run's client keeps no cookie):
+    yields the login's answer and the session's Cookie header."""
+    email, password = ctx.state.get("email"), ctx.state.get("password")
+    if not (email and password):
+        ctx.skip(f"needs --email/--password (a session of its own to {purpose})")
+    session = Client(ctx.client.base_url, operations=ctx.client.operations, timeout=ctx.client.timeout)
+    try:
+        login = session.post(AUTH, json_body={"email": email, "password": password})
+        cookie = session.session.cookies.get(SESSION_COOKIE)
+        ctx.client.history.append(login)
+        ctx.expect(login, 200, why="logging in for a session of this scenario")
+        if not cookie:
+            ctx.fail(
+                "the login set no connect.sid cookie",
+                login,
+                expected_status="200",
+                expected_body="Set-Cookie: connect.sid=...",
+            )
+        yield login, {"Cookie": f"{SESSION_COOKIE}={cookie}"}
     finally:
         session.close()
 

@@ -1449,23 +1449,7 @@ def forged_token_of_unknown_user_refused(ctx: ScenarioContext) -> None:
     "DELETE /auth/session; then the cookie gets the exact 401 and the JWT keeps working",
 )
 def session_ends_with_logout(ctx: ScenarioContext) -> None:
-    jwt = ctx.state.get("jwt")
-    if not jwt:
-        ctx.skip("needs a JWT (--email/--password, or a JWT as --token)")
-    # The cookie is Secure: the backend issues it to a request that came over TLS, which a proxy
-    # in front of it reports with X-Forwarded-Proto (express-session runs with proxy: true).
-    opened = ctx.client.post(SESSION, headers={**_bearer(jwt), "X-Forwarded-Proto": "https"})
-    ctx.expect(opened, 200, shape=_session_problem, why="opening a session with the JWT")
-    match = re.search(r"(?:^|[,\s])connect\.sid=([^;,\s]+)", opened.response_headers.get("Set-Cookie", ""))
-    if match is None:
-        ctx.fail(
-            "opening a session set no connect.sid cookie",
-            opened,
-            expected_status="200",
-            expected_body="Set-Cookie: connect.sid=...; Path=/; HttpOnly; Secure; SameSite=Lax",
-        )
-    ctx.secrets.add({SESSION_VARIABLE: match.group(1)})
-    cookie = {"Cookie": f"connect.sid={match.group(1)}"}
+    jwt, _, cookie = _open_session(ctx)
     ctx.expect(
         ctx.client.get(KEYS, headers=cookie, params={"limit": 1}), 200, why="an admin read with the cookie"
     )
@@ -1488,22 +1472,7 @@ def session_ends_with_logout(ctx: ScenarioContext) -> None:
     "backend's sessions are short: a ttl of at most 10 s)",
 )
 def session_expires(ctx: ScenarioContext) -> None:
-    jwt = ctx.state.get("jwt")
-    if not jwt:
-        ctx.skip("needs a JWT (--email/--password, or a JWT as --token)")
-    # Opened by a client of its own: the run's client must not keep the cookie in its jar.
-    opener = Client(ctx.client.base_url, operations=ctx.client.operations, timeout=ctx.client.timeout)
-    try:
-        opened = opener.post(SESSION, headers={**_bearer(jwt), "X-Forwarded-Proto": "https"})
-    finally:
-        opener.close()
-    ctx.client.history.append(opened)
-    ctx.expect(opened, 200, shape=_session_problem, why="opening a session with the JWT")
-    match = re.search(r"(?:^|[,\s])connect\.sid=([^;,\s]+)", opened.response_headers.get("Set-Cookie", ""))
-    if match is None:
-        ctx.fail("opening a session set no connect.sid cookie", opened, expected_status="200")
-    ctx.secrets.add({SESSION_VARIABLE: match.group(1)})
-    cookie = {"Cookie": f"connect.sid={match.group(1)}"}
+    _, opened, cookie = _open_session(ctx)
     try:
         expect_expiry(
             ctx,
@@ -1516,6 +1485,34 @@ def session_expires(ctx: ScenarioContext) -> None:
         )
     finally:
         ctx.client.delete(SESSION, headers=cookie)  # a session not waited out is not left open
+
+
+def _open_session(ctx: ScenarioContext) -> tuple[str, Exchange, dict[str, str]]:
+    """Open a session from the run's JWT: (the JWT, the answer that opened it, its Cookie header).
+
+    Opened by a client of its own, so the run's client keeps no cookie in its jar. The cookie is
+    Secure: the backend issues it to a request that came over TLS, which a proxy in front of it
+    reports with X-Forwarded-Proto (express-session runs with proxy: true)."""
+    jwt = ctx.state.get("jwt")
+    if not jwt:
+        ctx.skip("needs a JWT (--email/--password, or a JWT as --token)")
+    opener = Client(ctx.client.base_url, operations=ctx.client.operations, timeout=ctx.client.timeout)
+    try:
+        opened = opener.post(SESSION, headers={**_bearer(jwt), "X-Forwarded-Proto": "https"})
+    finally:
+        opener.close()
+    ctx.client.history.append(opened)
+    ctx.expect(opened, 200, shape=_session_problem, why="opening a session with the JWT")
+    match = re.search(r"(?:^|[,\s])connect\.sid=([^;,\s]+)", opened.response_headers.get("Set-Cookie", ""))
+    if match is None:
+        ctx.fail(
+            "opening a session set no connect.sid cookie",
+            opened,
+            expected_status="200",
+            expected_body="Set-Cookie: connect.sid=...; Path=/; HttpOnly; Secure; SameSite=Lax",
+        )
+    ctx.secrets.add({SESSION_VARIABLE: match.group(1)})
+    return jwt, opened, {"Cookie": f"connect.sid={match.group(1)}"}
 
 
 def _session_problem(body: Any) -> str | None:
