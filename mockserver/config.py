@@ -11,6 +11,7 @@ from .hashing import DEFAULT_SCRYPT_N
 CONTROL_PREFIX = "/__revokit"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_MAX_HEADER_BYTES = 32 * 1024
+DEFAULT_SESSION_TTL_SECONDS = 10 * 60 * 60  # both Medusa releases' default session `ttl`
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class MockConfig:
     scrypt_n: int = DEFAULT_SCRYPT_N
     # How long a Medusa session (connect.sid) lasts: both releases' `ttl` session option, whose
     # default is 10 hours. A short one lets a test (or `revokit check`) see a session expire.
-    session_ttl_seconds: float = 10 * 60 * 60
+    session_ttl_seconds: float = DEFAULT_SESSION_TTL_SECONDS
     journal_size: int = 500
     frozen_at: datetime | None = None  # start with a frozen clock (tests); None follows real time
     state_path: str | None = None  # keep the state in this SQLite file across restarts

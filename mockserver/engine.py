@@ -15,7 +15,7 @@ import random
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from faker import Faker
@@ -24,6 +24,7 @@ from werkzeug.datastructures import Headers
 from ..specs import Profile
 from .call import Call, Operation
 from .clock import Clock
+from .config import DEFAULT_SESSION_TTL_SECONDS
 from .errors import JSON, ApiError, FamilyErrors
 from .hashing import KnownTokens
 from .ids import IdFactory
@@ -50,7 +51,12 @@ class Settings:
     jwt_secret: str
     scrypt_n: int
     token_ttl_seconds: int = 86400
-    session_ttl_seconds: float = 10 * 60 * 60
+    session_ttl_seconds: float = DEFAULT_SESSION_TTL_SECONDS
+
+    @property
+    def session_ttl(self) -> timedelta:
+        """How long a Medusa session lasts: express-session's cookie maxAge, the releases' `ttl`."""
+        return timedelta(seconds=self.session_ttl_seconds)
 
 
 @dataclass

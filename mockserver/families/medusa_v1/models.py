@@ -272,8 +272,6 @@ class MedusaV1Backend:
         self.clock = ctx.clock
         self.ids = ctx.ids
         self.settings = ctx.settings
-        # express-session's cookie maxAge: the `session_options.ttl` of 1.20.11's config.
-        self.session_ttl = timedelta(seconds=ctx.settings.session_ttl_seconds)
         self.profile = ctx.profile
 
     def now(self) -> datetime:
@@ -330,7 +328,7 @@ class MedusaV1Backend:
     def open_session(self, user: User) -> tuple[Session, str]:
         """A new session for ``user`` and the ``connect.sid`` cookie value that names it."""
         session_id = new_session_id(self.ids)
-        session = Session(session_id, user.id, self.now() + self.session_ttl)
+        session = Session(session_id, user.id, self.now() + self.settings.session_ttl)
         self.store.put(SESSIONS, session)
         return session, signed_cookie(session_id, self.settings.jwt_secret)
 
@@ -347,7 +345,7 @@ class MedusaV1Backend:
                 self.store.delete(SESSIONS, session_id)
                 return None
             # resave: true + the default rolling cookie: every use starts a new maxAge window
-            touched = dataclasses.replace(session, expires_at=now + self.session_ttl)
+            touched = dataclasses.replace(session, expires_at=now + self.settings.session_ttl)
             self.store.put(SESSIONS, touched)
         return touched
 

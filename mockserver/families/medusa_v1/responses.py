@@ -288,7 +288,7 @@ def post_auth(backend: MedusaV1Backend, call: Call) -> Reply:
         "value": cookie,
         "path": "/",
         "httponly": True,
-        "max_age": int(backend.session_ttl.total_seconds()),
+        "max_age": int(backend.settings.session_ttl.total_seconds()),
         "expires": session.expires_at,  # by the mock's clock (werkzeug would take the wall clock's)
     }
     return Reply({"user": user_json(user)}, cookies=[session_cookie])

@@ -363,8 +363,6 @@ class XcladeBackend:
         self.clock = ctx.clock
         self.ids = ctx.ids
         self.settings = ctx.settings
-        # express-session's cookie maxAge: the `sessionOptions.ttl` of 2.21.2's config.
-        self.session_ttl = timedelta(seconds=ctx.settings.session_ttl_seconds)
         self.profile = ctx.profile
         self._verified = VerifiedTokens()
         self._known = ctx.known_tokens
@@ -487,7 +485,7 @@ class XcladeBackend:
         """A server-side session and its ``connect.sid`` cookie value (express-session format)."""
         now = self.now()
         sid = new_session_id(self.ids)
-        session = Session(sid, dict(auth_context), now, now + self.session_ttl)
+        session = Session(sid, dict(auth_context), now, now + self.settings.session_ttl)
         self.store.put(SESSIONS, session)
         return session, signed_cookie(sid, self.settings.jwt_secret)
 
