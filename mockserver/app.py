@@ -3,8 +3,10 @@
 Families are served by separate apps (and ports) because their paths overlap: both Medusa
 versions have ``/store/products``. Nothing here is module-level state; everything an app needs
 hangs off ``app.extensions["revokit"]`` (a ``MockRuntime``). The parts it wires together each
-live in a module of their own: the request pipeline (pipeline.py), CORS (cors.py), the header
-limit (header_limit.py), error mapping (error_mapping.py) and the journal (journal_entry.py).
+live in a module of their own: the request pipeline (pipeline.py), what runs before and after
+every request (request_hooks.py: header limit, CORS, journal), error mapping (error_mapping.py),
+and the operation lane (operation_lane.py), which serves the spec operations without Flask's
+request context.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Flask, Request, Response, g, request
+from flask import Blueprint, Flask, Request, Response
 from flask import request as _request_proxy
 from werkzeug.exceptions import HTTPException
 
@@ -22,12 +24,11 @@ from .admin_static import ADMIN_PREFIX, admin_blueprint
 from .clock import Clock
 from .config import CONTROL_PREFIX, MockConfig
 from .control import control
-from .cors import add_cors_headers, preflight_answer
 from .errors import ApiError
-from .header_limit import header_bytes
-from .journal_entry import journal_entry
+from .operation_lane import OperationLane
 from .pages import swagger_assets_blueprint
 from .pipeline import view_of
+from .request_hooks import after, before
 from .runtime import MockRuntime
 
 
@@ -38,6 +39,16 @@ class MockFlask(Flask):
     def __init__(self, import_name: str) -> None:
         super().__init__(import_name)
         self._synchronous: dict[Callable[..., Any], Callable[..., Any]] = {}
+        # None: every request goes through Flask's request context (tests compare the two roads).
+        self.operation_lane: OperationLane | None = None
+
+    def wsgi_app(self, environ: dict, start_response: Callable[..., Any]) -> Any:
+        lane = self.operation_lane
+        if lane is not None:
+            response = lane.answer(environ)
+            if response is not None:
+                return response(environ, start_response)
+        return super().wsgi_app(environ, start_response)
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         try:
@@ -79,28 +90,28 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         app.register_blueprint(admin_blueprint(config.admin_dir))
         unjournaled += (ADMIN_PREFIX,)  # the frontend's files are not API calls
 
+    # Flask's hooks for the requests Flask serves; the lane calls the same two functions.
     @app.before_request
-    def _header_limit_and_preflight() -> Response | None:
-        # One hook, not two: Flask's per-hook cost is a measurable part of a fast request.
-        if request.path.startswith(CONTROL_PREFIX):
-            return None  # no header limit, and no CORS at all, on the control plane
-        if header_bytes(request.environ) > rt.max_header_bytes:
-            raise rt.family.errors.headers_too_large(rt.error_context(), rt.max_header_bytes)
-        return preflight_answer(request)
+    def _before() -> Response | None:
+        return before(rt, _current_request())
 
     @app.after_request
-    def _cors_and_journal(response: Response) -> Response:
-        request: Request = _request_proxy._get_current_object()  # type: ignore[attr-defined]
-        is_control = request.path.startswith(CONTROL_PREFIX)
-        if not is_control:
-            add_cors_headers(request, response)
-        # Control routes stay out of the journal, except those that mark themselves (a bulk revoke).
-        journaled = not is_control or g.get("revokit_journal", False)
-        if journaled and not request.path.startswith(unjournaled) and request.method != "OPTIONS":
-            rt.journal.record(journal_entry(rt, request, response))
-        return response
+    def _after(response: Response) -> Response:
+        return after(rt, _current_request(), response, unjournaled)
 
-    app.register_error_handler(ApiError, error_mapping.api_error)
-    app.register_error_handler(HTTPException, error_mapping.http_error)
-    app.register_error_handler(Exception, error_mapping.unexpected)
+    app.register_error_handler(
+        ApiError, lambda error: error_mapping.api_error(rt, _current_request(), error, app.testing)
+    )
+    app.register_error_handler(
+        HTTPException, lambda error: error_mapping.http_error(rt, _current_request(), error)
+    )
+    app.register_error_handler(
+        Exception, lambda error: error_mapping.unexpected(rt, _current_request(), error, app.testing)
+    )
+    app.operation_lane = OperationLane(app, rt, rt.operations, unjournaled)
     return app
+
+
+def _current_request() -> Request:
+    # The proxy resolves the request context on every attribute read; resolve it once.
+    return _request_proxy._get_current_object()  # type: ignore[attr-defined]

@@ -13,12 +13,13 @@ import hmac
 import ipaddress
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from ..specs import SPEC_FILES, spec_text
 from .clock import ClockOutOfRange, isoformat_ms, parse_instant
 from .config import CONTROL_PREFIX
 from .control_input import BadControlInput
+from .journal import JOURNAL_BODY, JOURNALED
 from .pages import pages
 from .redaction import redacted_state
 from .runtime import runtime
@@ -192,11 +193,11 @@ def tokens() -> Response:
 @control.post("/revoke-keys", endpoint="revokeKeys")  # the operationId of specs/control.yaml
 def revoke_keys() -> Response:
     rt = runtime()
-    g.revokit_journal = True  # what a test drives here is asserted like a family request
+    request.environ[JOURNALED] = True  # what a test drives here is asserted like a family request
     data = _json_object()
     if isinstance(data, Response):
         return data
-    g.revokit_body = data
+    request.environ[JOURNAL_BODY] = data
     if rt.family.revoke_keys is None:
         return control_error(404, "Not Found", f"{rt.config.family} has no bulk revoke")
     try:

@@ -1,31 +1,34 @@
 """What the app answers when a request fails outside a handler: Werkzeug's HTTP errors (no route,
 wrong method, body too large, unparsable request) and unexpected exceptions, each in the family's
-error body (or the control plane's), and a family's ``ApiError``."""
+error body (or the control plane's), and a family's ``ApiError``.
+
+Each takes the request explicitly: Flask's error handlers (app.py) pass the one of its request
+context, the operation lane (operation_lane.py) the one it built.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Response, request
+from flask import Request, Response
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .config import CONTROL_PREFIX
 from .control import control_error
 from .errors import ApiError
 from .pipeline import ResponseSpecViolation, error_response, spec_violation_response, to_response
-from .runtime import runtime
+from .runtime import MockRuntime
 
 log = logging.getLogger("revokit.mock")
 
 
-def api_error(error: ApiError) -> Response:
-    return error_response(runtime(), error)
+def api_error(rt: MockRuntime, request: Request, error: ApiError, testing: bool) -> Response:
+    return error_response(rt, request, error, testing)
 
 
-def http_error(error: HTTPException) -> Response:
+def http_error(rt: MockRuntime, request: Request, error: HTTPException) -> Response:
     if request.path.startswith(CONTROL_PREFIX):
         return control_error(error.code or 500, error.name, error.description or "")
-    rt = runtime()
     errors = rt.family.errors
     ctx = rt.error_context()
     if error.code in (404, 405) and rt.family.unrouted is not None:
@@ -60,10 +63,9 @@ def http_error(error: HTTPException) -> Response:
     return to_response(family_error)
 
 
-def unexpected(error: Exception) -> Response:
-    rt = runtime()
+def unexpected(rt: MockRuntime, request: Request, error: Exception, testing: bool) -> Response:
     if isinstance(error, ResponseSpecViolation):
-        return spec_violation_response(rt, error)
+        return spec_violation_response(rt, error, testing)
     log.exception("unhandled error in the %s mock", rt.config.family)
     if request.path.startswith(CONTROL_PREFIX):
         return control_error(500, "Internal Server Error", "unexpected error")

@@ -9,6 +9,12 @@ from typing import Any
 
 MAX_BODY_CHARS = 64 * 1024
 
+# What a request's handling leaves for its journal entry, in its WSGI environ (which lives exactly
+# as long as the request, whichever way it was served): the body as parsed, and the mark of a
+# control call that is journaled like a family request (a bulk revoke).
+JOURNAL_BODY = "revokit.journal_body"
+JOURNALED = "revokit.journaled"
+
 
 class Journal:
     def __init__(self, size: int = 500) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Request, Response, g
+from flask import Request, Response
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import HTTPException
 
 from .clock import isoformat_ms
 from .control import CONTROL_TOKEN_HEADER
 from .header_limit import CONTENT_KEYS
-from .journal import MAX_BODY_CHARS
+from .journal import JOURNAL_BODY, MAX_BODY_CHARS
 from .redaction import redacted_body, redacted_headers
 from .runtime import MockRuntime
 
@@ -21,7 +21,7 @@ _CONTROL_TOKEN_ENVIRON = "HTTP_" + CONTROL_TOKEN_HEADER.upper().replace("-", "_"
 
 def journal_entry(rt: MockRuntime, request: Request, response: Response) -> Callable[[], dict[str, Any]]:
     """The journal's record of this request, formatted only if someone reads the journal."""
-    body: Any = g.get("revokit_body")
+    body: Any = request.environ.get(JOURNAL_BODY)
     if body is None:
         try:
             raw = request.get_data(cache=True)

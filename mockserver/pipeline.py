@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Request, Response, current_app, g, request
+from flask import Request, Response
 from flask import request as _request_proxy
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -21,6 +21,7 @@ from .body_encoding import InflatedTooLarge, UndecodableBody, UnsupportedBody, i
 from .call import Call, Operation
 from .engine import render
 from .errors import ApiError
+from .journal import JOURNAL_BODY
 from .json_body import (
     LONE_SURROGATE,
     JsonTooDeep,
@@ -47,16 +48,15 @@ def view_of(op: Operation):
     """The Flask view of one spec operation: the pipeline, for the app serving the request."""
 
     def view(**path_params: str) -> Response:
-        return dispatch(runtime(), op, path_params)
+        # The proxy resolves the request context on every attribute read; resolve it once.
+        return dispatch(runtime(), op, path_params, _request_proxy._get_current_object())  # type: ignore[attr-defined]
 
     view.__name__ = op.operation_id
     return view
 
 
-def dispatch(rt: MockRuntime, op: Operation, path_params: dict[str, str]) -> Response:
+def dispatch(rt: MockRuntime, op: Operation, path_params: dict[str, str], request: Request) -> Response:
     errors = rt.family.errors
-    # The proxy resolves the request context on every attribute read; resolve it once.
-    request: Request = _request_proxy._get_current_object()  # type: ignore[attr-defined]
     call = Call(
         operation=op,
         path=dict(path_params),
@@ -91,7 +91,7 @@ def dispatch(rt: MockRuntime, op: Operation, path_params: dict[str, str]) -> Res
                 if not rt.profile.enabled(FLAG_SURROGATES_REPLACED):
                     raise errors.bad_request(rt.error_context(call), LONE_SURROGATE)
                 call.body = body = replace_lone_surrogates(body)
-            g.revokit_body = body
+            request.environ[JOURNAL_BODY] = body
             call.body_sent = True
         else:
             refusal = errors.non_json_body(rt.error_context(call), request.content_type or "")
@@ -121,7 +121,7 @@ def dispatch(rt: MockRuntime, op: Operation, path_params: dict[str, str]) -> Res
         response.set_cookie(**cookie)
     # HEAD is served by the GET view; its (bodiless) answer is not an operation of the spec.
     if rt.config.validate_responses and request.method != "HEAD":
-        check_response(rt, oa_request, response)
+        check_response(rt, request, oa_request, response)
     return response
 
 
@@ -168,7 +168,7 @@ def openapi_request(
     )
 
 
-def check_response(rt: MockRuntime, oa_request: OpenAPIRequest, response: Response) -> None:
+def check_response(rt: MockRuntime, request: Request, oa_request: OpenAPIRequest, response: Response) -> None:
     problems = rt.validator.response_errors(
         oa_request,
         OpenAPIResponse(
@@ -189,7 +189,7 @@ def check_response(rt: MockRuntime, oa_request: OpenAPIRequest, response: Respon
 TRANSPORT_STATUSES = frozenset({413, 415, 431})
 
 
-def error_response(rt: MockRuntime, error: ApiError) -> Response:
+def error_response(rt: MockRuntime, request: Request, error: ApiError, testing: bool) -> Response:
     response = to_response(error)
     rule = request.url_rule
     if (
@@ -202,14 +202,15 @@ def error_response(rt: MockRuntime, error: ApiError) -> Response:
         try:
             template = rt._templates.get(rule.endpoint.split(".", 1)[-1])
             oa_request = openapi_request(request, request.view_args or {}, None, template)
-            check_response(rt, oa_request, response)
+            check_response(rt, request, oa_request, response)
         except ResponseSpecViolation as violation:
-            return spec_violation_response(rt, violation)
+            return spec_violation_response(rt, violation, testing)
     return response
 
 
-def spec_violation_response(rt: MockRuntime, violation: ResponseSpecViolation) -> Response:
-    if current_app.testing:
+def spec_violation_response(rt: MockRuntime, violation: ResponseSpecViolation, testing: bool) -> Response:
+    """A 500 in the family's error body; in a testing app the violation itself is raised."""
+    if testing:
         raise violation
     log.error("response breaks the spec: %s", violation)
     response = to_response(rt.family.errors.internal_error(rt.error_context()))

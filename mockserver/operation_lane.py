@@ -1,0 +1,69 @@
+"""The direct road for a request that names one spec operation, around Flask's request context.
+
+Flask's request handling (the request and application contexts, their signals and teardowns,
+the walk over the hooks of every blueprint) costs about half of what a bare Flask app spends on
+a request, and the mock's family routes need none of it: the pipeline, the hooks and the error
+mapping take the request as an argument. So a request whose method and path the app's own URL
+map matches to a spec operation is matched, hooked, dispatched and mapped here with the same
+functions Flask's path calls (request_hooks.py, pipeline.py, error_mapping.py). Everything else
+is left to Flask, unchanged: the control plane, the docs and the admin files, a path no operation
+has, a wrong method, a slash redirect, HEAD and OPTIONS, and bodies that are chunked or declared
+larger than the family reads (Flask's request stream refuses those).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+from . import error_mapping
+from .call import Operation
+from .errors import ApiError
+from .pipeline import dispatch
+from .request_hooks import after, before
+from .runtime import MockRuntime
+
+# Served by the GET view (HEAD) or answered before any route (a preflight): Flask's path does both.
+_LEFT_TO_FLASK_METHODS = frozenset({"HEAD", "OPTIONS"})
+
+
+class OperationLane:
+    def __init__(
+        self, app: Flask, rt: MockRuntime, operations: Iterable[Operation], unjournaled: tuple[str, ...]
+    ) -> None:
+        self._app = app
+        self._rt = rt
+        self._operations = {f"family.{op.operation_id}": op for op in operations}
+        self._unjournaled = unjournaled
+
+    def answer(self, environ: dict) -> Response | None:
+        """The response to this request if it is a spec operation's; None leaves it to Flask."""
+        if environ.get("REQUEST_METHOD") in _LEFT_TO_FLASK_METHODS or "HTTP_TRANSFER_ENCODING" in environ:
+            return None
+        length = environ.get("CONTENT_LENGTH")
+        if length and not (length.isdigit() and int(length) <= self._rt.max_body_bytes):
+            return None
+        app, rt = self._app, self._rt
+        request = app.request_class(environ)
+        try:
+            rule, path_params = app.create_url_adapter(request).match(return_rule=True)  # type: ignore[union-attr]
+        except HTTPException:  # no route, wrong method, a redirect: Flask answers those
+            return None
+        op = self._operations.get(rule.endpoint)
+        if op is None:
+            return None
+        request.url_rule, request.view_args = rule, path_params
+        try:
+            try:
+                response = before(rt, request) or dispatch(rt, op, path_params, request)
+            except ApiError as error:
+                response = error_mapping.api_error(rt, request, error, app.testing)
+            except HTTPException as error:
+                response = error_mapping.http_error(rt, request, error)
+            except Exception as error:  # as Flask maps it: its handler for Exception
+                response = error_mapping.unexpected(rt, request, error, app.testing)
+            return after(rt, request, response, self._unjournaled)
+        finally:
+            request.close()
