@@ -246,6 +246,11 @@ def check_handlers(family: FamilyDefinition, operations: list[Operation]) -> Non
         )
 
 
+# JSON.stringify's form. One encoder for every answer (json.dumps with options builds one per call);
+# no circular check: bodies are trees built per request or parsed from JSON, never cyclic.
+_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+
+
 def render(error_or_reply: ApiError | Reply) -> tuple[bytes, int, list[tuple[str, str]], str | None]:
     """Body bytes, status, headers and content type of an error or a reply."""
     body = error_or_reply.body
@@ -258,5 +263,5 @@ def render(error_or_reply: ApiError | Reply) -> tuple[bytes, int, list[tuple[str
     else:
         # A lone surrogate has no UTF-8 form; "backslashreplace" writes it as the JSON escape
         # \ud800, as JavaScript's JSON.stringify does, so no answer can fail to render.
-        data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "backslashreplace")
+        data = _JSON.encode(body).encode("utf-8", "backslashreplace")
     return data, error_or_reply.status, list(error_or_reply.headers.items()), error_or_reply.content_type

@@ -37,6 +37,9 @@ class OperationLane:
         self._rt = rt
         self._operations = {f"family.{op.operation_id}": op for op in operations}
         self._unjournaled = unjournaled
+        # Bound once: without host or subdomain matching a match reads only the path and the
+        # method, so one adapter serves every request where Flask binds one per request.
+        self._urls = app.url_map.bind("localhost", subdomain=app.url_map.default_subdomain or "")
 
     def answer(self, environ: dict) -> Response | None:
         """The response to this request if it is a spec operation's; None leaves it to Flask."""
@@ -46,9 +49,11 @@ class OperationLane:
         if length and not (length.isdigit() and int(length) <= self._rt.max_body_bytes):
             return None
         app, rt = self._app, self._rt
+        if app.config["SERVER_NAME"] or app.config["TRUSTED_HOSTS"] or app.url_map.host_matching:
+            return None  # the host takes part in routing: Flask's per-request adapter does that
         request = app.request_class(environ)
         try:
-            rule, path_params = app.create_url_adapter(request).match(return_rule=True)  # type: ignore[union-attr]
+            rule, path_params = self._urls.match(request.path, request.method, return_rule=True)
         except HTTPException:  # no route, wrong method, a redirect: Flask answers those
             return None
         op = self._operations.get(rule.endpoint)
