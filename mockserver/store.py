@@ -18,8 +18,8 @@ import itertools
 import operator
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -35,8 +35,7 @@ class StateStore(ABC):
     """What the domain models need from storage; one implementation per backend."""
 
     @abstractmethod
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """Make a read-check-write sequence atomic with respect to other requests."""
 
     @abstractmethod
@@ -229,6 +228,43 @@ class _State:
     next_order_seq: int = 0
 
 
+class _Transaction:
+    """The store's reentrant transaction: the outermost one begins, and commits or rolls back.
+
+    One per store: its state (the depth, the undo log) lives on the store, under the store's lock.
+    """
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> None:
+        store = self._store
+        store._lock.acquire()
+        store._depth += 1
+        if store._depth == 1:
+            store._undo.clear()
+            try:
+                store._begin()
+            except BaseException:
+                store._depth -= 1
+                store._lock.release()
+                raise
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        store = self._store
+        try:
+            if store._depth == 1:
+                if exc_type is None:
+                    store._commit()
+                else:
+                    store._rollback()
+        finally:
+            store._depth -= 1
+            store._lock.release()
+
+
 class InMemoryStore(StateStore):
     def __init__(self, indexes: IndexSpec | None = None) -> None:
         self._lock = threading.RLock()
@@ -240,6 +276,7 @@ class InMemoryStore(StateStore):
         # (kind, id, previous record or None) for every change inside the outermost transaction,
         # so a transaction that raises leaves the state exactly as it found it.
         self._undo: list[tuple[str, str, Any]] = []
+        self._transaction = _Transaction(self)
         # Sorted indexes for ``ordered``, built on first use and kept up to date from then on:
         # (kind, field, descending, id_ties) -> sorted [(order key, tie-breaker, id)], the
         # tie-breaker being ±insertion number or the id (reversed when descending).
@@ -255,24 +292,9 @@ class InMemoryStore(StateStore):
         # record; the snapshot keeps its objects alive, so an identity is never reused).
         self._base = _State()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            self._depth += 1
-            if self._depth == 1:
-                self._undo.clear()
-                self._begin()
-            try:
-                yield
-            except BaseException:
-                if self._depth == 1:
-                    self._rollback()
-                raise
-            else:
-                if self._depth == 1:
-                    self._commit()
-            finally:
-                self._depth -= 1
+    def transaction(self) -> _Transaction:
+        # A class, not @contextmanager: a generator per use cost a few microseconds per request.
+        return self._transaction
 
     def _begin(self) -> None:
         """Hook for persistent stores: the outermost transaction starts."""
