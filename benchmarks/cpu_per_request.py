@@ -1,12 +1,16 @@
 """In-process CPU time per request: the mock against the bare Flask app, and where the mock's time goes.
 
-    .venv/bin/python benchmarks/cpu_per_request.py [--requests 3000] [--rounds 5] [--profile]
+    .venv/bin/python benchmarks/cpu_per_request.py [--requests 3000] [--rounds 5] [--profile] [--flask-road]
 
 Each workload of benchmarks/http_throughput.py is called straight through WSGI (no socket, no
 server threads, no load generator), so the figure is the CPU the app itself spends per request,
 measured with ``time.thread_time`` (CPU of this thread only: other processes on a busy machine
 slow it far less than they slow wall-clock figures). Rounds are interleaved (bare, mock, bare,
 mock ...) and every round is printed, then the median and the mock/bare ratio (goal: <= 1.3).
+
+``--flask-road`` adds a third contender to each round: the same mock with its operation lane off
+(``app.operation_lane = None``: every request through Flask's request context), and prints the
+lane's CPU as a share of that road's.
 
 ``--profile`` runs each mock workload under cProfile once more and prints the share of the
 mock's time spent in each part of the pipeline (validation, auth, journal, JSON, store, Flask and
@@ -158,6 +162,9 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print the mock's time share per part")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
     parser.add_argument("--only", default=None, help="run only workloads whose name contains this")
+    parser.add_argument(
+        "--flask-road", action="store_true", help="also time the mock with its operation lane off"
+    )
     args = parser.parse_args()
 
     print(load_banner("in-process CPU per request (time.thread_time), WSGI calls, no server"), flush=True)
@@ -169,19 +176,24 @@ def main() -> int:
     rows = []
     for w in workloads:
         mock = create_app(MockConfig(family=w["family"], validate_responses=True))
-        bare = bare_app(w)
-        one_mock, one_bare = requests_of(w), requests_of(w)
-        samples: dict[str, list[float]] = {"bare": [], "mock": []}
+        contenders = {"bare": bare_app(w), "mock": mock}
+        if args.flask_road:
+            flask_road = create_app(MockConfig(family=w["family"], validate_responses=True))
+            flask_road.operation_lane = None  # type: ignore[attr-defined]
+            contenders["flask road"] = flask_road
+        calls = {kind: requests_of(w) for kind in contenders}
+        one_mock = calls["mock"]
+        samples: dict[str, list[float]] = {kind: [] for kind in contenders}
         for r in range(args.rounds):
-            for kind, app, one in (("bare", bare, one_bare), ("mock", mock, one_mock)):
-                samples[kind].append(cpu_per_request_us(app, one, args.requests))
+            for kind, app in contenders.items():
+                samples[kind].append(cpu_per_request_us(app, calls[kind], args.requests))
             print(
-                f"  {w['name']:34} round {r + 1}: bare {samples['bare'][-1]:7.1f} us  "
-                f"mock {samples['mock'][-1]:7.1f} us",
+                f"  {w['name']:34} round {r + 1}: "
+                + "  ".join(f"{kind} {samples[kind][-1]:7.1f} us" for kind in contenders),
                 flush=True,
             )
-        bare_us, mock_us = statistics.median(samples["bare"]), statistics.median(samples["mock"])
-        rows.append((w["name"], bare_us, mock_us))
+        medians = {kind: statistics.median(values) for kind, values in samples.items()}
+        rows.append((w["name"], medians["bare"], medians["mock"], medians.get("flask road")))
         if args.profile:
             print(f"  profile of the mock, {w['name']} ({args.requests} requests):")
             for part, share in profile_shares(mock, one_mock, args.requests):
@@ -196,12 +208,16 @@ def main() -> int:
                 pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.top)
                 print(out.getvalue())
     print()
-    print(f"{'workload':34} | {'bare us/req':>11} | {'mock us/req':>11} | {'mock/bare':>9} | goal <= 1.3")
-    for name, bare_us, mock_us in rows:
+    road = " | flask road us/req | lane/flask road" if args.flask_road else ""
+    print(
+        f"{'workload':34} | {'bare us/req':>11} | {'mock us/req':>11} | {'mock/bare':>9} | goal <= 1.3{road}"
+    )
+    for name, bare_us, mock_us, flask_us in rows:
         ratio = mock_us / bare_us
-        print(
-            f"{name:34} | {bare_us:11.1f} | {mock_us:11.1f} | {ratio:9.2f} | {'ok' if ratio <= 1.3 else 'MISS'}"
-        )
+        line = f"{name:34} | {bare_us:11.1f} | {mock_us:11.1f} | {ratio:9.2f} | {'ok' if ratio <= 1.3 else 'MISS':11}"
+        if flask_us is not None:
+            line += f" | {flask_us:18.1f} | {mock_us / flask_us:15.2f}"
+        print(line)
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     return 0
 
