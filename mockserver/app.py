@@ -15,8 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Flask, Request, Response
-from flask import request as _request_proxy
+from flask import Blueprint, Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from . import error_mapping
@@ -27,7 +26,7 @@ from .control import control
 from .errors import ApiError
 from .operation_lane import OperationLane
 from .pages import swagger_assets_blueprint
-from .pipeline import view_of
+from .pipeline import current_request, view_of
 from .request_hooks import after, before
 from .runtime import MockRuntime
 
@@ -93,25 +92,20 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     # Flask's hooks for the requests Flask serves; the lane calls the same two functions.
     @app.before_request
     def _before() -> Response | None:
-        return before(rt, _current_request())
+        return before(rt, current_request())
 
     @app.after_request
     def _after(response: Response) -> Response:
-        return after(rt, _current_request(), response, unjournaled)
+        return after(rt, current_request(), response, unjournaled)
 
     app.register_error_handler(
-        ApiError, lambda error: error_mapping.api_error(rt, _current_request(), error, app.testing)
+        ApiError, lambda error: error_mapping.api_error(rt, current_request(), error, app.testing)
     )
     app.register_error_handler(
-        HTTPException, lambda error: error_mapping.http_error(rt, _current_request(), error)
+        HTTPException, lambda error: error_mapping.http_error(rt, current_request(), error)
     )
     app.register_error_handler(
-        Exception, lambda error: error_mapping.unexpected(rt, _current_request(), error, app.testing)
+        Exception, lambda error: error_mapping.unexpected(rt, current_request(), error, app.testing)
     )
     app.operation_lane = OperationLane(app, rt, rt.operations, unjournaled)
     return app
-
-
-def _current_request() -> Request:
-    # The proxy resolves the request context on every attribute read; resolve it once.
-    return _request_proxy._get_current_object()  # type: ignore[attr-defined]

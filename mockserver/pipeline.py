@@ -48,11 +48,16 @@ def view_of(op: Operation):
     """The Flask view of one spec operation: the pipeline, for the app serving the request."""
 
     def view(**path_params: str) -> Response:
-        # The proxy resolves the request context on every attribute read; resolve it once.
-        return dispatch(runtime(), op, path_params, _request_proxy._get_current_object())  # type: ignore[attr-defined]
+        return dispatch(runtime(), op, path_params, current_request())
 
     view.__name__ = op.operation_id
     return view
+
+
+def current_request() -> Request:
+    """The request of Flask's current request context, resolved once: the ``request`` proxy looks
+    the context up again on every attribute read."""
+    return _request_proxy._get_current_object()  # type: ignore[attr-defined]
 
 
 def dispatch(rt: MockRuntime, op: Operation, path_params: dict[str, str], request: Request) -> Response:
