@@ -94,7 +94,7 @@ class StateStore(ABC):
     def between(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> list[Any]:
         """Records whose ``field`` (never ``None``) lies within the bounds, in ``ordered`` order.
         A bound is ``(value, inclusive)``; ``None`` leaves that side open."""
-        return [r for r in self.ordered(kind, field) if _within(getattr(r, field), lower, upper)]
+        return [r for r in self.ordered(kind, field) if within(getattr(r, field), lower, upper)]
 
     def count_between(self, kind: str, field: str, lower: Bound | None, upper: Bound | None) -> int:
         return len(self.between(kind, field, lower, upper))
@@ -141,7 +141,7 @@ class StateStore(ABC):
 Bound = tuple[Any, bool]  # (value, inclusive)
 
 
-def _within(value: Any, lower: Bound | None, upper: Bound | None) -> bool:
+def within(value: Any, lower: Bound | None, upper: Bound | None) -> bool:
     if value is None:
         return False
     if lower is not None and (value < lower[0] or (value == lower[0] and not lower[1])):

@@ -33,7 +33,7 @@ from ...engine import BackendContext, SeedContext, key_row
 from ...hashing import VerifiedTokens, hash_secret, seed_hash, verify_secret
 from ...jwt_claims import not_yet_valid
 from ...node.express_session import new_session_id, session_id_from_cookie, signed_cookie
-from ...store import Bound
+from ...store import Bound, within
 from .exceptions import (
     ApiKeyNotFound,
     InvalidEmailOrPassword,
@@ -619,9 +619,6 @@ class XcladeBackend:
         lower, upper = bounds
         total = self.store.count_between(API_KEYS, field, lower, upper)
 
-        def matches(k: ApiKey) -> bool:
-            return matches_date(getattr(k, field), condition)
-
         wanted = offset + limit
         if total == 0 or offset >= total:
             return [], total
@@ -634,7 +631,9 @@ class XcladeBackend:
             chunk = max(64, min(4096, 2 * wanted * everyone // total))
             while len(found) < wanted and position < everyone:
                 batch = self.store.ordered(API_KEYS, "id", False, position, chunk)
-                found.extend(k for k in batch if matches(k))
+                # The range test of the count above (a plain range: date_bounds said so), not
+                # matches_date's general one, whose operator table costs ~4x per key walked.
+                found.extend(k for k in batch if within(getattr(k, field), lower, upper))
                 position += chunk
             return found[offset:wanted], total
         return page(sort_records(self.store.between(API_KEYS, field, lower, upper), []), offset, limit), total
