@@ -24,7 +24,7 @@ from .clock import Clock
 from .config import CONTROL_PREFIX, MockConfig
 from .control import control
 from .errors import ApiError
-from .operation_lane import OperationLane
+from .operation_lane import OperationLane, start
 from .pages import swagger_assets_blueprint
 from .pipeline import current_request, view_of
 from .request_hooks import after, before
@@ -46,7 +46,7 @@ class MockFlask(Flask):
         if lane is not None:
             response = lane.answer(environ)
             if response is not None:
-                return response(environ, start_response)
+                return start(response, environ, start_response)
         return super().wsgi_app(environ, start_response)
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:

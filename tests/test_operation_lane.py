@@ -256,3 +256,58 @@ def test_a_body_declared_too_large_goes_to_flask_and_is_refused_alike() -> None:
     assert with_lane[0] == 413 and with_lane == without
     app.operation_lane = lane
     assert count() == before  # nothing was made
+
+
+def _wsgi_output(app: Any, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    started: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        started.update(status=status, headers=headers)
+        return lambda _data: None
+
+    out = app(environ, start_response)
+    try:
+        body = b"".join(out)
+    finally:
+        if hasattr(out, "close"):
+            out.close()
+    return started["status"], started["headers"], body
+
+
+def _answers() -> list[Any]:
+    from flask import Response
+
+    def streamed() -> Iterator[bytes]:
+        yield b'{"streamed":'
+        yield b"true}"
+
+    closing = Response(b"{}", mimetype="application/json")
+    closing.call_on_close(lambda: None)
+    located = Response(b"{}", status=201, mimetype="application/json")
+    located.headers["Location"] = "/admin/api-keys/caf\u00e9"  # an IRI: werkzeug quotes it
+    no_content = Response(b"", status=204)
+    not_modified = Response(b"{}", status=304, mimetype="application/json")
+    return [
+        Response(b'{"api_key":{"id":"apk_1"}}', mimetype="application/json", headers={"Vary": "Origin"}),
+        Response('{"title":"caf\u00e9"}', status=400, mimetype="application/json"),
+        Response(streamed(), mimetype="application/json"),
+        closing,
+        located,
+        no_content,
+        not_modified,
+    ]
+
+
+@pytest.mark.parametrize("method", ["POST", "HEAD"])
+@pytest.mark.parametrize("index", range(len(_answers())))
+def test_the_lane_hands_an_answer_to_the_server_as_werkzeug_would(index: int, method: str) -> None:
+    """``start`` skips werkzeug's header rewrite only where it would change nothing: the status,
+    headers and body the server gets are the same either way."""
+    from werkzeug.test import EnvironBuilder
+
+    from revokit.mockserver.operation_lane import start
+
+    environ = EnvironBuilder("/admin/api-keys", method=method).get_environ()
+    direct = _wsgi_output(lambda e, sr: start(_answers()[index], e, sr), dict(environ))
+    by_werkzeug = _wsgi_output(lambda e, sr: _answers()[index](e, sr), dict(environ))
+    assert direct == by_werkzeug
