@@ -88,6 +88,9 @@ class OperationLane:
         if op is None:
             return None
         request.url_rule, request.view_args = rule, path_params
+        # The limit Flask's Request reads from current_app, which the lane has not pushed: given
+        # here, the body is read under the same limit, without a failed context look-up per read.
+        request.max_content_length = app.config["MAX_CONTENT_LENGTH"]
         try:
             try:
                 response = before(rt, request) or dispatch(rt, op, path_params, request)
