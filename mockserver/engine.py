@@ -59,6 +59,39 @@ class Settings:
         return timedelta(seconds=self.session_ttl_seconds)
 
 
+class JsonTexts:
+    """The JSON text of parts of answers, each kept with the records it was made from and used
+    again while those are the very same objects. Records are immutable (a change stores a new
+    object), so the same objects make the same text: a list of unchanged records is joined from
+    texts instead of being built and encoded again. A persistent store reads new objects every
+    time and never hits. Bounded: the whole memo is dropped when full."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._texts: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = {}
+        self._size = size
+
+    def text(self, sources: tuple[object, ...], make: Callable[[], Any]) -> str:
+        """The JSON text of ``make()``, a function of ``sources`` (compared by identity) only."""
+        key = tuple(map(id, sources))
+        kept = self._texts.get(key)
+        # Identity, not id(): the memo holds its sources, so their ids cannot be reused while kept.
+        if kept is not None and all(a is b for a, b in zip(kept[0], sources, strict=True)):
+            return kept[1]
+        text = _JSON.encode(make())
+        if len(self._texts) >= self._size:
+            self._texts.clear()
+        self._texts[key] = (sources, text)
+        return text
+
+
+def list_text(name: str, items: Sequence[str], rest: Mapping[str, Any]) -> str:
+    """The JSON text of ``{name: [items...], **rest}`` from the JSON text of each item, exactly as
+    encoding the whole object would write it."""
+    tail = _JSON.encode(dict(rest))
+    head = "{" + _JSON.encode(name) + ":[" + ",".join(items) + "]"
+    return head + ("," + tail[1:] if rest else "}")
+
+
 @dataclass
 class BackendContext:
     store: StateStore
@@ -68,6 +101,7 @@ class BackendContext:
     ids: IdFactory = field(default_factory=IdFactory)
     # Shared by the seed's backend and the serving one, so seeded secrets are known to both.
     known_tokens: KnownTokens = field(default_factory=KnownTokens)
+    json_texts: JsonTexts = field(default_factory=JsonTexts)
 
 
 @dataclass

@@ -204,3 +204,30 @@ def test_json_deeper_than_the_limit_gets_each_familys_exact_400(family, path, ex
     assert answer.status_code == 400
     assert answer.get_json() == expected
     assert list(answer.get_json()) == list(expected)  # the key order is part of the body
+
+
+def test_json_texts_are_used_again_only_for_the_very_same_objects() -> None:
+    from revokit.mockserver.engine import JsonTexts
+
+    texts, made = JsonTexts(size=3), []
+
+    def text_of(*sources: object) -> str:
+        return texts.text(sources, lambda: made.append(sources) or {"v": [list(s) for s in sources]})
+
+    one, equal_to_one, two = [1], [1], [2]
+    first = text_of(one, two)
+    assert text_of(one, two) == first == '{"v":[[1],[2]]}' and len(made) == 1
+    assert text_of(equal_to_one, two) == first and len(made) == 2  # equal is not the same record
+    assert text_of(one) != first and len(made) == 3  # fewer sources: another text
+    text_of(two)  # a fourth text: the memo was full, so it starts again
+    assert text_of(one, two) == first and len(made) == 5
+
+
+def test_list_text_writes_what_encoding_the_whole_object_writes() -> None:
+    from revokit.mockserver.engine import _JSON, list_text
+
+    items = [{"title": "caf\u00e9 \u2028", "n": 2.5}, {"tags": [], "none": None}]
+    for rest in ({}, {"count": 2, "offset": 0.5, "limit": None}):
+        expected = _JSON.encode({"products": items, **rest})
+        assert list_text("products", [_JSON.encode(i) for i in items], rest) == expected
+    assert list_text("products", [], {"count": 0}) == '{"products":[],"count":0}'

@@ -445,3 +445,54 @@ def test_shipping_profiles(store: FlaskClient, seed: dict) -> None:
         ("Gift Card Profile", "gift_card"),
     ]
     assert store.get("/admin/shipping-profiles").status_code == 401
+
+
+def test_a_store_list_shows_each_change_to_a_product_or_its_channel_at_once(
+    store: FlaskClient, seed: dict
+) -> None:
+    """The store list joins each product's remembered JSON text (engine.JsonTexts) while the
+    product and the channels it shows are the same records: a renamed channel and a changed
+    product are in the very next answer, and every answer is the text encoding the whole list
+    would give."""
+    import dataclasses
+    import json
+
+    from revokit.mockserver.families.medusa_v1.models import PRODUCTS
+
+    auth = _admin(seed)
+    channel_id = store.post("/admin/sales-channels", json={"name": "Kiosk"}, headers=auth).get_json()[
+        "sales_channel"
+    ]["id"]
+    for title in ("Kiosk Mug", "Kiosk Cap"):
+        created = store.post(
+            "/admin/products",
+            json={"title": title, "status": "published", "sales_channels": [{"id": channel_id}]},
+            headers=auth,
+        )
+        assert created.status_code == 200, created.get_data(as_text=True)
+    key_id = store.post("/admin/publishable-api-keys", json={"title": "Kiosk"}, headers=auth).get_json()[
+        "publishable_api_key"
+    ]["id"]
+    batch = {"sales_channel_ids": [{"id": channel_id}]}
+    store.post(f"/admin/publishable-api-keys/{key_id}/sales-channels/batch", json=batch, headers=auth)
+
+    def listed() -> dict[str, Any]:
+        response = store.get("/store/products", headers={HEADER: key_id})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        text = response.get_data(as_text=True)
+        body = json.loads(text)
+        assert text == json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+        return body
+
+    first = listed()
+    assert listed() == first  # answered again from the remembered texts
+    assert {c["name"] for p in first["products"] for c in p["sales_channels"]} == {"Kiosk"}
+
+    renamed = store.post(f"/admin/sales-channels/{channel_id}", json={"name": "Booth"}, headers=auth)
+    assert renamed.status_code == 200
+    assert {c["name"] for p in listed()["products"] for c in p["sales_channels"]} == {"Booth"}
+
+    store_ = store.application.extensions["revokit"].store
+    mug = next(p for p in store_.all(PRODUCTS) if p.title == "Kiosk Mug")
+    store_.put(PRODUCTS, dataclasses.replace(mug, title="Kiosk Jug"))
+    assert sorted(p["title"] for p in listed()["products"]) == ["Kiosk Cap", "Kiosk Jug"]

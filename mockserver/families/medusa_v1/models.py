@@ -273,6 +273,7 @@ class MedusaV1Backend:
         self.ids = ctx.ids
         self.settings = ctx.settings
         self.profile = ctx.profile
+        self.json_texts = ctx.json_texts
 
     def now(self) -> datetime:
         return millis(self.clock.now())

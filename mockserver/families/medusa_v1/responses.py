@@ -12,7 +12,7 @@ from werkzeug.datastructures import Headers
 from ....fixtures import load_answers
 from ...clock import isoformat_ms_or_none
 from ...control_input import BadControlInput, fields_of, optional_string, string_list
-from ...engine import Call, Reply
+from ...engine import Call, Reply, list_text
 from ...errors import TEXT, ApiError
 from ...node.javascript import js_date, js_number, js_value
 from ...node.qs import qs_parse
@@ -433,16 +433,22 @@ def list_products(backend: MedusaV1Backend, call: Call) -> Reply:
     page = backend.list_store_products(
         scope, limit=take, offset=skip, q=call.query.get("q") or None, channel_ids=requested or None
     )
+    # 1.20.11 joins the sales channels only when a key scopes the list to some.
+    with_channels = bool(scope.sales_channel_ids)
+
+    def product_text(p: Product) -> str:
+        # A product's text follows from the product and the channels it shows, nothing else.
+        shown = backend.channel_names(p.sales_channel_ids) if with_channels else []
+        return backend.json_texts.text(
+            (p, with_channels, *shown), lambda: product_json(backend, p, channels=with_channels)
+        )
+
     return Reply(
-        {
-            # 1.20.11 joins the sales channels only when a key scopes the list to some.
-            "products": [
-                product_json(backend, p, channels=bool(scope.sales_channel_ids)) for p in page.items
-            ],
-            "count": page.count,
-            "offset": offset,
-            "limit": limit,
-        }
+        list_text(
+            "products",
+            [product_text(p) for p in page.items],
+            {"count": page.count, "offset": offset, "limit": limit},
+        )
     )
 
 
