@@ -88,9 +88,12 @@ ensure_postgres() {
     pg_isready -q -h "$PGHOST" -p "$PGPORT" || die "PostgreSQL does not answer on $PGHOST:$PGPORT"
   fi
   if ! psql_q -d postgres -c 'select 1' >/dev/null 2>&1; then
-    # A fresh Debian cluster: the role has no password, so set it over the local socket.
+    # A fresh Debian cluster: the role has no password, so set it over the local socket as the
+    # postgres OS user (peer authentication). Without the PG* variables: PGHOST would send psql
+    # over TCP, where the password it is about to set is asked for.
     log "setting the password of role $PGUSER"
-    runuser -u postgres -- psql -X -q -p "$PGPORT" -c "ALTER USER \"$PGUSER\" WITH PASSWORD '$PGPASSWORD'" >/dev/null ||
+    runuser -u postgres -- env -u PGHOST -u PGUSER -u PGPASSWORD -u PGDATABASE \
+      psql -X -q -p "$PGPORT" -d postgres -c "ALTER USER \"$PGUSER\" WITH PASSWORD '$PGPASSWORD'" >/dev/null ||
       die "cannot set the password of role $PGUSER"
     psql_q -d postgres -c 'select 1' >/dev/null || die "cannot log in to PostgreSQL as $PGUSER"
   fi
