@@ -27,7 +27,7 @@ from .runtime import MockRuntime
 
 # Served by the GET view (HEAD) or answered before any route (a preflight): Flask's path does both.
 _LEFT_TO_FLASK_METHODS = frozenset({"HEAD", "OPTIONS"})
-# What get_wsgi_headers rewrites (Location, Content-Location) or works out (Content-Length).
+# The headers werkzeug's get_wsgi_headers rewrites (an IRI made a URI); `start` leaves them to it.
 _REWRITTEN_HEADERS = frozenset({"location", "content-location"})
 
 
